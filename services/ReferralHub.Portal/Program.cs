@@ -1,26 +1,14 @@
-var builder = WebApplication.CreateBuilder(args);
+using ReferralHub.Portal;
+using ReferralHub.Hosting;
+using ReferralHub.Hosting.Messaging;
 
-// Add services to the container.
-builder.Services.AddRazorPages();
+// The portal on its own (distributed mode). ReferralHub.Host composes the same module with all the others.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("referralhub-portal");
+builder.AddPortal();
+builder.AddMessageBus();
 
 var app = builder.Build();
-
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error");
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
-
-app.UseHttpsRedirection();
-
-app.UseRouting();
-
-app.UseAuthorization();
-
-app.MapStaticAssets();
-app.MapRazorPages()
-   .WithStaticAssets();
-
+app.MapServiceDefaults();
+app.MapPortal();
 app.Run();

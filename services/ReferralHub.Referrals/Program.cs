@@ -1,6 +1,14 @@
+using ReferralHub.Referrals;
+using ReferralHub.Hosting;
+using ReferralHub.Hosting.Messaging;
+
+// The referral routing on its own (distributed mode). ReferralHub.Host composes the same module with all the others.
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("referralhub-referrals");
+builder.AddReferrals();
+builder.AddMessageBus();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+app.MapServiceDefaults();
+app.MapReferrals();
 app.Run();

@@ -1,0 +1,50 @@
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+using ReferralHub.Gateway.Identity;
+using ReferralHub.Gateway.Persistence;
+using ReferralHub.Gateway.Tokens;
+using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Persistence;
+
+namespace ReferralHub.Gateway;
+
+/// <summary>The edge: OAuth2 token endpoint for agency systems and, when run alone, routing to the owning services.</summary>
+public static class GatewayModule
+{
+    public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<GatewayDbContext, SqliteGatewayDbContext, PostgresGatewayDbContext>(GatewayDbContext.Name);
+        builder.Services.AddScoped<IDatabaseSeeder<GatewayDbContext>, ApiClientSeeder>();
+
+        var issuer = builder.Configuration["Auth:Issuer"] ?? new HubAuthOptions().Issuer;
+        builder.Services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<GatewayDbContext>())
+            .AddServer(server =>
+            {
+                server.SetIssuer(new Uri(issuer));
+                server.SetTokenEndpointUris("connect/token");
+                server.SetConfigurationEndpointUris(".well-known/openid-configuration");
+                server.SetJsonWebKeySetEndpointUris(".well-known/jwks");
+                server.AllowClientCredentialsFlow();
+                server.SetAccessTokenLifetime(TimeSpan.FromHours(1));
+                // Plain signed JWTs: every service (and an agency's own gateway) can validate them with the public key.
+                server.DisableAccessTokenEncryption();
+                server.AddEphemeralEncryptionKey();
+                server.RegisterScopes("api");
+                var aspNetCore = server.UseAspNetCore().EnableTokenEndpointPassthrough();
+                // TLS is terminated in front of the hub (reverse proxy / ingress); see docs/operations.md.
+                aspNetCore.DisableTransportSecurityRequirement();
+            });
+        builder.Services.AddOptions<OpenIddictServerOptions>()
+            .Configure<HubSigningKey>((options, key) =>
+                options.SigningCredentials.Add(new SigningCredentials(key.Key, SecurityAlgorithms.RsaSha256)));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder app)
+    {
+        app.MapTokenEndpoint();
+        app.MapWhoAmI();
+        return app;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using OpenIddict.Abstractions;
+using ReferralHub.Gateway.Persistence;
+using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Persistence;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace ReferralHub.Gateway.Identity;
+
+/// <summary>
+/// Registers API clients at start-up: those configured under <c>Auth:Clients</c> (any environment; the agency IT person's
+/// route in) and, in Development only, the demo clients. Existing clients are updated so a changed role takes effect.
+/// </summary>
+internal sealed class ApiClientSeeder(
+    IOpenIddictApplicationManager applications,
+    IConfiguration configuration,
+    IHostEnvironment environment,
+    ILogger<ApiClientSeeder> logger) : IDatabaseSeeder<GatewayDbContext>
+{
+    internal const string AgencyProperty = "agency";
+    internal const string RolesProperty = "roles";
+    internal const string AreasProperty = "areas";
+
+    public async Task SeedAsync(GatewayDbContext db, CancellationToken cancellationToken)
+    {
+        var clients = configuration.GetSection("Auth:Clients").Get<List<ApiClient>>() ?? [];
+        if (environment.IsDevelopment())
+        {
+            clients.AddRange(DemoClients.All.Where(demo => clients.All(c => c.ClientId != demo.ClientId)));
+            logger.LogInformation("Development environment: demo API clients are registered; README.md, section 'Demo credentials', lists them");
+        }
+
+        foreach (var client in clients)
+        {
+            Validate(client);
+            var descriptor = new OpenIddictApplicationDescriptor
+            {
+                ClientId = client.ClientId,
+                ClientSecret = client.ClientSecret,
+                ClientType = ClientTypes.Confidential,
+                DisplayName = client.DisplayName,
+                Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials },
+            };
+            descriptor.Properties[AgencyProperty] = JsonSerializer.SerializeToElement(client.Agency);
+            descriptor.Properties[RolesProperty] = JsonSerializer.SerializeToElement(client.Roles);
+            descriptor.Properties[AreasProperty] = JsonSerializer.SerializeToElement(client.Areas);
+
+            var existing = await applications.FindByClientIdAsync(client.ClientId, cancellationToken);
+            if (existing is null) await applications.CreateAsync(descriptor, cancellationToken);
+            else await applications.UpdateAsync(existing, descriptor, cancellationToken);
+        }
+    }
+
+    private static void Validate(ApiClient client)
+    {
+        if (string.IsNullOrWhiteSpace(client.ClientId) || string.IsNullOrWhiteSpace(client.ClientSecret) || string.IsNullOrWhiteSpace(client.Agency))
+            throw new InvalidOperationException("Every Auth:Clients entry needs ClientId, ClientSecret and Agency.");
+        var unknown = client.Roles.Except(Roles.All).ToList();
+        if (unknown.Count > 0)
+            throw new InvalidOperationException($"Client {client.ClientId} has unknown role(s): {string.Join(", ", unknown)}.");
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ReferralHub.Hosting.Auth;
+
+public sealed class HubAuthOptions
+{
+    /// <summary>The issuer tokens carry (the gateway's public base URL).</summary>
+    public string Issuer { get; set; } = "http://localhost:5080/";
+
+    /// <summary>
+    /// Where to fetch signing keys (OpenID Connect discovery). Empty: validate with the local <see cref="HubSigningKey"/>
+    /// (embedded host, or a service sharing the gateway's key). Set it to use the gateway or an external OpenID Connect provider.
+    /// </summary>
+    public string? Authority { get; set; }
+
+    public bool RequireHttpsMetadata { get; set; }
+
+    public string Audience { get; set; } = HubClaims.ApiAudience;
+}
+
+public static class Authentication
+{
+    /// <summary>JWT bearer validation for every API: issuer, audience, lifetime and signature are all checked.</summary>
+    public static IHostApplicationBuilder AddHubAuthentication(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<HubAuthOptions>(builder.Configuration.GetSection("Auth"));
+        builder.Services.AddSingleton<HubSigningKey>();
+        builder.Services
+            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<HubAuthOptions>, IServiceProvider>((jwt, hub, services) =>
+            {
+                var auth = hub.Value;
+                jwt.MapInboundClaims = false;
+                jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = auth.Issuer,
+                    ValidAudience = auth.Audience,
+                    NameClaimType = HubClaims.Subject,
+                    RoleClaimType = HubClaims.Role,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                if (string.IsNullOrWhiteSpace(auth.Authority))
+                    jwt.TokenValidationParameters.IssuerSigningKey = services.GetRequiredService<HubSigningKey>().Key;
+                else
+                    jwt.Authority = auth.Authority;
+            });
+
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return builder;
+    }
+}

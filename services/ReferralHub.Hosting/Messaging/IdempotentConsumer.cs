@@ -1,0 +1,50 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using ReferralHub.Hosting.Persistence;
+
+namespace ReferralHub.Hosting.Messaging;
+
+/// <summary>
+/// A consumer whose effect and its inbox record commit in one transaction, so a redelivered or re-published
+/// message (same MessageId) never repeats the effect. Subclasses change state on <see cref="Db"/> (and may
+/// <see cref="Outbox.PublishViaOutbox{TMessage}"/>) in <see cref="HandleAsync"/>; they do not call SaveChanges.
+/// </summary>
+public abstract class IdempotentConsumer<TMessage, TContext>(TContext db, ILogger logger, TimeProvider clock) : IConsumer<TMessage>
+    where TMessage : class
+    where TContext : ServiceDbContext
+{
+    protected TContext Db { get; } = db;
+
+    protected TimeProvider Clock { get; } = clock;
+
+    /// <summary>The name the inbox records; stable across deployments (the type name, not its assembly version).</summary>
+    protected virtual string ConsumerName => GetType().FullName ?? GetType().Name;
+
+    public async Task Consume(ConsumeContext<TMessage> context)
+    {
+        var messageId = context.MessageId
+            ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a MessageId; it cannot be de-duplicated.");
+        var consumer = ConsumerName;
+
+        var strategy = Db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            Db.ChangeTracker.Clear(); // a retry must not carry half of a failed attempt
+            await using var transaction = await Db.Database.BeginTransactionAsync(context.CancellationToken);
+            var seen = await Db.InboxMessages.AnyAsync(m => m.MessageId == messageId && m.Consumer == consumer, context.CancellationToken);
+            if (seen)
+            {
+                logger.LogInformation("{Consumer} already handled message {MessageId}; skipped", consumer, messageId);
+                return;
+            }
+
+            await HandleAsync(context);
+            Db.InboxMessages.Add(new InboxMessage { MessageId = messageId, Consumer = consumer, HandledAt = Clock.GetUtcNow().UtcDateTime });
+            await Db.SaveChangesAsync(context.CancellationToken);
+            await transaction.CommitAsync(context.CancellationToken);
+        });
+    }
+
+    protected abstract Task HandleAsync(ConsumeContext<TMessage> context);
+}

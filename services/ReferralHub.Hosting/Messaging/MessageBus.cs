@@ -1,0 +1,99 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ReferralHub.Hosting.Messaging;
+
+public sealed class MessagingOptions
+{
+    /// <summary>Immediate attempts (with exponential back-off) before a message is moved to its endpoint's error queue.</summary>
+    public int RetryLimit { get; set; } = 5;
+
+    public TimeSpan RetryMinInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+public static class MessageBus
+{
+    /// <summary>Lets a service module add its consumers; <see cref="AddMessageBus"/> applies all of them to one bus.</summary>
+    public static IHostApplicationBuilder AddBusConsumers(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> register)
+    {
+        Modules(builder.Services).Add(register);
+        return builder;
+    }
+
+    /// <summary>
+    /// One bus for the process. <c>ConnectionStrings:RabbitMq</c> (amqp://…) selects RabbitMQ with quorum queues,
+    /// durable topology and publisher confirms; without it the in-memory transport is used (the embedded default).
+    /// Call after every module's Add… so all consumers are known.
+    /// </summary>
+    public static IHostApplicationBuilder AddMessageBus(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Messaging").Get<MessagingOptions>() ?? new MessagingOptions();
+        var rabbitMq = builder.Configuration.GetConnectionString("RabbitMq");
+        var modules = Modules(builder.Services);
+
+        builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection("Messaging:Outbox"));
+        builder.Services.AddSingleton<MessagingFaults>();
+        builder.Services.AddSingleton(new BusTransportInfo(string.IsNullOrWhiteSpace(rabbitMq) ? "in-memory" : "rabbitmq", rabbitMq));
+        builder.Services.AddConsumeObserver<MessagingFaultObserver>();
+        builder.Services.AddSingleton<ReceiveEndpointRegistry>();
+        builder.Services.AddReceiveEndpointObserver(provider => provider.GetRequiredService<ReceiveEndpointRegistry>());
+        builder.Services.AddSingleton<ErrorQueueInspector>();
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            foreach (var register in modules) register(bus);
+
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                endpoint.UseMessageRetry(retry => retry.Exponential(
+                    options.RetryLimit, options.RetryMinInterval, options.RetryMaxInterval, options.RetryMinInterval));
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.SetQuorumQueue();
+            });
+
+            if (string.IsNullOrWhiteSpace(rabbitMq))
+            {
+                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            }
+            else
+            {
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(new Uri(rabbitMq), host =>
+                    {
+                        host.PublisherConfirmation = true;
+                        host.Heartbeat(TimeSpan.FromSeconds(10));
+                    });
+                    cfg.Durable = true;
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+        });
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = false; // health reports readiness; start-up must not hang on a broker that is still booting
+            o.StopTimeout = TimeSpan.FromSeconds(10);
+        });
+        return builder;
+    }
+
+    private static List<Action<IBusRegistrationConfigurator>> Modules(IServiceCollection services)
+    {
+        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(BusModules))?.ImplementationInstance as BusModules;
+        if (existing is not null) return existing.Registrations;
+        var modules = new BusModules();
+        services.AddSingleton(modules);
+        return modules.Registrations;
+    }
+
+    private sealed class BusModules
+    {
+        public List<Action<IBusRegistrationConfigurator>> Registrations { get; } = [];
+    }
+}
+
+public sealed record BusTransportInfo(string Transport, string? ConnectionString);

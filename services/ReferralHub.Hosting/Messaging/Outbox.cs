@@ -1,0 +1,80 @@
+using MassTransit;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using ReferralHub.Hosting.Persistence;
+
+namespace ReferralHub.Hosting.Messaging;
+
+public static class Outbox
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Queues <paramref name="message"/> for publishing when (and only when) the surrounding SaveChanges commits.
+    /// This is how every state change in ReferralHub publishes: never call IPublishEndpoint directly after SaveChanges.
+    /// </summary>
+    public static void PublishViaOutbox<TMessage>(this ServiceDbContext db, TMessage message, string aggregateId, TimeProvider? clock = null)
+        where TMessage : class
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(aggregateId);
+        db.OutboxMessages.Add(new OutboxMessage
+        {
+            Id = NewId.NextGuid(),
+            AggregateId = aggregateId,
+            MessageType = TypeName(message.GetType()),
+            Body = JsonSerializer.Serialize(message, message.GetType(), Json),
+            CreatedAt = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime,
+        });
+    }
+
+    internal static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+
+    internal static Type ResolveType(string name) =>
+        Type.GetType(name, throwOnError: false)
+        ?? throw new InvalidOperationException($"Outbox message type '{name}' is not known to this service.");
+
+    internal static object Deserialize(OutboxMessage message) =>
+        JsonSerializer.Deserialize(message.Body, ResolveType(message.MessageType), Json)
+        ?? throw new InvalidOperationException($"Outbox message {message.Id} has an empty body.");
+}
+
+/// <summary>Wakes the dispatcher of one DbContext as soon as outbox rows commit, so publishing is not delayed by the poll interval.</summary>
+public sealed class OutboxSignal<TContext> where TContext : ServiceDbContext
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try { _signal.Release(); } catch (SemaphoreFullException) { /* already signalled */ }
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+}
+
+/// <summary>Notifies the dispatcher after a SaveChanges that wrote outbox rows has committed.</summary>
+internal sealed class OutboxSaveChangesInterceptor<TContext>(OutboxSignal<TContext> signal) : SaveChangesInterceptor
+    where TContext : ServiceDbContext
+{
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        NotifyIfCommitted(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        NotifyIfCommitted(eventData.Context);
+        return result;
+    }
+
+    private void NotifyIfCommitted(DbContext? context)
+    {
+        // Inside an explicit transaction the rows are not visible yet; the dispatcher's poll will find them after commit.
+        // Notifying anyway is harmless (it just polls once more), and covers the common no-transaction case at once.
+        if (context is not null) signal.Notify();
+    }
+}

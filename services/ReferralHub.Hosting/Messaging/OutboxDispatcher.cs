@@ -1,0 +1,141 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReferralHub.Hosting.Persistence;
+
+namespace ReferralHub.Hosting.Messaging;
+
+public sealed class OutboxOptions
+{
+    /// <summary>How often the dispatcher looks for unsent rows when nothing signalled it (also the re-drive after a crash).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Sent rows are kept this long for operators, then deleted.</summary>
+    public TimeSpan KeepSent { get; set; } = TimeSpan.FromDays(7);
+}
+
+/// <summary>
+/// Publishes committed outbox rows in order, one aggregate at a time: a row is marked sent only after the transport
+/// confirmed it (RabbitMQ publisher confirms), so a crash between commit and publish only delays the message.
+/// A publish may be repeated after a crash between confirm and mark-sent; the message id stays the same and the
+/// consumers' inboxes drop the duplicate.
+/// </summary>
+public sealed class OutboxDispatcher<TContext>(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    OutboxSignal<TContext> signal,
+    IOptions<OutboxOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider clock,
+    ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService
+    where TContext : ServiceDbContext
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await WaitForStartAsync(stoppingToken);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var (published, blocked) = await DispatchOnceAsync(stoppingToken);
+                failures = blocked ? failures + 1 : 0;
+                if (published > 0 && !blocked) continue; // there may be more
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                logger.LogWarning(ex, "Outbox dispatch for {Context} failed ({Failures} in a row)", typeof(TContext).Name, failures);
+            }
+
+            try
+            {
+                if (failures == 0) await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                else await Task.Delay(Backoff(failures), stoppingToken); // broker down: back off, up to 30 s
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Publishes one batch. Returns how many were published and whether any failed.</summary>
+    public async Task<(int Published, bool Blocked)> DispatchOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var batch = await db.OutboxMessages
+            .Where(m => m.SentAt == null)
+            .OrderBy(m => m.Sequence)
+            .Take(options.Value.BatchSize)
+            .ToListAsync(cancellationToken);
+
+        var published = 0;
+        var blockedAggregates = new HashSet<string>();
+        foreach (var row in batch)
+        {
+            // Keep per-aggregate order: once one message of an aggregate fails, its later ones wait for the next round.
+            if (blockedAggregates.Contains(row.AggregateId)) continue;
+            try
+            {
+                var message = Outbox.Deserialize(row);
+                await bus.Publish(message, message.GetType(), Pipe.Execute<PublishContext>(context =>
+                {
+                    context.MessageId = row.Id;
+                    context.Headers.Set(MessageHeaders.AggregateId, row.AggregateId);
+                }), cancellationToken);
+                row.SentAt = clock.GetUtcNow().UtcDateTime;
+                row.Attempts++;
+                published++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                blockedAggregates.Add(row.AggregateId);
+                row.Attempts++;
+                row.LastError = Truncate($"{ex.GetType().Name}: {ex.Message}", 1000);
+                logger.LogWarning("Outbox message {MessageId} ({MessageType}) for aggregate {AggregateId} not published yet: {Error}",
+                    row.Id, row.MessageType, row.AggregateId, ex.GetType().Name);
+            }
+        }
+
+        // Saved even when cancelled mid-batch so confirmed publishes are not repeated needlessly.
+        await db.SaveChangesAsync(CancellationToken.None);
+        await DeleteOldSentAsync(db, cancellationToken);
+        return (published, blockedAggregates.Count > 0);
+    }
+
+    private async Task DeleteOldSentAsync(TContext db, CancellationToken cancellationToken)
+    {
+        var before = clock.GetUtcNow().UtcDateTime - options.Value.KeepSent;
+        await db.OutboxMessages.Where(m => m.SentAt != null && m.SentAt < before).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    private async Task WaitForStartAsync(CancellationToken stoppingToken)
+    {
+        // The bus starts as a hosted service too; publishing before it is up only produces noise.
+        var started = new TaskCompletionSource();
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var stopping = stoppingToken.Register(() => started.TrySetCanceled());
+        try { await started.Task; } catch (OperationCanceledException) { }
+    }
+
+    private static TimeSpan Backoff(int failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures - 1, 7))));
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}
+
+public static class MessageHeaders
+{
+    public const string AggregateId = "ReferralHub-AggregateId";
+}

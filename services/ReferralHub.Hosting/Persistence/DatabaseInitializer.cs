@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ReferralHub.Hosting.Persistence;
+
+/// <summary>Seeds a service's database at first start (demo data in Development, reference data everywhere).</summary>
+public interface IDatabaseSeeder<in TContext> where TContext : ServiceDbContext
+{
+    Task SeedAsync(TContext db, CancellationToken cancellationToken);
+}
+
+/// <summary>Applies migrations before the service accepts work, then runs the service's seeders.</summary>
+internal sealed class DatabaseInitializer<TContext>(IServiceScopeFactory scopes, DatabaseReadiness<TContext> readiness, ILogger<DatabaseInitializer<TContext>> logger)
+    : IHostedService where TContext : ServiceDbContext
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets the dispatcher read while a request writes; set once per file, it persists.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await db.Database.CloseConnectionAsync();
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+        foreach (var seeder in scope.ServiceProvider.GetServices<IDatabaseSeeder<TContext>>())
+            await seeder.SeedAsync(db, cancellationToken);
+
+        readiness.MarkReady();
+        logger.LogInformation("{Context} database ready ({Provider})", typeof(TContext).Name, db.Database.ProviderName);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+public sealed class DatabaseReadiness<TContext> where TContext : ServiceDbContext
+{
+    private volatile bool _ready;
+
+    public bool IsReady => _ready;
+
+    internal void MarkReady() => _ready = true;
+}
+
+internal sealed class DatabaseReadyCheck<TContext>(DatabaseReadiness<TContext> readiness, IServiceScopeFactory scopes) : IHealthCheck
+    where TContext : ServiceDbContext
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!readiness.IsReady) return HealthCheckResult.Unhealthy("migrations not applied yet");
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        return await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("database unreachable");
+    }
+}

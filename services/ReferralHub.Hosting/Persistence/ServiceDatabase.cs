@@ -1,0 +1,82 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using ReferralHub.Hosting.Messaging;
+
+namespace ReferralHub.Hosting.Persistence;
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+public static class ServiceDatabase
+{
+    /// <summary>
+    /// Registers a service's own database. Configuration alone decides the provider:
+    /// <c>ConnectionStrings:Postgres</c> (the service gets its own database, <c>referralhub_{name}</c>) or, when absent,
+    /// a SQLite file <c>{Storage:DataDirectory}/{name}.db</c> (the embedded default).
+    /// <typeparamref name="TSqlite"/> and <typeparamref name="TPostgres"/> exist only so each provider has its own migrations.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TContext, TSqlite, TPostgres>(this IHostApplicationBuilder builder, string name)
+        where TContext : ServiceDbContext
+        where TSqlite : TContext
+        where TPostgres : TContext
+    {
+        var (provider, connectionString) = Resolve(builder.Configuration, builder.Environment, name);
+        builder.Services.AddSingleton<OutboxSignal<TContext>>();
+        builder.Services.AddSingleton<DatabaseReadiness<TContext>>();
+        builder.Services.AddSingleton(new ServiceDatabaseInfo(typeof(TContext), name, provider));
+
+        void Configure(IServiceProvider services, DbContextOptionsBuilder options)
+        {
+            if (provider == DatabaseProvider.Postgres)
+                options.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(5));
+            else
+                options.UseSqlite(connectionString);
+            options.AddInterceptors(new OutboxSaveChangesInterceptor<TContext>(services.GetRequiredService<OutboxSignal<TContext>>()));
+        }
+
+        if (provider == DatabaseProvider.Postgres)
+            builder.Services.AddDbContext<TContext, TPostgres>(Configure);
+        else
+            builder.Services.AddDbContext<TContext, TSqlite>(Configure);
+
+        builder.Services.AddHostedService<DatabaseInitializer<TContext>>();
+        builder.Services.AddHostedService<OutboxDispatcher<TContext>>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck<TContext>>($"db-{name}", tags: ["ready"]);
+        return builder;
+    }
+
+    public static (DatabaseProvider Provider, string ConnectionString) Resolve(IConfiguration configuration, IHostEnvironment environment, string name)
+    {
+        // A per-service connection string wins (e.g. ConnectionStrings:directory), then the shared Postgres one.
+        var own = configuration.GetConnectionString(name);
+        var postgres = configuration.GetConnectionString("Postgres");
+        if (!string.IsNullOrWhiteSpace(own))
+            return own.StartsWith("Data Source", StringComparison.OrdinalIgnoreCase) ? (DatabaseProvider.Sqlite, own) : (DatabaseProvider.Postgres, own);
+        if (!string.IsNullOrWhiteSpace(postgres))
+            return (DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(postgres) { Database = $"referralhub_{name}" }.ConnectionString);
+
+        var folder = DataDirectory(configuration, environment);
+        return (DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(folder, $"{name}.db"),
+            DefaultTimeout = 30,
+            Pooling = true,
+        }.ToString());
+    }
+
+    /// <summary>The embedded mode's data folder (SQLite files, keys); created on first use.</summary>
+    public static string DataDirectory(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var configured = configuration["Storage:DataDirectory"];
+        var folder = string.IsNullOrWhiteSpace(configured)
+            ? Path.Combine(environment.ContentRootPath, "data")
+            : Path.GetFullPath(configured, environment.ContentRootPath);
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+}
+
+public sealed record ServiceDatabaseInfo(Type ContextType, string Name, DatabaseProvider Provider);
