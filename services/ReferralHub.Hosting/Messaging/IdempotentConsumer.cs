@@ -21,7 +21,7 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db, ILogge
     /// <summary>The name the inbox records; stable across deployments (the type name, not its assembly version).</summary>
     protected virtual string ConsumerName => GetType().FullName ?? GetType().Name;
 
-    public async Task Consume(ConsumeContext<TMessage> context)
+    public virtual async Task Consume(ConsumeContext<TMessage> context)
     {
         var messageId = context.MessageId
             ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a MessageId; it cannot be de-duplicated.");

@@ -1,4 +1,5 @@
 using MassTransit;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -55,26 +56,47 @@ public sealed class OutboxSignal<TContext> where TContext : ServiceDbContext
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
 }
 
-/// <summary>Notifies the dispatcher after a SaveChanges that wrote outbox rows has committed.</summary>
+/// <summary>Notifies the dispatcher after a SaveChanges that wrote outbox rows, so it publishes at once instead of at its next poll.</summary>
 internal sealed class OutboxSaveChangesInterceptor<TContext>(OutboxSignal<TContext> signal) : SaveChangesInterceptor
     where TContext : ServiceDbContext
 {
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    // Only a save that adds outbox rows wakes the dispatcher; waking it on every save (its own included) would spin it.
+    private static readonly ConditionalWeakTable<DbContext, object> Pending = [];
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        NotifyIfCommitted(eventData.Context);
+        Remember(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Remember(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        NotifyIfCommitted(eventData.Context);
+        NotifyIfWritten(eventData.Context);
         return result;
     }
 
-    private void NotifyIfCommitted(DbContext? context)
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        // Inside an explicit transaction the rows are not visible yet; the dispatcher's poll will find them after commit.
-        // Notifying anyway is harmless (it just polls once more), and covers the common no-transaction case at once.
-        if (context is not null) signal.Notify();
+        NotifyIfWritten(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private static void Remember(DbContext? context)
+    {
+        if (context is not null && context.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
+            Pending.AddOrUpdate(context, true);
+    }
+
+    private void NotifyIfWritten(DbContext? context)
+    {
+        // Inside an explicit transaction the rows become visible at commit; an early wake-up just costs one empty poll,
+        // and the poll interval picks them up after the commit.
+        if (context is not null && Pending.Remove(context)) signal.Notify();
     }
 }

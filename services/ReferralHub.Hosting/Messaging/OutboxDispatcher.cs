@@ -30,14 +30,13 @@ public sealed class OutboxDispatcher<TContext>(
     IBus bus,
     OutboxSignal<TContext> signal,
     IOptions<OutboxOptions> options,
-    IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService
     where TContext : ServiceDbContext
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await WaitForStartAsync(stoppingToken);
+        await WaitForBusAsync(stoppingToken);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -120,13 +119,15 @@ public sealed class OutboxDispatcher<TContext>(
         await db.OutboxMessages.Where(m => m.SentAt != null && m.SentAt < before).ExecuteDeleteAsync(cancellationToken);
     }
 
-    private async Task WaitForStartAsync(CancellationToken stoppingToken)
+    private async Task WaitForBusAsync(CancellationToken stoppingToken)
     {
-        // The bus starts as a hosted service too; publishing before it is up only produces noise.
-        var started = new TaskCompletionSource();
-        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var stopping = stoppingToken.Register(() => started.TrySetCanceled());
-        try { await started.Task; } catch (OperationCanceledException) { }
+        // The bus starts as a hosted service too; until it is up a publish would only fail and be retried.
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested && bus is IBusControl control && control.CheckHealth().Status != BusHealthStatus.Healthy)
+        {
+            try { await Task.Delay(100, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
     }
 
     private static TimeSpan Backoff(int failures) =>

@@ -28,7 +28,8 @@ internal sealed class DatabaseInitializer<TContext>(IServiceScopeFactory scopes,
             await db.Database.CloseConnectionAsync();
         }
 
-        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.GetMigrations().Any()) await db.Database.MigrateAsync(cancellationToken);
+        else await db.Database.EnsureCreatedAsync(cancellationToken); // tools and test contexts without migrations
         foreach (var seeder in scope.ServiceProvider.GetServices<IDatabaseSeeder<TContext>>())
             await seeder.SeedAsync(db, cancellationToken);
 

@@ -1,0 +1,134 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReferralHub.Hosting.Messaging;
+using ReferralHub.Reliability.Worker;
+
+namespace ReferralHub.Hosting.Tests.Messaging;
+
+/// <summary>
+/// The delivery guarantees every ReferralHub service relies on, written once and run against each run mode
+/// (embedded: SQLite + in-memory bus; distributed: PostgreSQL + RabbitMQ).
+/// </summary>
+public static class ExactlyOnceScenarios
+{
+    public static async Task EveryCommittedChangeHasExactlyOneEffect(Dictionary<string, string?> settings)
+    {
+        await using var host = await ReliabilityHost.StartAsync(settings);
+        var ids = new List<long>();
+        for (var i = 0; i < 40; i++) ids.Add(await host.SubmitAsync());
+
+        await Eventually.TrueAsync(async () => await host.PendingAsync() == 0, "every request to be processed");
+        var effects = await host.EffectsPerRequestAsync();
+        Assert.Equal(ids.Order(), effects.Keys.Order());
+        Assert.All(effects, e => Assert.Equal(1, e.Value));
+        // A message can be consumed before the dispatcher has marked its row sent; the row must still end up sent.
+        await Eventually.TrueAsync(async () => await host.WithDbAsync(db => db.OutboxMessages.CountAsync(m => m.SentAt == null)) == 0, "the outbox to be empty");
+    }
+
+    public static async Task RedeliveryAfterCommitDoesNotRepeatTheEffect(Dictionary<string, string?> settings)
+    {
+        var failures = new FailureInjection { FailAfterCommit = _ => true };
+        await using var host = await ReliabilityHost.StartAsync(settings, failures);
+        for (var i = 0; i < 10; i++) await host.SubmitAsync();
+
+        await Eventually.TrueAsync(async () => await host.PendingAsync() == 0 && failures.FailedAfterCommit == 10, "every request to be processed and redelivered");
+        // Let the redeliveries land: each consumer saw its message at least twice.
+        await Eventually.TrueAsync(async () => await host.WithDbAsync(db => db.InboxMessages.CountAsync()) == 10, "the inbox to hold each message once");
+        var effects = await host.EffectsPerRequestAsync();
+        Assert.Equal(10, effects.Count);
+        Assert.All(effects, e => Assert.Equal(1, e.Value));
+    }
+
+    public static async Task TheSameMessageIdTwiceHasOneEffect(Dictionary<string, string?> settings)
+    {
+        await using var host = await ReliabilityHost.StartAsync(settings);
+        var bus = host.Services.GetRequiredService<IBus>();
+        var deliveries = new DeliveryCounter<RecordTally>();
+        using var observer = bus.ConnectConsumeObserver(deliveries);
+        var messageId = NewId.NextGuid();
+
+        // What a dispatcher does when it crashed after the broker confirmed but before it marked the row sent.
+        for (var i = 0; i < 2; i++)
+            await bus.Publish(new RecordTally("duplicate"), context => context.MessageId = messageId);
+
+        await Eventually.TrueAsync(() => Task.FromResult(deliveries.Completed == 2), "both copies to be consumed");
+        Assert.Equal(1, await host.WithDbAsync(db => db.Tallies.CountAsync(t => t.Key == "duplicate")));
+        Assert.Equal(1, await host.WithDbAsync(db => db.InboxMessages.CountAsync(m => m.MessageId == messageId)));
+    }
+
+    public static async Task ARolledBackChangePublishesNothing(Dictionary<string, string?> settings)
+    {
+        await using var host = await ReliabilityHost.StartAsync(settings);
+        await host.WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.PublishViaOutbox(new RecordTally("rolled-back"), "tally-rolled-back");
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+            return 0;
+        });
+        await host.WithDbAsync(async db =>
+        {
+            db.PublishViaOutbox(new RecordTally("committed"), "tally-committed");
+            return await db.SaveChangesAsync();
+        });
+
+        // The outbox publishes in commit order, so once the later change took effect the earlier one would have too.
+        await Eventually.TrueAsync(async () => await host.WithDbAsync(db => db.Tallies.AnyAsync(t => t.Key == "committed")), "the committed tally");
+        Assert.False(await host.WithDbAsync(db => db.Tallies.AnyAsync(t => t.Key == "rolled-back")));
+        Assert.Equal(1, await host.WithDbAsync(db => db.OutboxMessages.CountAsync()));
+    }
+
+    public static async Task APoisonMessageIsCountedAndDoesNotStopTheRest(Dictionary<string, string?> settings)
+    {
+        var failures = new FailureInjection();
+        failures.PoisonRequests.Add(1);
+        await using var host = await ReliabilityHost.StartAsync(settings, failures);
+        for (var i = 0; i < 5; i++) await host.SubmitAsync();
+
+        var faults = host.Services.GetRequiredService<MessagingFaults>();
+        await Eventually.TrueAsync(() => Task.FromResult(faults.Snapshot().Any(f => f.MessageType == nameof(ProcessRequest))), "the poison message to be counted");
+        await Eventually.TrueAsync(async () => await host.PendingAsync() == 1, "the other requests to be processed");
+        var fault = Assert.Single(faults.Snapshot());
+        Assert.Equal(1, fault.Count); // once per message, not once per retry
+        Assert.Equal(nameof(InvalidOperationException), fault.LastException);
+    }
+
+    public static async Task ALostMessageIsRedrivenOnce(Dictionary<string, string?> settings)
+    {
+        PendingRequestSweep.StuckAfter = TimeSpan.FromSeconds(1);
+        await using var host = await ReliabilityHost.StartAsync(settings);
+        // A request committed while its message was lost (the in-memory bus died with the process before consuming it).
+        var lost = await host.WithDbAsync(async db =>
+        {
+            var past = DateTime.UtcNow.AddMinutes(-1);
+            var request = new WorkRequest { CreatedAt = past, UpdatedAt = past };
+            db.Requests.Add(request);
+            await db.SaveChangesAsync();
+            return request.Id;
+        });
+
+        await Eventually.TrueAsync(async () => await host.PendingAsync() == 0, "the sweep to re-drive the stuck request");
+        var effects = await host.EffectsPerRequestAsync();
+        Assert.Equal(1, effects[lost]);
+    }
+}
+
+/// <summary>Counts completed consumes of one message type, so a test knows a duplicate has really been delivered.</summary>
+public sealed class DeliveryCounter<TMessage> : IConsumeObserver where TMessage : class
+{
+    private int _completed;
+
+    public int Completed => Volatile.Read(ref _completed);
+
+    public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+
+    public Task PostConsume<T>(ConsumeContext<T> context) where T : class
+    {
+        if (typeof(T) == typeof(TMessage)) Interlocked.Increment(ref _completed);
+        return Task.CompletedTask;
+    }
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+}
