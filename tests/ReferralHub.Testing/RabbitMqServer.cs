@@ -144,6 +144,18 @@ public sealed class RabbitMqServer : IAsyncLifetime, IAsyncDisposable
         await WaitForAmqpAsync(local.Port, StartTimeout).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A fresh virtual host for one test class, so queues and leftover messages of other tests never interfere.
+    /// Needs a broker this fixture started (rabbitmqctl); with an external broker the configured URI is returned as is.
+    /// </summary>
+    public async Task<Uri> CreateVirtualHostAsync(string name)
+    {
+        if (_local is not { } local) return AmqpUri;
+        await RunCtlAsync(local, "add_vhost", name).ConfigureAwait(false);
+        await RunCtlAsync(local, "set_permissions", "-p", name, Username, ".*", ".*", ".*").ConfigureAwait(false);
+        return new UriBuilder(AmqpUri) { Path = "/" + Uri.EscapeDataString(name) }.Uri;
+    }
+
     /// <summary>stop_app then start_app, returning once the port accepts AMQP connections again.</summary>
     public async Task RestartAsync()
     {

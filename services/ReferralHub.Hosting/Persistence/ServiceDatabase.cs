@@ -31,7 +31,7 @@ public static class ServiceDatabase
         void Configure(IServiceProvider services, DbContextOptionsBuilder options)
         {
             if (provider == DatabaseProvider.Postgres)
-                options.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(5));
+                options.UseNpgsql(connectionString); // transient faults: consumers are retried by the bus, the dispatcher by its loop
             else
                 options.UseSqlite(connectionString);
             options.AddInterceptors(new OutboxSaveChangesInterceptor<TContext>(services.GetRequiredService<OutboxSignal<TContext>>()));
