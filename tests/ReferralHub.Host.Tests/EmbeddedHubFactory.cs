@@ -8,13 +8,15 @@ using ReferralHub.Host;
 namespace ReferralHub.Host.Tests;
 
 /// <summary>The embedded host as `dotnet run` starts it (Development, demo clients), with its data in a fresh folder.</summary>
-public sealed class EmbeddedHubFactory : WebApplicationFactory<EmbeddedHost>, IAsyncLifetime
+public class EmbeddedHubFactory : WebApplicationFactory<EmbeddedHost>, IAsyncLifetime
 {
+    protected virtual string Environment => "Development";
+
     public string DataDirectory { get; } = System.IO.Directory.CreateTempSubdirectory("referralhub-host-").FullName;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(Environment);
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
     }
 
@@ -51,4 +53,10 @@ public sealed class EmbeddedHubFactory : WebApplicationFactory<EmbeddedHost>, IA
         await base.DisposeAsync();
         try { System.IO.Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
+}
+
+/// <summary>The same host in the Production environment: no demo clients may exist there.</summary>
+public sealed class ProductionHubFactory : EmbeddedHubFactory
+{
+    protected override string Environment => "Production";
 }

@@ -91,7 +91,7 @@ public sealed class OutboxDispatcher<TContext>(
                 await bus.Publish(message, message.GetType(), Pipe.Execute<PublishContext>(context =>
                 {
                     context.MessageId = row.Id;
-                    context.Headers.Set(MessageHeaders.AggregateId, row.AggregateId);
+                    context.Headers.Set(OutboxHeaders.AggregateId, row.AggregateId);
                 }), cancellationToken);
                 row.SentAt = clock.GetUtcNow().UtcDateTime;
                 row.Attempts++;
@@ -136,7 +136,7 @@ public sealed class OutboxDispatcher<TContext>(
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }
 
-public static class MessageHeaders
+public static class OutboxHeaders
 {
     public const string AggregateId = "ReferralHub-AggregateId";
 }

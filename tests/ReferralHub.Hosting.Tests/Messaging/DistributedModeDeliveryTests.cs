@@ -29,6 +29,10 @@ public sealed class DistributedModeDeliveryTests(RabbitMqServer rabbitMq, Postgr
         await ExactlyOnceScenarios.TheSameMessageIdTwiceHasOneEffect(await IsolatedSettingsAsync());
 
     [Fact]
+    public async Task Messages_are_published_in_commit_order_per_aggregate() =>
+        await ExactlyOnceScenarios.MessagesArePublishedInCommitOrderPerAggregate(await IsolatedSettingsAsync());
+
+    [Fact]
     public async Task A_rolled_back_change_publishes_nothing() =>
         await ExactlyOnceScenarios.ARolledBackChangePublishesNothing(await IsolatedSettingsAsync());
 

@@ -17,6 +17,9 @@ public sealed class EmbeddedModeDeliveryTests : IDisposable
     public Task The_same_message_id_twice_has_one_effect() => ExactlyOnceScenarios.TheSameMessageIdTwiceHasOneEffect(Settings);
 
     [Fact]
+    public Task Messages_are_published_in_commit_order_per_aggregate() => ExactlyOnceScenarios.MessagesArePublishedInCommitOrderPerAggregate(Settings);
+
+    [Fact]
     public Task A_rolled_back_change_publishes_nothing() => ExactlyOnceScenarios.ARolledBackChangePublishesNothing(Settings);
 
     [Fact]

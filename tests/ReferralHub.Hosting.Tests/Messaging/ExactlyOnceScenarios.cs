@@ -57,6 +57,29 @@ public static class ExactlyOnceScenarios
         Assert.Equal(1, await host.WithDbAsync(db => db.InboxMessages.CountAsync(m => m.MessageId == messageId)));
     }
 
+    public static async Task MessagesArePublishedInCommitOrderPerAggregate(Dictionary<string, string?> settings)
+    {
+        await using var host = await ReliabilityHost.StartAsync(settings);
+        var published = new PublishRecorder();
+        using var observer = host.Services.GetRequiredService<IBus>().ConnectPublishObserver(published);
+
+        // Three cases, each with a sequence of state changes, interleaved in one commit.
+        await host.WithDbAsync(async db =>
+        {
+            for (var step = 0; step < 10; step++)
+                for (var caseNo = 1; caseNo <= 3; caseNo++)
+                    db.PublishViaOutbox(new RecordTally($"case-{caseNo}/{step:D2}"), $"case-{caseNo}");
+            return await db.SaveChangesAsync();
+        });
+
+        await Eventually.TrueAsync(() => Task.FromResult(published.Count == 30), "all 30 messages to be published");
+        foreach (var caseNo in new[] { 1, 2, 3 })
+        {
+            var order = published.For($"case-{caseNo}");
+            Assert.Equal(Enumerable.Range(0, 10).Select(step => $"case-{caseNo}/{step:D2}"), order);
+        }
+    }
+
     public static async Task ARolledBackChangePublishesNothing(Dictionary<string, string?> settings)
     {
         await using var host = await ReliabilityHost.StartAsync(settings);
@@ -131,4 +154,31 @@ public sealed class DeliveryCounter<TMessage> : IConsumeObserver where TMessage 
     }
 
     public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+}
+
+/// <summary>Records, per aggregate header, the order in which the transport confirmed publishes.</summary>
+public sealed class PublishRecorder : IPublishObserver
+{
+    private readonly List<(string Aggregate, string Key)> _published = [];
+
+    public int Count
+    {
+        get { lock (_published) return _published.Count; }
+    }
+
+    public IReadOnlyList<string> For(string aggregate)
+    {
+        lock (_published) return [.. _published.Where(p => p.Aggregate == aggregate).Select(p => p.Key)];
+    }
+
+    public Task PrePublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
+
+    public Task PostPublish<T>(PublishContext<T> context) where T : class
+    {
+        if (context.Message is RecordTally tally)
+            lock (_published) _published.Add((context.Headers.Get<string>(OutboxHeaders.AggregateId) ?? "", tally.Key));
+        return Task.CompletedTask;
+    }
+
+    public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
 }

@@ -1,0 +1,25 @@
+using System.Net;
+
+namespace ReferralHub.Host.Tests.Identity;
+
+public sealed class DemoClientTests(ProductionHubFactory production) : IClassFixture<ProductionHubFactory>
+{
+    [Theory]
+    [InlineData("agency-a-system", "agency-a-secret")]
+    [InlineData("agency-b-system", "agency-b-secret")]
+    [InlineData("ops-system", "ops-secret")]
+    public async Task Demo_clients_do_not_exist_outside_Development(string clientId, string secret)
+    {
+        var response = await production.RequestTokenAsync(clientId, secret);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_hub_still_starts_and_reports_healthy_in_Production()
+    {
+        var response = await production.CreateClient().GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
