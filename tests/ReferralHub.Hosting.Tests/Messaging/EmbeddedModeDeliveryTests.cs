@@ -20,6 +20,9 @@ public sealed class EmbeddedModeDeliveryTests : IDisposable
     public Task Messages_are_published_in_commit_order_per_aggregate() => ExactlyOnceScenarios.MessagesArePublishedInCommitOrderPerAggregate(Settings);
 
     [Fact]
+    public Task A_failed_publish_holds_back_only_its_own_aggregate() => ExactlyOnceScenarios.AFailedPublishHoldsBackOnlyItsOwnAggregate(Settings);
+
+    [Fact]
     public Task A_rolled_back_change_publishes_nothing() => ExactlyOnceScenarios.ARolledBackChangePublishesNothing(Settings);
 
     [Fact]

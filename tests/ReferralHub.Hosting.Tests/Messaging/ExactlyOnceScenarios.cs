@@ -80,6 +80,34 @@ public static class ExactlyOnceScenarios
         }
     }
 
+    public static async Task AFailedPublishHoldsBackOnlyItsOwnAggregate(Dictionary<string, string?> settings)
+    {
+        await using var host = await ReliabilityHost.StartAsync(settings);
+        var bus = host.Services.GetRequiredService<IBus>();
+        var published = new PublishRecorder();
+        var failOnce = new FailFirstPublishOf("case-a/1");
+        using var recorder = bus.ConnectPublishObserver(published);
+        using var failer = bus.ConnectPublishObserver(failOnce);
+
+        await host.WithDbAsync(async db =>
+        {
+            db.PublishViaOutbox(new RecordTally("case-a/1"), "case-a");
+            db.PublishViaOutbox(new RecordTally("case-b/1"), "case-b");
+            db.PublishViaOutbox(new RecordTally("case-a/2"), "case-a");
+            db.PublishViaOutbox(new RecordTally("case-b/2"), "case-b");
+            return await db.SaveChangesAsync();
+        });
+
+        await Eventually.TrueAsync(() => Task.FromResult(published.Count == 4), "all four messages to be published");
+        Assert.True(failOnce.Failed);
+        Assert.Equal(["case-a/1", "case-a/2"], published.For("case-a")); // case-a/2 waited for case-a/1
+        Assert.Equal(["case-b/1", "case-b/2"], published.For("case-b"));
+        Assert.Equal("case-b/1", published.All[0]); // the other case was not held back by case-a's failure
+        var retried = await host.WithDbAsync(db => db.OutboxMessages.SingleAsync(m => m.Body.Contains("case-a/1")));
+        Assert.Equal(2, retried.Attempts);
+        Assert.NotNull(retried.LastError);
+    }
+
     public static async Task ARolledBackChangePublishesNothing(Dictionary<string, string?> settings)
     {
         await using var host = await ReliabilityHost.StartAsync(settings);
@@ -166,6 +194,11 @@ public sealed class PublishRecorder : IPublishObserver
         get { lock (_published) return _published.Count; }
     }
 
+    public IReadOnlyList<string> All
+    {
+        get { lock (_published) return [.. _published.Select(p => p.Key)]; }
+    }
+
     public IReadOnlyList<string> For(string aggregate)
     {
         lock (_published) return [.. _published.Where(p => p.Aggregate == aggregate).Select(p => p.Key)];
@@ -179,6 +212,25 @@ public sealed class PublishRecorder : IPublishObserver
             lock (_published) _published.Add((context.Headers.Get<string>(OutboxHeaders.AggregateId) ?? "", tally.Key));
         return Task.CompletedTask;
     }
+
+    public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+}
+
+/// <summary>Makes the transport refuse the first publish of one message, as a broker outage would.</summary>
+public sealed class FailFirstPublishOf(string key) : IPublishObserver
+{
+    private int _failed;
+
+    public bool Failed => Volatile.Read(ref _failed) == 1;
+
+    public Task PrePublish<T>(PublishContext<T> context) where T : class
+    {
+        if (context.Message is RecordTally tally && tally.Key == key && Interlocked.Exchange(ref _failed, 1) == 0)
+            throw new InvalidOperationException("injected: the broker refused the publish");
+        return Task.CompletedTask;
+    }
+
+    public Task PostPublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
 
     public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
 }
