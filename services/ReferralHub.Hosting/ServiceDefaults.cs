@@ -40,7 +40,7 @@ public static class ServiceDefaults
     private static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var telemetry = builder.Services.AddOpenTelemetry()
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing =>
             {
@@ -54,7 +54,6 @@ public static class ServiceDefaults
                 metrics.AddMeter("MassTransit");
                 if (otlp) metrics.AddOtlpExporter();
             });
-        _ = telemetry;
         return builder;
     }
 
