@@ -14,6 +14,7 @@ public static class GatewayModule
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<GatewayDbContext, SqliteGatewayDbContext, PostgresGatewayDbContext>(GatewayDbContext.Name);
+        builder.Services.AddSingleton<TokenIssuerInProcess>(); // lets HubSigningKey create the key on first start
         builder.Services.AddScoped<IDatabaseSeeder<GatewayDbContext>, ApiClientSeeder>();
 
         var issuer = builder.Configuration["Auth:Issuer"] ?? new HubAuthOptions().Issuer;
@@ -31,6 +32,8 @@ public static class GatewayModule
                 server.DisableAccessTokenEncryption();
                 server.AddEphemeralEncryptionKey();
                 server.RegisterScopes("api");
+                // Client-credentials tokens are self-contained JWTs; storing a row per token would only grow the table.
+                server.DisableTokenStorage();
                 var aspNetCore = server.UseAspNetCore().EnableTokenEndpointPassthrough();
                 // TLS is terminated in front of the hub (reverse proxy / ingress); see docs/operations.md.
                 aspNetCore.DisableTransportSecurityRequirement();

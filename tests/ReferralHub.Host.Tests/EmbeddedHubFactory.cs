@@ -12,7 +12,10 @@ public class EmbeddedHubFactory : WebApplicationFactory<EmbeddedHost>, IAsyncLif
 {
     protected virtual string Environment => "Development";
 
-    public string DataDirectory { get; } = System.IO.Directory.CreateTempSubdirectory("referralhub-host-").FullName;
+    public string DataDirectory { get; init; } = System.IO.Directory.CreateTempSubdirectory("referralhub-host-").FullName;
+
+    /// <summary>Keep the data folder on dispose, to start another host on it (a restart).</summary>
+    public bool KeepData { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -51,6 +54,7 @@ public class EmbeddedHubFactory : WebApplicationFactory<EmbeddedHost>, IAsyncLif
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (KeepData) return;
         try { System.IO.Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 }

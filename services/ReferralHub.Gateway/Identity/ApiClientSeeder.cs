@@ -29,6 +29,18 @@ internal sealed class ApiClientSeeder(
             clients.AddRange(DemoClients.All.Where(demo => clients.All(c => c.ClientId != demo.ClientId)));
             logger.LogInformation("Development environment: demo API clients are registered; README.md, section 'Demo credentials', lists them");
         }
+        else
+        {
+            // A database first started in Development must not keep publicly known secrets when it goes live.
+            foreach (var demo in DemoClients.All.Where(demo => clients.All(c => c.ClientId != demo.ClientId)))
+            {
+                if (await applications.FindByClientIdAsync(demo.ClientId, cancellationToken) is { } stale)
+                {
+                    await applications.DeleteAsync(stale, cancellationToken);
+                    logger.LogWarning("Removed demo API client {ClientId}: demo clients exist only in Development", demo.ClientId);
+                }
+            }
+        }
 
         foreach (var client in clients)
         {

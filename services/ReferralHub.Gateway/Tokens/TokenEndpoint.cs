@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -22,7 +23,7 @@ internal static class TokenEndpoint
         return app;
     }
 
-    private static async Task<IResult> IssueAsync(HttpContext context, IOpenIddictApplicationManager applications)
+    private static async Task<IResult> IssueAsync(HttpContext context, IOpenIddictApplicationManager applications, IOptions<HubAuthOptions> auth)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request is missing.");
@@ -39,7 +40,7 @@ internal static class TokenEndpoint
         identity.SetClaim(HubClaims.Agency, Read<string>(properties, ApiClientSeeder.AgencyProperty));
         identity.SetClaims(HubClaims.Role, [.. Read<List<string>>(properties, ApiClientSeeder.RolesProperty) ?? []]);
         identity.SetClaims(HubClaims.Area, [.. Read<List<string>>(properties, ApiClientSeeder.AreasProperty) ?? []]);
-        identity.SetAudiences(HubClaims.ApiAudience);
+        identity.SetAudiences(auth.Value.Audience);
         identity.SetDestinations(_ => [Destinations.AccessToken]);
 
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

@@ -13,7 +13,7 @@ namespace ReferralHub.Hosting.Auth;
 /// </summary>
 public sealed class HubSigningKey
 {
-    public HubSigningKey(IConfiguration configuration, IHostEnvironment environment)
+    public HubSigningKey(IConfiguration configuration, IHostEnvironment environment, IEnumerable<TokenIssuerInProcess> issuer)
     {
         var rsa = RSA.Create();
         var pem = configuration["Auth:SigningKeyPem"];
@@ -29,12 +29,16 @@ public sealed class HubSigningKey
             {
                 rsa.ImportFromPem(File.ReadAllText(path));
             }
-            else
+            else if (issuer.Any())
             {
                 rsa.KeySize = 2048;
-                var fresh = rsa.ExportPkcs8PrivateKeyPem();
-                File.WriteAllText(path, fresh);
-                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                WriteOwnerOnly(path, rsa.ExportPkcs8PrivateKeyPem());
+            }
+            else
+            {
+                // A service that neither issues tokens nor knows where to fetch keys would reject every token: say so at once.
+                throw new InvalidOperationException(
+                    "No token signing key: set Auth:Authority to the gateway's URL (distributed mode) or Auth:SigningKeyPem.");
             }
         }
 
@@ -42,4 +46,16 @@ public sealed class HubSigningKey
     }
 
     public RsaSecurityKey Key { get; }
+
+    private static void WriteOwnerOnly(string path, string content)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var stream = new FileStream(path, options);
+        using var writer = new StreamWriter(stream);
+        writer.Write(content);
+    }
 }
+
+/// <summary>Registered by the gateway module: this process issues tokens, so it may create the signing key.</summary>
+public sealed class TokenIssuerInProcess;

@@ -17,6 +17,12 @@ public sealed class OutboxOptions
 
     /// <summary>Sent rows are kept this long for operators, then deleted.</summary>
     public TimeSpan KeepSent { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Inbox rows are kept this long, then deleted. Must exceed the longest time a duplicate can still arrive
+    /// (broker redelivery, a dispatcher re-publishing after a crash): days, not minutes.
+    /// </summary>
+    public TimeSpan KeepInbox { get; set; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>
@@ -34,6 +40,8 @@ public sealed class OutboxDispatcher<TContext>(
     ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService
     where TContext : ServiceDbContext
 {
+    private DateTime _nextCleanup = DateTime.MinValue;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await WaitForBusAsync(stoppingToken);
@@ -43,7 +51,8 @@ public sealed class OutboxDispatcher<TContext>(
             try
             {
                 var (published, blocked) = await DispatchOnceAsync(stoppingToken);
-                failures = blocked ? failures + 1 : 0;
+                // Back off only when nothing went out (the broker is away); one broken aggregate must not slow the others.
+                failures = blocked && published == 0 ? failures + 1 : 0;
                 if (published > 0 && !blocked) continue; // there may be more
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -115,8 +124,13 @@ public sealed class OutboxDispatcher<TContext>(
 
     private async Task DeleteOldSentAsync(TContext db, CancellationToken cancellationToken)
     {
-        var before = clock.GetUtcNow().UtcDateTime - options.Value.KeepSent;
-        await db.OutboxMessages.Where(m => m.SentAt != null && m.SentAt < before).ExecuteDeleteAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now < _nextCleanup) return;
+        _nextCleanup = now.AddMinutes(10);
+        var sentBefore = now - options.Value.KeepSent;
+        await db.OutboxMessages.Where(m => m.SentAt != null && m.SentAt < sentBefore).ExecuteDeleteAsync(cancellationToken);
+        var handledBefore = now - options.Value.KeepInbox;
+        await db.InboxMessages.Where(m => m.HandledAt < handledBefore).ExecuteDeleteAsync(cancellationToken);
     }
 
     private async Task WaitForBusAsync(CancellationToken stoppingToken)

@@ -18,6 +18,31 @@ internal sealed class DatabaseInitializer<TContext>(IServiceScopeFactory scopes,
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // In distributed mode PostgreSQL may still be starting: wait for it a while instead of dying at once.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await InitializeAsync(cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (attempt < MaxAttempts && IsUnreachable(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("{Context} database unreachable ({Error}); attempt {Attempt} of {Max}, retrying in 2 s",
+                    typeof(TContext).Name, ex.GetType().Name, attempt, MaxAttempts);
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+        }
+    }
+
+    private const int MaxAttempts = 30;
+
+    private static bool IsUnreachable(Exception ex) =>
+        ex is System.Net.Sockets.SocketException || ex.InnerException is System.Net.Sockets.SocketException
+        || (ex is Npgsql.NpgsqlException npgsql && npgsql.IsTransient);
+
+    private async Task InitializeAsync(CancellationToken cancellationToken)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         if (db.Database.IsSqlite())
