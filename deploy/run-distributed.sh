@@ -1,0 +1,461 @@
+#!/usr/bin/env bash
+# ReferralHub, distributed, on one machine, without Docker: a local RabbitMQ node and a local PostgreSQL cluster in a
+# working directory, then every service as its own process (gateway first). Stays in the foreground until Ctrl+C or
+# SIGTERM, then stops the services and both servers. `--check` starts everything, verifies it, stops it and exits 0/1.
+#
+# Usage: deploy/run-distributed.sh [options]        (see --help; deploy/README.md)
+set -Eeuo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# ---- defaults (environment first, flags override) ------------------------------------------------------------------
+WORK_DIR="${REFERRALHUB_RUN_DIR:-$ROOT/deploy/.run}"
+CONFIGURATION="${REFERRALHUB_CONFIGURATION:-Debug}"
+ENVIRONMENT="${REFERRALHUB_ENVIRONMENT:-Development}"
+GATEWAY_PORT="${REFERRALHUB_GATEWAY_PORT:-5080}"
+BASE_PORT="${REFERRALHUB_BASE_PORT:-5081}"
+RABBITMQ_PORT="${REFERRALHUB_RABBITMQ_PORT:-5672}"
+POSTGRES_PORT="${REFERRALHUB_POSTGRES_PORT:-5432}"
+START_TIMEOUT="${REFERRALHUB_START_TIMEOUT:-120}"
+BUILD=1
+CHECK=0
+FAST_POSTGRES=0
+
+usage() {
+  cat <<EOF
+Usage: deploy/run-distributed.sh [options]
+
+Starts RabbitMQ and PostgreSQL from the machine's binaries, then the gateway and every service as separate processes.
+
+  --dir DIR              working directory for servers, data and logs   (default deploy/.run; env REFERRALHUB_RUN_DIR)
+  --configuration C      build configuration of the service dlls        (default Debug; env REFERRALHUB_CONFIGURATION)
+  --environment E        ASPNETCORE_ENVIRONMENT of every service        (default Development; env REFERRALHUB_ENVIRONMENT)
+                         (the demo API clients exist only in Development)
+  --gateway-port P       gateway port                                   (default 5080; env REFERRALHUB_GATEWAY_PORT)
+  --base-port P          directory=P, consent=P+1, referrals=P+2, transfers=P+3, portal=P+4
+                                                                        (default 5081; env REFERRALHUB_BASE_PORT)
+  --rabbitmq-port P      AMQP port; P+1 is the node's distribution port (default 5672; env REFERRALHUB_RABBITMQ_PORT)
+  --postgres-port P      PostgreSQL port                                (default 5432; env REFERRALHUB_POSTGRES_PORT)
+  --start-timeout S      seconds to wait for each /health               (default 120; env REFERRALHUB_START_TIMEOUT)
+  --no-build             do not run 'dotnet build ReferralHub.sln' first
+  --fast-postgres        PostgreSQL with fsync=off (throwaway data only; --check uses it)
+  --check                start everything, verify health, tokens and messaging, stop everything; exit 0 or 1
+  -h, --help             this text
+EOF
+}
+
+need_value() { [[ $# -ge 2 && -n "$2" ]] || { echo "run-distributed: $1 needs a value" >&2; exit 2; }; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --dir) need_value "$@"; WORK_DIR="$2"; shift 2 ;;
+    --configuration|-c) need_value "$@"; CONFIGURATION="$2"; shift 2 ;;
+    --environment) need_value "$@"; ENVIRONMENT="$2"; shift 2 ;;
+    --gateway-port) need_value "$@"; GATEWAY_PORT="$2"; shift 2 ;;
+    --base-port) need_value "$@"; BASE_PORT="$2"; shift 2 ;;
+    --rabbitmq-port) need_value "$@"; RABBITMQ_PORT="$2"; shift 2 ;;
+    --postgres-port) need_value "$@"; POSTGRES_PORT="$2"; shift 2 ;;
+    --start-timeout) need_value "$@"; START_TIMEOUT="$2"; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    --fast-postgres) FAST_POSTGRES=1; shift ;;
+    --check) CHECK=1; FAST_POSTGRES=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run-distributed: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+for value in "$GATEWAY_PORT" "$BASE_PORT" "$RABBITMQ_PORT" "$POSTGRES_PORT" "$START_TIMEOUT"; do
+  [[ "$value" =~ ^[0-9]+$ ]] || { echo "run-distributed: '$value' is not a number" >&2; exit 2; }
+done
+
+# ---- layout ----------------------------------------------------------------------------------------------------------
+mkdir -p "$WORK_DIR"
+WORK_DIR="$(cd "$WORK_DIR" && pwd)"
+LOG_DIR="$WORK_DIR/logs"
+DATA_DIR="$WORK_DIR/data"
+RMQ_DIR="$WORK_DIR/rabbitmq"
+PG_DIR="$WORK_DIR/postgres"
+mkdir -p "$LOG_DIR" "$DATA_DIR" "$RMQ_DIR" "$PG_DIR"
+# The rabbitmq and postgres users must be able to reach their folders (mktemp -d makes 0700 directories).
+chmod a+rx "$WORK_DIR"
+
+SERVICES=(gateway directory consent referrals transfers portal)
+declare -A PROJECT=([gateway]=ReferralHub.Gateway [directory]=ReferralHub.Directory [consent]=ReferralHub.Consent
+                    [referrals]=ReferralHub.Referrals [transfers]=ReferralHub.Transfers [portal]=ReferralHub.Portal)
+declare -A PORT=([gateway]=$GATEWAY_PORT)
+i=0
+for name in directory consent referrals transfers portal; do PORT[$name]=$((BASE_PORT + i)); i=$((i + 1)); done
+declare -A PID=()
+
+GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"
+AMQP_URI="amqp://guest:guest@127.0.0.1:$RABBITMQ_PORT/"
+PG_CONNECTION="Host=127.0.0.1;Port=$POSTGRES_PORT;Username=postgres"
+RMQ_NODE="rmq$RABBITMQ_PORT@localhost"
+
+log() { printf '[run-distributed %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+fail() { log "ERROR: $*" >&2; exit 1; }
+
+AS_ROOT=0
+[[ "$(id -u)" == 0 ]] && AS_ROOT=1
+
+# As root, run a command as another user (initdb and postgres refuse root; rabbitmq-server switches by itself).
+as_user() {
+  local user="$1"; shift
+  if [[ $AS_ROOT == 1 ]]; then (cd / && runuser -u "$user" -- "$@"); else "$@"; fi
+}
+
+find_tool() {
+  local name="$1"; shift
+  local found
+  found="$(command -v "$name" 2>/dev/null || true)"
+  if [[ -z "$found" ]]; then
+    for dir in "$@"; do
+      if [[ -x "$dir/$name" ]]; then found="$dir/$name"; break; fi
+    done
+  fi
+  echo "$found"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+tail_log() {
+  local file="$1"
+  if [[ -f "$file" ]]; then
+    echo "---- last lines of $file ----" >&2
+    tail -n 40 "$file" >&2 || true
+    echo "----" >&2
+  fi
+}
+
+# ---- tools ------------------------------------------------------------------------------------------------------------
+RABBITMQ_SERVER="$(find_tool rabbitmq-server /usr/sbin /usr/lib/rabbitmq/bin)"
+RABBITMQCTL="$(find_tool rabbitmqctl /usr/sbin /usr/lib/rabbitmq/bin)"
+# Without root the Debian wrapper in /usr/sbin refuses to run; the real scripts are in /usr/lib/rabbitmq/bin.
+if [[ $AS_ROOT == 0 && -x /usr/lib/rabbitmq/bin/rabbitmq-server ]]; then
+  RABBITMQ_SERVER=/usr/lib/rabbitmq/bin/rabbitmq-server
+  RABBITMQCTL=/usr/lib/rabbitmq/bin/rabbitmqctl
+fi
+PG_VERSION_DIRS=(/usr/lib/postgresql/*/bin)
+INITDB="$(find_tool initdb "${PG_VERSION_DIRS[@]}")"
+PG_CTL="$(find_tool pg_ctl "${PG_VERSION_DIRS[@]}")"
+[[ -n "$RABBITMQ_SERVER" && -n "$RABBITMQCTL" ]] || fail "rabbitmq-server not found: apt-get install -y rabbitmq-server"
+[[ -n "$INITDB" && -n "$PG_CTL" ]] || fail "initdb/pg_ctl not found: apt-get install -y postgresql"
+command -v curl >/dev/null || fail "curl not found: apt-get install -y curl"
+command -v dotnet >/dev/null || fail "dotnet not found: install the .NET 10 SDK"
+if [[ $AS_ROOT == 1 ]]; then
+  command -v runuser >/dev/null || fail "running as root needs runuser (util-linux) to start PostgreSQL as the postgres user"
+  id rabbitmq >/dev/null 2>&1 || fail "no 'rabbitmq' user: apt-get install -y rabbitmq-server"
+  id postgres >/dev/null 2>&1 || fail "no 'postgres' user: apt-get install -y postgresql (or: useradd -r postgres)"
+fi
+
+# ---- stopping (trap) ----------------------------------------------------------------------------------------------
+RMQ_STARTED=0
+PG_STARTED=0
+CLEANED=0
+
+rmq_env() {
+  env RABBITMQ_NODENAME="$RMQ_NODE" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$RABBITMQ_PORT" \
+    RABBITMQ_DIST_PORT=$((RABBITMQ_PORT + 1)) RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia" RABBITMQ_LOG_BASE="$RMQ_DIR/log" \
+    RABBITMQ_PID_FILE="$RMQ_DIR/pid" RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins" ERL_EPMD_ADDRESS=127.0.0.1 \
+    "$@"
+}
+
+stop_services() {
+  local name pid deadline
+  # Reverse order: the others first, the gateway (their token authority) last.
+  for (( idx=${#SERVICES[@]}-1; idx>=0; idx-- )); do
+    name="${SERVICES[idx]}"
+    pid="${PID[$name]:-}"
+    [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null || true
+  done
+  deadline=$((SECONDS + 20))
+  for name in "${SERVICES[@]}"; do
+    pid="${PID[$name]:-}"
+    [[ -z "$pid" ]] && continue
+    while kill -0 "$pid" 2>/dev/null && (( SECONDS < deadline )); do sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name (pid $pid) did not stop within 20 s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+    unset "PID[$name]"
+  done
+}
+
+stop_rabbitmq() {
+  [[ -f "$RMQ_DIR/pid" ]] || return 0
+  local pid
+  pid="$(tr -dc '0-9' < "$RMQ_DIR/pid" 2>/dev/null || true)"
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+    rmq_env timeout 60 "$RABBITMQCTL" -q -n "$RMQ_NODE" stop "$RMQ_DIR/pid" >>"$LOG_DIR/rabbitmq-ctl.log" 2>&1 \
+      || { log "rabbitmqctl stop failed; killing the node (pid $pid)"; kill -KILL "$pid" 2>/dev/null || true; }
+  fi
+  rm -f "$RMQ_DIR/pid"
+}
+
+stop_postgres() {
+  [[ -f "$PG_DIR/data/postmaster.pid" ]] || return 0
+  as_user postgres "$PG_CTL" -D "$PG_DIR/data" -m fast -w -t 30 stop >>"$LOG_DIR/postgres-ctl.log" 2>&1 || {
+    local pid
+    pid="$(head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null || true)"
+    log "pg_ctl stop failed; killing the postmaster ($pid)"
+    [[ -n "$pid" ]] && kill -KILL "$pid" 2>/dev/null || true
+  }
+}
+
+cleanup() {
+  local status=$?
+  [[ $CLEANED == 1 ]] && return
+  CLEANED=1
+  trap '' INT TERM
+  if (( ${#PID[@]} > 0 )) || [[ $RMQ_STARTED == 1 || $PG_STARTED == 1 ]]; then log "stopping ..."; fi
+  stop_services
+  [[ $RMQ_STARTED == 1 ]] && stop_rabbitmq
+  [[ $PG_STARTED == 1 ]] && stop_postgres
+  if [[ $RMQ_STARTED == 1 || $PG_STARTED == 1 ]]; then log "stopped (logs in $LOG_DIR)"; fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- preflight ----------------------------------------------------------------------------------------------------
+for name in "${SERVICES[@]}"; do
+  dll="$ROOT/services/${PROJECT[$name]}/bin/$CONFIGURATION/net10.0/${PROJECT[$name]}.dll"
+  if [[ $BUILD == 0 && ! -f "$dll" ]]; then
+    fail "$dll is missing: build first (dotnet build ReferralHub.sln -c $CONFIGURATION) or drop --no-build"
+  fi
+done
+
+# Leftovers of a run that was killed (SIGKILL, power loss) in this working directory: stop them first.
+if [[ -f "$RMQ_DIR/pid" ]] && kill -0 "$(tr -dc '0-9' < "$RMQ_DIR/pid")" 2>/dev/null; then
+  log "a RabbitMQ node of an earlier run is still up in $RMQ_DIR; stopping it"
+  stop_rabbitmq
+fi
+if [[ -f "$PG_DIR/data/postmaster.pid" ]]; then
+  if as_user postgres "$PG_CTL" -D "$PG_DIR/data" status >/dev/null 2>&1; then
+    log "a PostgreSQL server of an earlier run is still up in $PG_DIR; stopping it"
+  fi
+  stop_postgres
+fi
+
+for port in "$RABBITMQ_PORT" $((RABBITMQ_PORT + 1)) "$POSTGRES_PORT" "$GATEWAY_PORT" "${PORT[directory]}" "${PORT[consent]}" \
+            "${PORT[referrals]}" "${PORT[transfers]}" "${PORT[portal]}"; do
+  if port_in_use "$port"; then
+    fail "127.0.0.1:$port is already in use (see --help for the port options)"
+  fi
+done
+
+if [[ $BUILD == 1 ]]; then
+  log "dotnet build ReferralHub.sln -c $CONFIGURATION"
+  dotnet build "$ROOT/ReferralHub.sln" -c "$CONFIGURATION" -nologo -v q >"$LOG_DIR/build.log" 2>&1 || { tail_log "$LOG_DIR/build.log"; fail "build failed"; }
+fi
+
+STARTED_AT=$SECONDS
+
+# ---- servers (in parallel: RabbitMQ takes ~7 s, PostgreSQL ~2 s) -----------------------------------------------------
+start_rabbitmq() {
+  [[ -f "$RMQ_DIR/enabled_plugins" ]] || echo "[]." > "$RMQ_DIR/enabled_plugins"
+  mkdir -p "$RMQ_DIR/mnesia" "$RMQ_DIR/log"
+  [[ $AS_ROOT == 1 ]] && chown -R rabbitmq:rabbitmq "$RMQ_DIR"
+  # The wrapper changes to /var/lib/rabbitmq and, as root, switches to the rabbitmq user (environment kept).
+  rmq_env "$RABBITMQ_SERVER" -detached >"$LOG_DIR/rabbitmq-start.log" 2>&1 || return 1
+  rmq_env "$RABBITMQCTL" -q -n "$RMQ_NODE" wait "$RMQ_DIR/pid" --timeout "$START_TIMEOUT" >>"$LOG_DIR/rabbitmq-start.log" 2>&1
+}
+
+start_postgres() {
+  [[ $AS_ROOT == 1 ]] && chown postgres "$PG_DIR"
+  if [[ ! -f "$PG_DIR/data/PG_VERSION" ]]; then
+    rm -rf "$PG_DIR/data"
+    as_user postgres "$INITDB" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 >"$LOG_DIR/postgres-initdb.log" 2>&1 || return 1
+  fi
+  local options="-p $POSTGRES_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200"
+  [[ $FAST_POSTGRES == 1 ]] && options="$options -c fsync=off"
+  as_user postgres "$PG_CTL" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t "$START_TIMEOUT" start -o "$options" \
+    >"$LOG_DIR/postgres-start.log" 2>&1
+}
+
+log "starting RabbitMQ (127.0.0.1:$RABBITMQ_PORT) and PostgreSQL (127.0.0.1:$POSTGRES_PORT) in $WORK_DIR"
+RMQ_STARTED=1   # from here on the trap stops whatever came up
+start_rabbitmq &
+rmq_job=$!
+PG_STARTED=1
+pg_status=0
+start_postgres || pg_status=$?
+rmq_status=0
+wait "$rmq_job" || rmq_status=$?
+if [[ $pg_status != 0 ]]; then
+  tail_log "$LOG_DIR/postgres-initdb.log"; tail_log "$LOG_DIR/postgres-start.log"; tail_log "$PG_DIR/postgres.log"
+  fail "PostgreSQL did not start"
+fi
+if [[ $rmq_status != 0 ]]; then
+  tail_log "$LOG_DIR/rabbitmq-start.log"
+  for f in "$RMQ_DIR"/log/*.log; do tail_log "$f"; done
+  fail "RabbitMQ did not start"
+fi
+log "servers ready after $((SECONDS - STARTED_AT)) s"
+
+# ---- services -------------------------------------------------------------------------------------------------------
+start_service() {
+  local name="$1" project="${PROJECT[$1]}" port="${PORT[$1]}"
+  local bin="$ROOT/services/$project/bin/$CONFIGURATION/net10.0"
+  local -a extra=()
+  if [[ "$name" == gateway ]]; then
+    extra=("Services__directory=http://127.0.0.1:${PORT[directory]}" "Services__consent=http://127.0.0.1:${PORT[consent]}"
+           "Services__referrals=http://127.0.0.1:${PORT[referrals]}" "Services__transfers=http://127.0.0.1:${PORT[transfers]}"
+           "Services__portal=http://127.0.0.1:${PORT[portal]}")
+  fi
+  mkdir -p "$DATA_DIR/$name"
+  : > "$LOG_DIR/$name.log"
+  # Content root = the output folder, as for `dotnet X.dll` run in place; data (the gateway's signing key) in the work dir.
+  (
+    cd "$bin"
+    exec env ASPNETCORE_ENVIRONMENT="$ENVIRONMENT" DOTNET_ENVIRONMENT="$ENVIRONMENT" \
+      ConnectionStrings__RabbitMq="$AMQP_URI" \
+      ConnectionStrings__Postgres="$PG_CONNECTION" \
+      Auth__Issuer="$GATEWAY_URL/" \
+      Auth__Authority="$GATEWAY_URL/" \
+      Auth__RequireHttpsMetadata=false \
+      Storage__DataDirectory="$DATA_DIR/$name" \
+      "Logging__LogLevel__Microsoft.EntityFrameworkCore=Warning" \
+      "Logging__LogLevel__Microsoft.AspNetCore=Warning" \
+      "${extra[@]}" \
+      dotnet "$bin/$project.dll" --urls "http://127.0.0.1:$port"
+  ) >>"$LOG_DIR/$name.log" 2>&1 < /dev/null &
+  PID[$name]=$!
+}
+
+wait_healthy() {
+  local name="$1" url="http://127.0.0.1:${PORT[$1]}/health" deadline=$((SECONDS + START_TIMEOUT))
+  while (( SECONDS < deadline )); do
+    if ! kill -0 "${PID[$name]}" 2>/dev/null; then
+      tail_log "$LOG_DIR/$name.log"
+      fail "$name exited while starting (log: $LOG_DIR/$name.log)"
+    fi
+    if [[ "$(curl -s -o /dev/null -w '%{http_code}' -m 3 "$url" 2>/dev/null || true)" == 200 ]]; then
+      log "$name healthy on :${PORT[$name]} ($((SECONDS - STARTED_AT)) s)"
+      return 0
+    fi
+    sleep 0.5
+  done
+  tail_log "$LOG_DIR/$name.log"
+  fail "$name did not answer 200 on $url within $START_TIMEOUT s"
+}
+
+log "starting gateway on :$GATEWAY_PORT"
+start_service gateway
+wait_healthy gateway
+log "starting directory, consent, referrals, transfers, portal on :${PORT[directory]}-${PORT[portal]}"
+for name in directory consent referrals transfers portal; do start_service "$name"; done
+for name in directory consent referrals transfers portal; do wait_healthy "$name"; done
+log "all services healthy after $((SECONDS - STARTED_AT)) s"
+
+print_table() {
+  echo
+  printf '  %-10s %-38s %-8s %s\n' SERVICE URL PID LOG
+  for name in "${SERVICES[@]}"; do
+    printf '  %-10s %-38s %-8s %s\n' "$name" "http://127.0.0.1:${PORT[$name]}" "${PID[$name]}" "$LOG_DIR/$name.log"
+  done
+  printf '  %-10s %-38s %-8s %s\n' rabbitmq "$AMQP_URI" "$(tr -dc '0-9' < "$RMQ_DIR/pid" 2>/dev/null)" "$RMQ_DIR/log/"
+  printf '  %-10s %-38s %-8s %s\n' postgres "127.0.0.1:$POSTGRES_PORT (user postgres)" \
+    "$(head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null)" "$PG_DIR/postgres.log"
+  echo
+  echo "  environment $ENVIRONMENT, configuration $CONFIGURATION, issuer/authority $GATEWAY_URL/, working dir $WORK_DIR"
+  echo
+}
+print_table
+
+# ---- --check ---------------------------------------------------------------------------------------------------------
+if [[ $CHECK == 1 ]]; then
+  passed=0
+  failed=0
+  result() { # PASS|FAIL what detail (the duration of the last request is appended)
+    printf '%s  %-24s %s (%s s)\n' "$1" "$2" "$3" "${TOOK:-?}"
+    if [[ "$1" == PASS ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+  }
+  http() { # method url [curl args...] -> sets CODE and BODY
+    local method="$1" url="$2"; shift 2
+    local out
+    out="$(curl -s -m 15 -X "$method" -w $'\n%{http_code} %{time_total}' "$url" "$@" 2>/dev/null || true)"
+    local last="${out##*$'\n'}"
+    CODE="${last%% *}"
+    TOOK="${last#* }"
+    BODY="${out%$'\n'*}"
+    [[ "$out" == *$'\n'* ]] || { CODE=000; TOOK=""; BODY=""; }
+  }
+  TOKEN=""
+  token_for() { # client secret -> sets TOKEN (empty when refused)
+    http POST "$GATEWAY_URL/connect/token" -d grant_type=client_credentials -d "client_id=$1" -d "client_secret=$2"
+    TOKEN=""
+    if [[ "$CODE" == 200 ]]; then
+      TOKEN="$(sed -n 's/.*"access_token"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' <<<"$BODY")"
+    fi
+  }
+
+  echo "check:"
+  for name in "${SERVICES[@]}"; do
+    http GET "http://127.0.0.1:${PORT[$name]}/health"
+    if [[ "$CODE" == 200 ]]; then result PASS "health $name" "GET :${PORT[$name]}/health -> 200"
+    else result FAIL "health $name" "GET :${PORT[$name]}/health -> $CODE"; fi
+  done
+
+  token_for agency-a-system agency-a-secret
+  agency_token="$TOKEN"
+  if [[ -n "$agency_token" ]]; then result PASS "token agency-a-system" "POST /connect/token -> 200"
+  else result FAIL "token agency-a-system" "POST /connect/token -> $CODE (the demo clients exist only with --environment Development)"; fi
+
+  http GET "$GATEWAY_URL/api/v1/me" -H "Authorization: Bearer $agency_token"
+  if [[ "$CODE" == 200 && "$BODY" == *'"agency":"agency-a"'* ]]; then result PASS "me via gateway" "GET /api/v1/me -> 200 $BODY"
+  else result FAIL "me via gateway" "GET /api/v1/me -> $CODE $BODY"; fi
+
+  # Forwarding: the portal answers the catch-all route through the gateway (502/503/504 would mean it is unreachable).
+  http GET "$GATEWAY_URL/" -H "Authorization: Bearer $agency_token"
+  if [[ "$CODE" =~ ^(2..|3..|401|403)$ ]]; then result PASS "gateway -> portal" "GET / via gateway -> $CODE"
+  else result FAIL "gateway -> portal" "GET / via gateway -> $CODE"; fi
+
+  token_for ops-system ops-secret
+  ops_token="$TOKEN"
+  if [[ -n "$ops_token" ]]; then result PASS "token ops-system" "POST /connect/token -> 200"
+  else result FAIL "token ops-system" "POST /connect/token -> $CODE"; fi
+
+  # Each service validates the gateway's token itself (keys from the authority) and reports its transport.
+  for name in "${SERVICES[@]}"; do
+    http GET "http://127.0.0.1:${PORT[$name]}/ops/messaging" -H "Authorization: Bearer $ops_token"
+    if [[ "$CODE" == 200 && "$BODY" =~ \"transport\":\"rabbitmq\" ]]; then
+      result PASS "messaging $name" "GET :${PORT[$name]}/ops/messaging -> 200 transport rabbitmq, $(grep -o '"bus":"[^"]*"' <<<"$BODY" || true)"
+    else
+      result FAIL "messaging $name" "GET :${PORT[$name]}/ops/messaging -> $CODE ${BODY:0:300}"
+    fi
+  done
+
+  # Without a token a service must refuse (401), with a token lacking the role it must forbid (403).
+  http GET "http://127.0.0.1:${PORT[referrals]}/ops/messaging"
+  if [[ "$CODE" == 401 ]]; then result PASS "no token refused" "GET :${PORT[referrals]}/ops/messaging -> 401"
+  else result FAIL "no token refused" "GET :${PORT[referrals]}/ops/messaging -> $CODE"; fi
+  http GET "http://127.0.0.1:${PORT[referrals]}/ops/messaging" -H "Authorization: Bearer $agency_token"
+  if [[ "$CODE" == 403 ]]; then result PASS "wrong role forbidden" "GET :${PORT[referrals]}/ops/messaging (agency-a) -> 403"
+  else result FAIL "wrong role forbidden" "GET :${PORT[referrals]}/ops/messaging (agency-a) -> $CODE"; fi
+
+  echo "check: $passed passed, $failed failed ($((SECONDS - STARTED_AT)) s after start)"
+  if (( failed > 0 )); then
+    for name in "${SERVICES[@]}"; do
+      grep -E '\b(fail|crit|error)\b|Exception' "$LOG_DIR/$name.log" 2>/dev/null | head -n 5 | sed "s/^/  [$name] /" || true
+    done
+    exit 1
+  fi
+  exit 0
+fi
+
+# ---- foreground ------------------------------------------------------------------------------------------------------
+log "running; Ctrl+C (or SIGTERM) stops every service and both servers"
+while true; do
+  for name in "${SERVICES[@]}"; do
+    if ! kill -0 "${PID[$name]}" 2>/dev/null; then
+      wait "${PID[$name]}" 2>/dev/null && code=0 || code=$?
+      unset "PID[$name]"
+      tail_log "$LOG_DIR/$name.log"
+      fail "$name exited unexpectedly (exit code $code); stopping everything"
+    fi
+  done
+  sleep 1 &
+  wait $! || true
+done

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+using ReferralHub.Testing;
+using Xunit.Abstractions;
+
+namespace ReferralHub.Distributed.Tests;
+
+/// <summary>
+/// The distributed setup for real: <c>deploy/run-distributed.sh --check</c> starts a local RabbitMQ node and PostgreSQL
+/// cluster, the gateway and every service as separate processes, checks health, tokens (validated by each service through
+/// the gateway's OpenID Connect metadata) and the RabbitMQ transport, then stops everything.
+/// </summary>
+public sealed class RunDistributedCheckTests(ITestOutputHelper output)
+{
+    private static readonly string[] Services = ["gateway", "directory", "consent", "referrals", "transfers", "portal"];
+
+    [Fact]
+    public async Task Check_mode_runs_every_service_as_its_own_process_on_rabbitmq_and_postgres_and_stops_them_all()
+    {
+        var root = RepositoryRoot();
+        var configuration = typeof(RunDistributedCheckTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var missing = ServiceDlls(root, configuration).Where(dll => !File.Exists(dll)).ToList();
+        Assert.True(missing.Count == 0, $"The services are not built in {configuration}: {string.Join(", ", missing)}.");
+
+        var rabbitPort = FreePort.FindPair();
+        var postgresPort = FreePort.Find();
+        var gatewayPort = FreePort.Find();
+        var basePort = FreeBlockOfFive();
+        var workDir = Directory.CreateTempSubdirectory("referralhub-distributed-").FullName;
+        string[] arguments =
+        [
+            Path.Combine(root, "deploy", "run-distributed.sh"), "--no-build", "--check",
+            "--configuration", configuration, "--dir", workDir,
+            "--rabbitmq-port", Invariant(rabbitPort), "--postgres-port", Invariant(postgresPort),
+            "--gateway-port", Invariant(gatewayPort), "--base-port", Invariant(basePort),
+            "--start-timeout", "90",
+        ];
+
+        // setsid: the script and everything it starts form one process group the test can always kill.
+        var start = new ProcessStartInfo("setsid") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("bash");
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var script = Process.Start(start)!;
+        var text = new StringBuilder();
+        script.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (text) text.AppendLine(e.Data); };
+        script.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (text) text.AppendLine(e.Data); };
+        script.BeginOutputReadLine();
+        script.BeginErrorReadLine();
+
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(4)); // a hang guard, not a speed check
+            await script.WaitForExitAsync(limit.Token);
+            script.WaitForExit(); // drain redirected output
+            var log = text.ToString();
+            output.WriteLine(log);
+
+            Assert.True(script.ExitCode == 0, $"run-distributed.sh --check exited with {script.ExitCode}:\n{log}");
+            foreach (var service in Services)
+            {
+                Assert.Matches(new Regex($@"^PASS\s+health {service}\s.*-> 200", RegexOptions.Multiline), log);
+                Assert.Matches(new Regex($@"^PASS\s+messaging {service}\s.*-> 200 transport rabbitmq", RegexOptions.Multiline), log);
+            }
+
+            Assert.Matches(new Regex(@"^PASS\s+me via gateway\s.*-> 200 .*""agency"":""agency-a""", RegexOptions.Multiline), log);
+            Assert.Matches(new Regex(@"^PASS\s+no token refused\s.*-> 401", RegexOptions.Multiline), log);
+            Assert.Matches(new Regex(@"^PASS\s+wrong role forbidden\s.*-> 403", RegexOptions.Multiline), log);
+            Assert.DoesNotMatch(new Regex("^FAIL", RegexOptions.Multiline), log);
+            Assert.Empty(await StillRunningAsync(workDir));
+        }
+        finally
+        {
+            if (!script.HasExited) Kill("-TERM", $"-{script.Id}");
+            foreach (var pid in await StillRunningAsync(workDir)) Kill("-KILL", pid);
+            try { Directory.Delete(workDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>Every process whose command line names the working directory: the servers and services the script started.</summary>
+    private static async Task<IReadOnlyList<string>> StillRunningAsync(string workDir)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var result = await ProcessRunner.RunAsync("pgrep", ["-f", workDir], throwOnError: false);
+            var pids = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (pids.Length == 0 || attempt == 50) return pids;
+            await Task.Delay(200); // servers take a moment to exit after being told to stop
+        }
+    }
+
+    private static void Kill(string signal, string target)
+    {
+        using var kill = Process.Start("kill", [signal, "--", target]);
+        kill?.WaitForExit();
+    }
+
+    private static int FreeBlockOfFive()
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var candidate = Random.Shared.Next(33000, 39000);
+            if (Enumerable.Range(candidate, 5).All(FreePort.IsFree)) return candidate;
+        }
+
+        throw new InvalidOperationException("no block of five free loopback ports found");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ReferralHub.sln"))) return dir.FullName;
+        throw new InvalidOperationException("ReferralHub.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static IEnumerable<string> ServiceDlls(string root, string configuration) =>
+        Services.Select(service => char.ToUpperInvariant(service[0]) + service[1..])
+            .Select(name => Path.Combine(root, "services", $"ReferralHub.{name}", "bin", configuration, "net10.0", $"ReferralHub.{name}.dll"));
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
