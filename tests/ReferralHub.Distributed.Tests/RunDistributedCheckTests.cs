@@ -25,10 +25,9 @@ public sealed class RunDistributedCheckTests(ITestOutputHelper output)
         var missing = ServiceDlls(root, configuration).Where(dll => !File.Exists(dll)).ToList();
         Assert.True(missing.Count == 0, $"The services are not built in {configuration}: {string.Join(", ", missing)}.");
 
-        var rabbitPort = FreePort.FindPair();
-        var postgresPort = FreePort.Find();
-        var gatewayPort = FreePort.Find();
-        var basePort = FreeBlockOfFive();
+        // All ports below the kernel's ephemeral range (32768+) and rabbitmqctl's own 35672-35682, and all distinct.
+        var ports = DistinctFreePorts();
+        var (rabbitPort, postgresPort, gatewayPort, basePort) = (ports[0], ports[2], ports[3], ports[4]);
         var workDir = Directory.CreateTempSubdirectory("referralhub-distributed-").FullName;
         string[] arguments =
         [
@@ -73,8 +72,17 @@ public sealed class RunDistributedCheckTests(ITestOutputHelper output)
         }
         finally
         {
-            if (!script.HasExited) Kill("-TERM", $"-{script.Id}");
+            if (!script.HasExited)
+            {
+                output.WriteLine(text.ToString());
+                Kill("-TERM", $"-{script.Id}"); // the script's trap stops services and servers
+                if (!script.WaitForExit(TimeSpan.FromSeconds(40))) Kill("-KILL", $"-{script.Id}");
+            }
+
             foreach (var pid in await StillRunningAsync(workDir)) Kill("-KILL", pid);
+            // The RabbitMQ node's command line does not name the working directory; its pid file does.
+            foreach (var pidFile in Directory.Exists(workDir) ? Directory.GetFiles(workDir, "pid", SearchOption.AllDirectories) : [])
+                if (File.ReadAllText(pidFile).Trim() is { Length: > 0 } pid) Kill("-KILL", pid);
             try { Directory.Delete(workDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
@@ -97,15 +105,18 @@ public sealed class RunDistributedCheckTests(ITestOutputHelper output)
         kill?.WaitForExit();
     }
 
-    private static int FreeBlockOfFive()
+    /// <summary>RabbitMQ p and p+1, PostgreSQL, gateway, then five consecutive service ports, all free and distinct.</summary>
+    private static int[] DistinctFreePorts()
     {
-        for (var attempt = 0; attempt < 200; attempt++)
+        for (var attempt = 0; attempt < 500; attempt++)
         {
-            var candidate = Random.Shared.Next(33000, 39000);
-            if (Enumerable.Range(candidate, 5).All(FreePort.IsFree)) return candidate;
+            var rabbit = Random.Shared.Next(20000, 31000) & ~1;
+            var services = Random.Shared.Next(20000, 31000);
+            int[] ports = [rabbit, rabbit + 1, Random.Shared.Next(20000, 32000), Random.Shared.Next(20000, 32000), .. Enumerable.Range(services, 5)];
+            if (ports.Distinct().Count() == ports.Length && ports.All(FreePort.IsFree)) return ports;
         }
 
-        throw new InvalidOperationException("no block of five free loopback ports found");
+        throw new InvalidOperationException("no set of free loopback ports found below 32000");
     }
 
     private static string RepositoryRoot()
