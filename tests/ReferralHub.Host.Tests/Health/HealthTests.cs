@@ -1,4 +1,5 @@
 using System.Net;
+using ReferralHub.Testing.Hub;
 
 namespace ReferralHub.Host.Tests.Health;
 

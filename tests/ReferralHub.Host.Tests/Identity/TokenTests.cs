@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Testing.Hub;
 
 namespace ReferralHub.Host.Tests.Identity;
 

@@ -3,9 +3,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using ReferralHub.Host;
+using Xunit;
 
-namespace ReferralHub.Host.Tests;
+namespace ReferralHub.Testing.Hub;
 
 /// <summary>The embedded host as `dotnet run` starts it (Development, demo clients), with its data in a fresh folder.</summary>
 public class EmbeddedHubFactory : WebApplicationFactory<EmbeddedHost>, IAsyncLifetime
@@ -17,10 +20,21 @@ public class EmbeddedHubFactory : WebApplicationFactory<EmbeddedHost>, IAsyncLif
     /// <summary>Keep the data folder on dispose, to start another host on it (a restart).</summary>
     public bool KeepData { get; init; }
 
+    /// <summary>
+    /// Extra configuration, e.g. <c>ConnectionStrings:RabbitMq</c>/<c>ConnectionStrings:Postgres</c> for a run on real
+    /// servers, or <c>Auth:Clients:0:ClientId</c>… for API clients beyond the demo ones.
+    /// </summary>
+    public Dictionary<string, string?> Settings { get; init; } = [];
+
+    /// <summary>Service replacements applied after the hub's own (e.g. a <see cref="TimeProvider"/> the test moves).</summary>
+    public Action<IServiceCollection>? ConfigureTestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        if (ConfigureTestServices is { } configure) builder.ConfigureTestServices(configure);
     }
 
     /// <summary>Starts the hub before the first test, off xunit's synchronisation context (the factory starts it synchronously).</summary>
