@@ -67,7 +67,13 @@ public static class ServiceTypes
         new("gbv-survivor-support", "GBV survivor support", "gbv-survivor-support"),
         new("rescue", "Rescue", "rescue"),
         new("other", "Other", "other"),
+        // Not on the Referral form: the directory's type for agencies that take over whole cases (transfers, seed 001).
+        // A transfer's consent is the form's "Case Transfer" box; a referral cannot ask for this type.
+        new(CaseManagement, "Case management", CaseTransferPurpose),
     ];
+
+    /// <summary>Service type of case management agencies, the receivers of transfers.</summary>
+    public const string CaseManagement = "case-management";
 
     private static readonly Dictionary<string, ServiceType> ByCode = All.ToDictionary(t => t.Code, StringComparer.Ordinal);
     private static readonly HashSet<string> CategoryCodes = [.. ConsentCategories.Select(c => c.Code)];
