@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using ReferralHub.Hosting.Persistence;
 using ReferralHub.Portal.Accounts;
+using ReferralHub.Portal.HubApi;
 using ReferralHub.Portal.Persistence;
 
 namespace ReferralHub.Portal;
@@ -14,6 +15,7 @@ public static class PortalModule
     {
         builder.AddServiceDatabase<PortalDbContext, SqlitePortalDbContext, PostgresPortalDbContext>(PortalDbContext.Name);
         builder.AddPortalAccounts();
+        builder.AddHubApiClient();
         builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
         builder.Services.AddRazorPages(options =>
             {
