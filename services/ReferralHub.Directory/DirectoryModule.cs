@@ -1,4 +1,10 @@
+using ReferralHub.Directory.Editing.Areas;
+using ReferralHub.Directory.Editing.Organisations;
+using ReferralHub.Directory.Editing.Pathways;
+using ReferralHub.Directory.Editing.Services;
+using ReferralHub.Directory.Events;
 using ReferralHub.Directory.Model;
+using ReferralHub.Directory.Reviews;
 using ReferralHub.Directory.Pathways.Query;
 using ReferralHub.Directory.Persistence;
 using ReferralHub.Directory.Seeding;
@@ -23,6 +29,13 @@ public static class DirectoryModule
     public static IEndpointRouteBuilder MapDirectory(this IEndpointRouteBuilder app)
     {
         PathwayEndpoint.Map(app);
+        var directory = app.MapGroup("/api/v1/directory");
+        AreaEndpoints.Map(directory);
+        OrganisationEndpoints.Map(directory);
+        ServiceEndpoints.Map(directory);
+        PathwayEditEndpoints.Map(directory);
+        StaleEndpoint.Map(directory);
+        DirectoryReplay.Map(directory);
         return app;
     }
 }
