@@ -52,7 +52,8 @@ public static class DirectoryCommands
         var now = provider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         var staleAfter = provider.GetRequiredService<IOptions<DirectoryOptions>>().Value.StaleAfter;
 
-        switch (args)
+        // Configuration switches (--Storage:DataDirectory=…) may follow the verb; they were read by the host builder.
+        switch (args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray())
         {
             case ["export", var file]:
                 await File.WriteAllTextAsync(file, DirectoryExchange.Serialize(await DirectoryExchange.ExportAsync(db, now, ct)), ct);
