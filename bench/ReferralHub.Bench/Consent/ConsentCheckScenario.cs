@@ -21,9 +21,10 @@ public sealed class ConsentCheckScenario : IBenchScenario
     public async Task<IReadOnlyList<BenchResult>> RunAsync(string[] options)
     {
         var n = Option(options, "--n", 2000);
+        UseHostContentRoot();
         var results = new List<BenchResult>();
 
-        await using (var hub = new EmbeddedHubFactory())
+        await using (var hub = new EmbeddedHubFactory { Settings = { ["Logging:LogLevel:Default"] = "Warning" } })
         {
             await hub.InitializeAsync();
             var caseCode = await RecordAsync(hub);
@@ -33,7 +34,7 @@ public sealed class ConsentCheckScenario : IBenchScenario
 
         await using var rabbit = new RabbitMqServer();
         await rabbit.InitializeAsync();
-        await using (var hub = new EmbeddedHubFactory { Settings = { ["ConnectionStrings:RabbitMq"] = rabbit.AmqpUri.ToString() } })
+        await using (var hub = new EmbeddedHubFactory { Settings = { ["ConnectionStrings:RabbitMq"] = rabbit.AmqpUri.ToString(), ["Logging:LogLevel:Default"] = "Warning" } })
         {
             await hub.InitializeAsync();
             var caseCode = await RecordAsync(hub);
@@ -49,6 +50,7 @@ public sealed class ConsentCheckScenario : IBenchScenario
             {
                 ["ConnectionStrings:RabbitMq"] = vhost.ToString(),
                 ["ConnectionStrings:consent"] = postgres.ConnectionStringFor("bench_consent"),
+                ["Logging:LogLevel:Default"] = "Warning",
             },
         })
         {
@@ -124,6 +126,17 @@ public sealed class ConsentCheckScenario : IBenchScenario
 
         return new BenchResult(label, n, Stopwatch.GetElapsedTime(started).TotalSeconds, recorder.Summary(),
             new Dictionary<string, string> { ["mode"] = "sequential, one caller, bearer token, JSON both ways" });
+    }
+
+    /// <summary>WebApplicationFactory finds the host's folder from a test assembly's metadata; a bench exe tells it directly.</summary>
+    private static void UseHostContentRoot()
+    {
+        const string variable = "ASPNETCORE_TEST_CONTENTROOT_REFERRALHUB_HOST";
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable))) return;
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "ReferralHub.sln"))) folder = folder.Parent;
+        if (folder is null) throw new InvalidOperationException("Run the bench from inside the repository.");
+        Environment.SetEnvironmentVariable(variable, Path.Combine(folder.FullName, "services", "ReferralHub.Host"));
     }
 
     private static int Option(string[] options, string name, int fallback)
