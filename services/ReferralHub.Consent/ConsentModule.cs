@@ -11,6 +11,7 @@ using ReferralHub.Consent.Protection;
 using ReferralHub.Consent.Statistics;
 using ReferralHub.Hosting.Messaging;
 using ReferralHub.Hosting.Persistence;
+using ReferralHub.Hosting.Protection;
 
 namespace ReferralHub.Consent;
 
@@ -20,8 +21,8 @@ public static class ConsentModule
     public static IHostApplicationBuilder AddConsent(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<ConsentRegistryDbContext, SqliteConsentRegistryDbContext, PostgresConsentRegistryDbContext>(ConsentRegistryDbContext.Name);
-        builder.Services.AddDataProtection();
-        builder.Services.AddSingleton<IConsentTextProtector, DataProtectionConsentTextProtector>();
+        builder.AddPersonalDataProtection<ConsentRegistryDbContext>();
+        builder.Services.AddSingleton<IConsentTextProtector, ConsentTextProtector>();
         builder.Services.AddScoped<ConsentDecider>();
         builder.AddBusConsumers(bus => bus.AddConsumer<CheckConsentResponder>());
         return builder;
