@@ -6,6 +6,7 @@ using ReferralHub.Consent.Decisions;
 using ReferralHub.Consent.Decisions.Audit;
 using ReferralHub.Consent.Decisions.Check;
 using ReferralHub.Consent.Overrides.Authorise;
+using ReferralHub.Consent.Overrides.Query;
 using ReferralHub.Consent.Persistence;
 using ReferralHub.Consent.Protection;
 using ReferralHub.Consent.Statistics;
@@ -40,6 +41,7 @@ public static class ConsentModule
         WithdrawConsent.Map(consents);
         GetConsent.Map(consents);
         DecisionLog.Map(consents);
+        ListOverrides.Map(consents);
         return app;
     }
 }
