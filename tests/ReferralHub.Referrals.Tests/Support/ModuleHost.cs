@@ -39,6 +39,12 @@ public sealed class ModuleHost : IAsyncLifetime
 
     public CapturingLoggerProvider Logs { get; } = new();
 
+    /// <summary>Stands in for the agencies' webhook receivers.</summary>
+    public FakeReceiver Receiver { get; } = new();
+
+    /// <summary>Every message published or sent on the bus, as JSON.</summary>
+    public ConcurrentQueue<string> BusMessages { get; } = new();
+
     public Dictionary<string, string?> Settings { get; } = new()
     {
         ["Referrals:SweepInterval"] = "00:00:00.200",
@@ -67,10 +73,14 @@ public sealed class ModuleHost : IAsyncLifetime
         builder.AddReferrals();
         builder.AddBusConsumers(bus => { bus.AddConsumer<FakeDirectoryResponder>(); bus.AddConsumer<FakeConsentResponder>(); });
         builder.AddMessageBus();
+        builder.Services.AddHttpClient("referral-webhooks").ConfigurePrimaryHttpMessageHandler(() => Receiver);
         _app = builder.Build();
         _app.MapServiceDefaults();
         _app.MapReferrals();
         await _app.StartAsync();
+        var bus = _app.Services.GetRequiredService<IBus>();
+        bus.ConnectPublishObserver(new BusRecorder(BusMessages));
+        bus.ConnectSendObserver(new BusRecorder(BusMessages));
         // Wait for migrations (the readiness check) before the first request.
         using var client = _app.GetTestClient();
         for (var i = 0; i < 200 && !(await client.GetAsync("/health")).IsSuccessStatusCode; i++) await Task.Delay(50);
@@ -190,5 +200,45 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
             owner.Lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+    }
+}
+
+/// <summary>Records every message that crosses the bus.</summary>
+public sealed class BusRecorder(ConcurrentQueue<string> messages) : IPublishObserver, ISendObserver
+{
+    public Task PrePublish<T>(PublishContext<T> context) where T : class => Record(context.Message);
+
+    public Task PostPublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
+
+    public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+
+    public Task PreSend<T>(SendContext<T> context) where T : class => Record(context.Message);
+
+    public Task PostSend<T>(SendContext<T> context) where T : class => Task.CompletedTask;
+
+    public Task SendFault<T>(SendContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+
+    private Task Record(object message)
+    {
+        messages.Enqueue($"{message.GetType().Name} {System.Text.Json.JsonSerializer.Serialize(message, message.GetType())}");
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A webhook receiver: records each callback; fails the first <see cref="FailFirst"/> calls with 503.</summary>
+public sealed class FakeReceiver : HttpMessageHandler
+{
+    private int _calls;
+
+    public int FailFirst { get; set; }
+
+    public ConcurrentQueue<(HttpRequestMessage Request, string Body, bool Accepted)> Calls { get; } = new();
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+        var accepted = Interlocked.Increment(ref _calls) > FailFirst;
+        Calls.Enqueue((request, body, accepted));
+        return new HttpResponseMessage(accepted ? System.Net.HttpStatusCode.OK : System.Net.HttpStatusCode.ServiceUnavailable);
     }
 }
