@@ -4,6 +4,7 @@ using ReferralHub.Hosting.Protection;
 using ReferralHub.Referrals.Answer;
 using ReferralHub.Referrals.Cases;
 using ReferralHub.Referrals.Deadlines;
+using ReferralHub.Referrals.Metrics;
 using ReferralHub.Referrals.Notes;
 using ReferralHub.Referrals.Persistence;
 using ReferralHub.Referrals.Protection;
@@ -50,6 +51,7 @@ public static class ReferralsModule
         referrals.MapWebhooks();
         app.MapGroup("/api/v1/inbox").WithTags("Provider inbox").MapInbox();
         app.MapGroup("/api/v1/cases").WithTags("Cases").MapCaseExport();
+        app.MapTurnaround();
         return app;
     }
 }
