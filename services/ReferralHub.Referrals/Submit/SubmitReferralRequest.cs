@@ -10,7 +10,7 @@ namespace ReferralHub.Referrals.Submit;
 /// <see cref="ServiceType"/> and either <see cref="ServiceId"/> (a directory service) or <see cref="AreaCode"/>
 /// (route along the area's pathway). Every personal item is optional.
 /// </summary>
-public sealed record SubmitReferralRequest(
+public sealed partial record SubmitReferralRequest(
     string? CaseCode,
     string? Priority,
     string? ServiceType,
@@ -37,6 +37,9 @@ public sealed record SubmitReferralRequest(
     public static readonly IReadOnlyList<string> ContactVia = ["caseworker", "directly"];
     public static readonly IReadOnlyList<string> FollowUpMethods = ["phone", "email", "face-to-face", "other"];
 
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial System.Text.RegularExpressions.Regex CaseCodePattern();
+
     public ReferralPayload ToPayload() => new(Consent, ReferralDate, ReferralType, ReferredThrough ?? "digital-case-management-system",
         ReferredBy, Child, Caregiver, ReasonForReferral, CaseHistory, ExpectedOutcome, Feedback);
 
@@ -44,7 +47,7 @@ public sealed record SubmitReferralRequest(
     {
         var errors = new Errors();
         if (string.IsNullOrWhiteSpace(CaseCode)) errors.Add("caseCode", "required");
-        else if (CaseCode.Length > 100 || CaseCode.Any(char.IsWhiteSpace)) errors.Add("caseCode", "at most 100 characters, no spaces");
+        else if (!CaseCodePattern().IsMatch(CaseCode)) errors.Add("caseCode", "letters, digits, '.', '_' or '-', up to 64 characters (the consent registry's case code)");
         errors.OneOf("priority", Priority, Priorities.All, required: true);
         if (ServiceType is null) errors.Add("serviceType", "required");
         else if (!ServiceTypes.IsServiceType(ServiceType) || ServiceType == ServiceTypes.CaseManagement)
