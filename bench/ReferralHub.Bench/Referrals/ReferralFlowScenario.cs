@@ -39,10 +39,11 @@ public sealed class ReferralFlowScenario : IBenchScenario
         var seconds = double.Parse(Option("--seconds", "5"), CultureInfo.InvariantCulture);
         var cycles = int.Parse(Option("--cycles", "100"), CultureInfo.InvariantCulture);
 
+        UseHostContentRoot();
         var results = new List<BenchResult>();
         if (mode is "embedded" or "both")
         {
-            await using var hub = new EmbeddedHubFactory();
+            await using var hub = new EmbeddedHubFactory { Settings = { ["Logging:LogLevel:Default"] = "Warning" } };
             await hub.InitializeAsync();
             results.AddRange(await MeasureAsync(hub, "embedded", burst, rates, seconds, cycles));
         }
@@ -52,7 +53,7 @@ public sealed class ReferralFlowScenario : IBenchScenario
             await using var postgres = new PostgresServer();
             await rabbit.InitializeAsync();
             await postgres.InitializeAsync();
-            var settings = new Dictionary<string, string?> { ["ConnectionStrings:RabbitMq"] = rabbit.AmqpUri.ToString(), ["ConnectionStrings:Postgres"] = postgres.ConnectionString };
+            var settings = new Dictionary<string, string?> { ["ConnectionStrings:RabbitMq"] = rabbit.AmqpUri.ToString(), ["ConnectionStrings:Postgres"] = postgres.ConnectionString, ["Logging:LogLevel:Default"] = "Warning" };
             await using var hub = new EmbeddedHubFactory { Settings = settings };
             await hub.InitializeAsync();
             results.AddRange(await MeasureAsync(hub, "rabbitmq+postgres", burst, rates, seconds, cycles));
@@ -192,6 +193,17 @@ public sealed class ReferralFlowScenario : IBenchScenario
         await ping.StopAsync();
         await handle.StopAsync();
         return results;
+    }
+
+    /// <summary>WebApplicationFactory finds the host's folder from a test assembly's metadata; a bench exe tells it directly.</summary>
+    private static void UseHostContentRoot()
+    {
+        const string variable = "ASPNETCORE_TEST_CONTENTROOT_REFERRALHUB_HOST";
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable))) return;
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "ReferralHub.sln"))) folder = folder.Parent;
+        if (folder is null) throw new InvalidOperationException("Run the bench from inside the repository.");
+        Environment.SetEnvironmentVariable(variable, Path.Combine(folder.FullName, "services", "ReferralHub.Host"));
     }
 
     private sealed class MessageCounter : IPublishObserver, ISendObserver
