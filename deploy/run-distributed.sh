@@ -295,6 +295,9 @@ fi
 log "servers ready after $((SECONDS - STARTED_AT)) s"
 
 # ---- services -------------------------------------------------------------------------------------------------------
+# The portal's client secret, shared by the gateway (which issues the portal's person tokens) and the portal.
+PORTAL_SECRET=$(head -c 32 /dev/urandom | base64 | tr -d '/+=')
+
 start_service() {
   local name="$1" project="${PROJECT[$1]}" port="${PORT[$1]}"
   local bin="$ROOT/services/$project/bin/$CONFIGURATION/net10.0"
@@ -302,7 +305,10 @@ start_service() {
   if [[ "$name" == gateway ]]; then
     extra=("Services__directory=http://127.0.0.1:${PORT[directory]}" "Services__consent=http://127.0.0.1:${PORT[consent]}"
            "Services__referrals=http://127.0.0.1:${PORT[referrals]}" "Services__transfers=http://127.0.0.1:${PORT[transfers]}"
-           "Services__portal=http://127.0.0.1:${PORT[portal]}")
+           "Services__portal=http://127.0.0.1:${PORT[portal]}" "Portal__ClientSecret=$PORTAL_SECRET")
+  elif [[ "$name" == portal ]]; then
+    # The portal calls the APIs through the gateway with tokens for the signed-in person (docs/portal.md).
+    extra=("Portal__ClientSecret=$PORTAL_SECRET" "Portal__ApiBaseUrl=$GATEWAY_URL/")
   fi
   mkdir -p "$DATA_DIR/$name"
   : > "$LOG_DIR/$name.log"

@@ -27,6 +27,7 @@ public static class GatewayModule
                 server.SetConfigurationEndpointUris(".well-known/openid-configuration");
                 server.SetJsonWebKeySetEndpointUris(".well-known/jwks");
                 server.AllowClientCredentialsFlow();
+                server.AllowCustomFlow(PortalClient.GrantType);
                 server.SetAccessTokenLifetime(TimeSpan.FromHours(1));
                 // Plain signed JWTs: every service (and an agency's own gateway) can validate them with the public key.
                 server.DisableAccessTokenEncryption();

@@ -1,5 +1,9 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using ReferralHub.Hosting.Persistence;
+using ReferralHub.Portal.Accounts;
+using ReferralHub.Portal.HubApi;
 using ReferralHub.Portal.Persistence;
 
 namespace ReferralHub.Portal;
@@ -10,7 +14,16 @@ public static class PortalModule
     public static IHostApplicationBuilder AddPortal(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<PortalDbContext, SqlitePortalDbContext, PostgresPortalDbContext>(PortalDbContext.Name);
-        builder.Services.AddRazorPages()
+        builder.AddPortalAccounts();
+        builder.AddHubApiClient();
+        builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
+        builder.Services.AddRazorPages(options =>
+            {
+                // Every page needs a signed-in person unless it says otherwise; role folders need their role.
+                options.Conventions.AuthorizeFolder("/", PortalPolicies.SignedIn);
+                foreach (var (folder, policy) in PortalPolicies.Folders) options.Conventions.AuthorizeFolder(folder, policy);
+                options.Conventions.AllowAnonymousToFolder("/Account");
+            })
             .ConfigureApplicationPartManager(parts =>
             {
                 // Inside ReferralHub.Host the pages live in this referenced assembly: make sure MVC sees them once.
@@ -24,6 +37,19 @@ public static class PortalModule
 
     public static IEndpointRouteBuilder MapPortal(this IEndpointRouteBuilder app)
     {
+        if (app is IApplicationBuilder pipeline)
+        {
+            // English first; another language is a resource file plus its culture name in Portal:Cultures.
+            var configured = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection("Portal:Cultures").Get<string[]>();
+            var cultures = (configured is { Length: > 0 } ? configured : ["en"]).Select(CultureInfo.GetCultureInfo).ToList();
+            pipeline.UseRequestLocalization(new RequestLocalizationOptions
+            {
+                DefaultRequestCulture = new RequestCulture(cultures[0]),
+                SupportedCultures = cultures,
+                SupportedUICultures = cultures,
+            });
+        }
+        app.MapPortalStyles();
         app.MapRazorPages();
         return app;
     }

@@ -38,7 +38,7 @@ public class EmbeddedHubFactory : WebApplicationFactory<EmbeddedHost>, IAsyncLif
     }
 
     /// <summary>Starts the hub before the first test, off xunit's synchronisation context (the factory starts it synchronously).</summary>
-    public Task InitializeAsync() => Task.Run(() => Server);
+    public Task InitializeAsync() => Task.Run(StartServer);
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 

@@ -15,6 +15,7 @@ internal sealed class ApiClientSeeder(
     IOpenIddictApplicationManager applications,
     IConfiguration configuration,
     IHostEnvironment environment,
+    PortalClientSecret portalSecret,
     ILogger<ApiClientSeeder> logger) : IDatabaseSeeder<GatewayDbContext>
 {
     internal const string AgencyProperty = "agency";
@@ -57,10 +58,36 @@ internal sealed class ApiClientSeeder(
             descriptor.Properties[RolesProperty] = JsonSerializer.SerializeToElement(client.Roles);
             descriptor.Properties[AreasProperty] = JsonSerializer.SerializeToElement(client.Areas);
 
-            var existing = await applications.FindByClientIdAsync(client.ClientId, cancellationToken);
-            if (existing is null) await applications.CreateAsync(descriptor, cancellationToken);
-            else await applications.UpdateAsync(existing, descriptor, cancellationToken);
+            await CreateOrUpdateAsync(client.ClientId, descriptor, cancellationToken);
         }
+
+        await SeedPortalClientAsync(cancellationToken);
+    }
+
+    /// <summary>The portal's client: only it may use the portal-user grant (tokens for signed-in portal people).</summary>
+    private async Task SeedPortalClientAsync(CancellationToken cancellationToken)
+    {
+        if (portalSecret.Value is not { } secret)
+        {
+            if (await applications.FindByClientIdAsync(PortalClient.ClientId, cancellationToken) is { } stale)
+                await applications.DeleteAsync(stale, cancellationToken);
+            return;
+        }
+        await CreateOrUpdateAsync(PortalClient.ClientId, new OpenIddictApplicationDescriptor
+        {
+            ClientId = PortalClient.ClientId,
+            ClientSecret = secret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = "ReferralHub portal",
+            Permissions = { Permissions.Endpoints.Token, Permissions.Prefixes.GrantType + PortalClient.GrantType },
+        }, cancellationToken);
+    }
+
+    private async Task CreateOrUpdateAsync(string clientId, OpenIddictApplicationDescriptor descriptor, CancellationToken cancellationToken)
+    {
+        var existing = await applications.FindByClientIdAsync(clientId, cancellationToken);
+        if (existing is null) await applications.CreateAsync(descriptor, cancellationToken);
+        else await applications.UpdateAsync(existing, descriptor, cancellationToken);
     }
 
     private static void Validate(ApiClient client)

@@ -27,6 +27,8 @@ internal static class TokenEndpoint
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request is missing.");
+        if (request.GrantType == PortalClient.GrantType)
+            return IssueForPortalUser(request, auth.Value);
         if (!request.IsClientCredentialsGrantType())
             return Forbid(Errors.UnsupportedGrantType, "Only the client_credentials grant is supported.");
 
@@ -44,6 +46,43 @@ internal static class TokenEndpoint
         identity.SetDestinations(_ => [Destinations.AccessToken]);
 
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// The portal-user grant. OpenIddict has authenticated the portal's client and checked it holds this grant's
+    /// permission; the portal vouches for the person (it verified their password). The token is short-lived, names
+    /// the person (<c>portal:{id}</c>) and the portal as authorised party, and never carries the operator role.
+    /// </summary>
+    private static IResult IssueForPortalUser(OpenIddictRequest request, HubAuthOptions auth)
+    {
+        var user = (string?)request.GetParameter(PortalClient.UserParameter);
+        var agency = (string?)request.GetParameter(HubClaims.Agency);
+        var roles = Values(request, HubClaims.Role);
+        var areas = Values(request, HubClaims.Area);
+        if (string.IsNullOrWhiteSpace(user) || string.IsNullOrWhiteSpace(agency) || roles.Count == 0)
+            return Forbid(Errors.InvalidRequest, $"The portal-user grant needs {PortalClient.UserParameter}, {HubClaims.Agency} and at least one {HubClaims.Role}.");
+        if (roles.Except(PortalClient.AllowedRoles).FirstOrDefault() is { } refused)
+            return Forbid(Errors.InvalidRequest, $"Role '{refused}' cannot be used through the portal.");
+
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, HubClaims.Subject, HubClaims.Role);
+        identity.SetClaim(Claims.Subject, PortalClient.Subject(user));
+        identity.SetClaim(Claims.AuthorizedParty, PortalClient.ClientId);
+        identity.SetClaim(HubClaims.Agency, agency);
+        identity.SetClaims(HubClaims.Role, [.. roles]);
+        identity.SetClaims(HubClaims.Area, [.. areas]);
+        identity.SetAudiences(auth.Audience);
+        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        var principal = new ClaimsPrincipal(identity);
+        principal.SetAccessTokenLifetime(PortalClient.TokenLifetime);
+        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static List<string> Values(OpenIddictRequest request, string name)
+    {
+        // A repeated form field arrives as an array, a single one as a string.
+        OpenIddictParameter? parameter = request.GetParameter(name);
+        var values = (string?[]?)(Microsoft.Extensions.Primitives.StringValues)parameter ?? [];
+        return [.. values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!).Distinct()];
     }
 
     private static T? Read<T>(IReadOnlyDictionary<string, JsonElement> properties, string name) =>

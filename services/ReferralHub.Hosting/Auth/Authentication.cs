@@ -31,6 +31,7 @@ public static class Authentication
     {
         builder.Services.Configure<HubAuthOptions>(builder.Configuration.GetSection("Auth"));
         builder.Services.AddSingleton<HubSigningKey>();
+        builder.Services.AddSingleton<PortalClientSecret>();
         builder.Services
             .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Hosting.Persistence;
+using ReferralHub.Portal.Accounts;
 
 namespace ReferralHub.Portal.Persistence;
 
@@ -7,6 +8,14 @@ namespace ReferralHub.Portal.Persistence;
 public abstract class PortalDbContext(DbContextOptions options) : ServiceDbContext(options)
 {
     public const string Name = "portal";
+
+    public DbSet<PortalUser> Users => Set<PortalUser>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.AddPortalAccounts();
+        base.OnModelCreating(modelBuilder);
+    }
 }
 
 /// <summary>SQLite flavour (embedded default); exists so SQLite has its own migrations.</summary>

@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+
+namespace ReferralHub.Hosting.Auth;
+
+/// <summary>
+/// The portal calls the services' APIs as the signed-in person: it asks the gateway for a short-lived access token
+/// with that person's agency, roles and areas (a custom grant only the portal's confidential client may use).
+/// Shared here because the gateway issues these tokens and the portal requests them.
+/// </summary>
+public static class PortalClient
+{
+    public const string ClientId = "referralhub-portal";
+
+    public const string GrantType = "urn:referralhub:grant-type:portal-user";
+
+    public const string UserParameter = "portal_user";
+
+    /// <summary>A portal person's subject in tokens: never confused with an API client id.</summary>
+    public static string Subject(string portalUserId) => $"portal:{portalUserId}";
+
+    /// <summary>Roles a portal person may act with; hub operators use their own API client, not the portal.</summary>
+    public static IReadOnlyList<string> AllowedRoles { get; } = [.. Roles.All.Where(r => r != Roles.Operator)];
+
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(15);
+}
+
+/// <summary>Marks a process that hosts the portal (the embedded host, or the portal alone).</summary>
+public sealed class PortalInProcess;
+
+/// <summary>
+/// The portal client's secret: <c>Portal:ClientSecret</c> (set the same value on the gateway and the portal when they
+/// run apart), or, when both run in one process, a random secret for that process's life.
+/// </summary>
+public sealed class PortalClientSecret(IConfiguration configuration, IEnumerable<TokenIssuerInProcess> issuer, IEnumerable<PortalInProcess> portal)
+{
+    private readonly string? _value = configuration["Portal:ClientSecret"] is { Length: > 0 } configured
+        ? configured
+        : issuer.Any() && portal.Any() ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null;
+
+    /// <summary>Null when the gateway runs without a portal beside it and none is configured: no portal client then.</summary>
+    public string? Value => _value;
+
+    public string Required => _value
+        ?? throw new InvalidOperationException("The portal runs apart from the gateway: set Portal:ClientSecret to the same value on both.");
+}

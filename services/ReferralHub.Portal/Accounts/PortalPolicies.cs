@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using ReferralHub.Hosting.Auth;
+
+namespace ReferralHub.Portal.Accounts;
+
+/// <summary>
+/// Page authorisation, enforced on the server for every request: a page folder belongs to one role, so a user who
+/// types the address of a page their role may not see gets 403, not merely a hidden link.
+/// </summary>
+public static class PortalPolicies
+{
+    public const string SignedIn = "portal-signed-in";
+    public const string AgencyAdmin = "portal-agency-admin";
+
+    /// <summary>Page folder → policy.</summary>
+    public static IReadOnlyDictionary<string, string> Folders { get; } = new Dictionary<string, string>
+    {
+        ["/Agency"] = AgencyAdmin,
+    };
+
+    public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder authorization) => authorization
+        .AddPolicy(SignedIn, policy => policy
+            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+            .RequireAuthenticatedUser())
+        .AddPolicy(AgencyAdmin, policy => policy
+            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(HubClaims.Agency)
+            .RequireRole(Roles.AgencyAdmin));
+}

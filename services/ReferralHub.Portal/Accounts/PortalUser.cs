@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace ReferralHub.Portal.Accounts;
+
+/// <summary>
+/// One person's portal account (no shared logins). Agency, roles and areas are stored as user claims with the hub's
+/// claim types (agency, role, area), so a signed-in user carries the same claims as an API token.
+/// </summary>
+public sealed class PortalUser : IdentityUser
+{
+    public required string DisplayName { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}

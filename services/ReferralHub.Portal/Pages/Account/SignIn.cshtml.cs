@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using ReferralHub.Portal.Accounts;
+
+namespace ReferralHub.Portal.Pages.Account;
+
+public sealed class SignInModel(
+    SignInManager<PortalUser> signIn,
+    IStringLocalizer<PortalText> text,
+    IOptions<IdentityOptions> identity,
+    ILogger<SignInModel> logger) : PageModel
+{
+    public string? Email { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public string ReturnUrl { get; private set; } = "/";
+
+    public bool SignedOut { get; private set; }
+
+    public void OnGet(string? returnUrl, bool signedOut = false)
+    {
+        ReturnUrl = LocalOrHome(returnUrl);
+        SignedOut = signedOut;
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? email, string? password, string? returnUrl)
+    {
+        ReturnUrl = LocalOrHome(returnUrl);
+        Email = email;
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
+        {
+            Error = text["SignIn.Required"];
+            return Page();
+        }
+
+        var user = await signIn.UserManager.FindByEmailAsync(email.Trim());
+        var result = user is null
+            ? Microsoft.AspNetCore.Identity.SignInResult.Failed
+            : await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            logger.LogInformation("Portal user {UserId} signed in", user!.Id);
+            return LocalRedirect(ReturnUrl);
+        }
+
+        if (result.IsLockedOut)
+        {
+            logger.LogWarning("Portal user {UserId} is locked out", user!.Id);
+            Error = text["SignIn.LockedOut", (int)identity.Value.Lockout.DefaultLockoutTimeSpan.TotalMinutes];
+        }
+        else
+        {
+            // The same answer whether the e-mail exists or not: accounts cannot be probed.
+            Error = text["SignIn.Invalid"];
+        }
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private string LocalOrHome(string? returnUrl) => !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
+}

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using ReferralHub.Hosting.Auth;
+
+namespace ReferralHub.Portal.Pages;
+
+/// <summary>The signed-in person's home: who they are for the hub, and the pages their roles open.</summary>
+public sealed class IndexModel : PageModel
+{
+    public string DisplayName { get; private set; } = "";
+
+    public IReadOnlyList<string> Areas { get; private set; } = [];
+
+    /// <summary>Links only to pages the server would let this person open (the server checks again on each).</summary>
+    public IReadOnlyList<(string Href, string Label)> Pages { get; private set; } = [];
+
+    public void OnGet()
+    {
+        DisplayName = User.FindFirst(ReferralHub.Portal.Accounts.PortalClaimsFactory.DisplayName)?.Value ?? User.Identity?.Name ?? "";
+        Areas = [.. User.FindAll(HubClaims.Area).Select(c => c.Value)];
+        var pages = new List<(string, string)>();
+        if (User.IsInRole(Roles.AgencyAdmin)) pages.Add(("/agency/users", "Nav.Users"));
+        Pages = pages;
+    }
+}

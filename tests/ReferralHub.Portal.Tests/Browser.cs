@@ -1,0 +1,51 @@
+using Microsoft.Playwright;
+
+namespace ReferralHub.Portal.Tests;
+
+/// <summary>
+/// One Chromium for the test run: Debian's /usr/bin/chromium (never a downloaded browser). Each test opens its own
+/// context (cookies, viewport), with JavaScript OFF by default: every page must work without it.
+/// </summary>
+public sealed class Browser : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        var path = Environment.GetEnvironmentVariable("REFERRALHUB_CHROMIUM") ?? ChromiumPath;
+        if (!File.Exists(path))
+            throw new InvalidOperationException($"Browser tests need Chromium at {path}: install it with `apt-get install -y chromium` (or set REFERRALHUB_CHROMIUM).");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = path,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>A phone: 360 px wide, JavaScript off unless asked.</summary>
+    public Task<IBrowserContext> PhoneAsync(Uri baseAddress, bool javaScript = false) =>
+        _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 360, Height = 740 },
+            JavaScriptEnabled = javaScript,
+            Locale = "en-GB",
+        });
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<Browser>
+{
+    public const string Name = "browser";
+}
