@@ -1,5 +1,10 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ReferralHub.Hosting.Protection;
+using ReferralHub.Referrals.Persistence;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Referrals.Tests.Support;
 using static ReferralHub.Referrals.Tests.Support.ReferralApi;
@@ -51,5 +56,24 @@ public sealed class NoPersonalDataAtRestTests(ModuleHost hub) : IClassFixture<Mo
             Assert.DoesNotContain(hub.Logs.Lines, line => line.Contains(secret, StringComparison.Ordinal));
             Assert.DoesNotContain(hub.BusMessages, message => message.Contains(secret, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task Destroying_an_agencys_keys_makes_its_referrals_unreadable_but_still_answerable()
+    {
+        var referrer = hub.ClientFor("agency-evacuated", Roles.Referrer);
+        hub.World.Consents["CASE-EVAC"] = new FakeConsent(true);
+        var id = await SubmitOkAsync(referrer, NadiaReferral("CASE-EVAC"));
+        await WaitForStatusAsync(referrer, id, "offered");
+        Assert.Equal("Nadia", (await GetAsync(referrer, id)).GetProperty("payload").GetProperty("child").GetProperty("firstName").GetString());
+
+        await hub.Services.GetRequiredService<IPersonalDataProtector<ReferralsDbContext>>().DestroyScopeAsync(ProtectionScopes.Agency("agency-evacuated"));
+
+        var after = await GetAsync(referrer, id);
+        Assert.Equal("offered", after.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("payload").ValueKind);
+        Assert.DoesNotContain("Nadia", after.GetRawText());
+        var inbox = await hub.ClientFor("agency-b", Roles.Provider).GetFromJsonAsync<JsonElement>("/api/v1/inbox");
+        Assert.Contains(inbox.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetGuid() == id);
     }
 }

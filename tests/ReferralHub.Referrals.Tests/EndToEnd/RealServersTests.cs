@@ -49,6 +49,14 @@ public sealed class RealServersTests(RabbitMqServer rabbit, PostgresServer postg
         Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
         Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Conflict);
 
+        // Keyset paging and filters translate on PostgreSQL too.
+        var first = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(referrer, "/api/v1/referrals?limit=1&overdue=false");
+        var cursor = first.GetProperty("nextCursor").GetString();
+        var page2 = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(referrer, $"/api/v1/referrals?limit=1&cursor={cursor}");
+        Assert.NotEqual(first.GetProperty("items")[0].GetProperty("id").GetGuid(), page2.GetProperty("items")[0].GetProperty("id").GetGuid());
+        var changes = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(referrer, "/api/v1/referrals/changes?after=0");
+        Assert.True(changes.GetProperty("items").GetArrayLength() >= 10);
+
         // The referral really is in PostgreSQL, and its personal data is not readable there.
         await using var connection = new NpgsqlConnection(postgres.ConnectionStringFor($"referrals_{_suffix}"));
         await connection.OpenAsync();

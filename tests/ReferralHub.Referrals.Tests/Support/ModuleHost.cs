@@ -230,14 +230,24 @@ public sealed class FakeReceiver : HttpMessageHandler
 {
     private int _calls;
 
-    public int FailFirst { get; set; }
+    private int _failFirst;
+
+    /// <summary>Fail the next N calls (counting restarts when set).</summary>
+    public int FailFirst
+    {
+        get => _failFirst;
+        set { Interlocked.Exchange(ref _calls, 0); _failFirst = value; }
+    }
+
+    /// <summary>When set, every call fails (a receiver that is down), whatever <see cref="FailFirst"/> says.</summary>
+    public bool Down { get; set; }
 
     public ConcurrentQueue<(HttpRequestMessage Request, string Body, bool Accepted)> Calls { get; } = new();
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
-        var accepted = Interlocked.Increment(ref _calls) > FailFirst;
+        var accepted = Interlocked.Increment(ref _calls) > FailFirst && !Down;
         Calls.Enqueue((request, body, accepted));
         return new HttpResponseMessage(accepted ? System.Net.HttpStatusCode.OK : System.Net.HttpStatusCode.ServiceUnavailable);
     }

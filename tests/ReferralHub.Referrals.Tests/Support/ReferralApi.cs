@@ -98,3 +98,4 @@ public static class ReferralApi
         caregiverSatisfaction = "high",
     };
 }
+

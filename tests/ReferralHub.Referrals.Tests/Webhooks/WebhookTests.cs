@@ -25,9 +25,11 @@ public sealed class WebhookTests(ModuleHost hub) : IClassFixture<ModuleHost>
         var id = await SubmitOkAsync(referrer, NadiaReferral("CASE-HOOK"));
         await WaitForStatusAsync(referrer, id, "offered");
 
-        var delivered = await WaitAsync(() => Task.FromResult<JsonElement?>(
-            hub.Receiver.Calls.Count(c => c.Accepted) >= 2 ? JsonSerializer.SerializeToElement(hub.Receiver.Calls.Count) : null), "two delivered callbacks");
-        var calls = hub.Receiver.Calls.ToList();
+        List<(HttpRequestMessage Request, string Body, bool Accepted)> Calls() =>
+            [.. hub.Receiver.Calls.Where(c => c.Request.RequestUri!.Host == "agency-w.example")];
+        await WaitAsync(() => Task.FromResult<JsonElement?>(
+            Calls().Count(c => c.Accepted) >= 2 ? JsonSerializer.SerializeToElement(Calls().Count) : null), "two delivered callbacks");
+        var calls = Calls();
         Assert.Equal(2, calls.Count(c => !c.Accepted)); // the first change was retried after two failures
         var accepted = calls.Where(c => c.Accepted).ToList();
         Assert.Equal(["submitted", "offered"], accepted.Take(2).Select(c => JsonDocument.Parse(c.Body).RootElement.GetProperty("status").GetString()));
@@ -39,6 +41,36 @@ public sealed class WebhookTests(ModuleHost hub) : IClassFixture<ModuleHost>
             Assert.DoesNotContain("Nadia", body);
             Assert.DoesNotContain("CASE-HOOK", body);
         }
+    }
+
+    [Fact]
+    public async Task A_change_the_receiver_never_takes_is_dead_lettered_and_can_be_resent()
+    {
+        var admin = hub.ClientFor("agency-d", Roles.AgencyAdmin);
+        var referrer = hub.ClientFor("agency-d", Roles.Referrer);
+        var registered = await (await admin.PostAsJsonAsync("/api/v1/referrals/webhooks", new { url = "https://agency-d.example/hook" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var hook = registered.GetProperty("id").GetGuid();
+        Assert.True(registered.GetProperty("secret").GetString()!.Length >= 32); // generated, shown once
+        hub.Receiver.Down = true;
+        await SubmitOkAsync(referrer, NadiaReferral("CASE-DEAD", serviceType: "wash"));
+
+        var letters = await WaitAsync(async () =>
+        {
+            var list = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/webhooks/{hook}/dead-letters");
+            return list.GetArrayLength() > 0 ? list : null;
+        }, "a dead letter");
+        var letter = letters[0];
+        Assert.Equal(3, letter.GetProperty("attempts").GetInt32()); // MaxAttempts in the test host
+        var letterId = letter.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.BadGateway, (await admin.PostAsync($"/api/v1/referrals/webhooks/{hook}/dead-letters/{letterId}/resend", null)).StatusCode);
+
+        hub.Receiver.Down = false;
+        var resent = await admin.PostAsync($"/api/v1/referrals/webhooks/{hook}/dead-letters/{letterId}/resend", null);
+        Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
+        Assert.NotEqual(JsonValueKind.Null, (await resent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("resentAt").ValueKind);
+        Assert.Equal(HttpStatusCode.NotFound, (await hub.ClientFor("agency-w", Roles.AgencyAdmin)
+            .PostAsync($"/api/v1/referrals/webhooks/{hook}/dead-letters/{letterId}/resend", null)).StatusCode);
     }
 
     [Fact]
