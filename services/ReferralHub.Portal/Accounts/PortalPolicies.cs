@@ -12,11 +12,13 @@ public static class PortalPolicies
 {
     public const string SignedIn = "portal-signed-in";
     public const string AgencyAdmin = "portal-agency-admin";
+    public const string PathwayMaintainer = "portal-pathway-maintainer";
 
     /// <summary>Page folder → policy.</summary>
     public static IReadOnlyDictionary<string, string> Folders { get; } = new Dictionary<string, string>
     {
         ["/Agency"] = AgencyAdmin,
+        ["/Directory"] = PathwayMaintainer,
     };
 
     public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder authorization) => authorization
@@ -27,5 +29,10 @@ public static class PortalPolicies
             .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
             .RequireAuthenticatedUser()
             .RequireClaim(HubClaims.Agency)
-            .RequireRole(Roles.AgencyAdmin));
+            .RequireRole(Roles.AgencyAdmin))
+        .AddPolicy(PathwayMaintainer, policy => policy
+            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(HubClaims.Agency)
+            .RequireRole(Roles.PathwayMaintainer));
 }
