@@ -1,5 +1,19 @@
-using ReferralHub.Referrals.Persistence;
+using ReferralHub.Hosting.Messaging;
 using ReferralHub.Hosting.Persistence;
+using ReferralHub.Hosting.Protection;
+using ReferralHub.Referrals.Answer;
+using ReferralHub.Referrals.Cases;
+using ReferralHub.Referrals.Deadlines;
+using ReferralHub.Referrals.Metrics;
+using ReferralHub.Referrals.Notes;
+using ReferralHub.Referrals.Persistence;
+using ReferralHub.Referrals.Protection;
+using ReferralHub.Referrals.Query;
+using ReferralHub.Referrals.Release;
+using ReferralHub.Referrals.Routing;
+using ReferralHub.Referrals.Submit;
+using ReferralHub.Referrals.Webhooks;
+using ReferralHub.Referrals.Withdraw;
 
 namespace ReferralHub.Referrals;
 
@@ -9,11 +23,35 @@ public static class ReferralsModule
     public static IHostApplicationBuilder AddReferrals(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<ReferralsDbContext, SqliteReferralsDbContext, PostgresReferralsDbContext>(ReferralsDbContext.Name);
+        builder.AddPersonalDataProtection<ReferralsDbContext>();
+        builder.Services.Configure<ReferralsOptions>(builder.Configuration.GetSection("Referrals"));
+        builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection("Referrals:Webhooks"));
+        builder.Services.AddSingleton(NeedToKnowProfiles.Load());
+        builder.Services.AddScoped<ReferralVault>(sp => new ReferralVault(sp.GetRequiredService<IPersonalDataProtector<ReferralsDbContext>>()));
+        builder.Services.AddScoped<OfferRouting>();
+        builder.Services.AddRedriveSweep<DeadlineSweep>();
+        builder.AddWebhookDelivery();
+        builder.AddBusConsumers(bus =>
+        {
+            bus.AddConsumer<OfferSubmittedReferralConsumer>();
+            bus.AddConsumer<OfferToNextServiceConsumer>();
+            bus.AddConsumer<ConsentWithdrawnConsumer>();
+        });
         return builder;
     }
 
     public static IEndpointRouteBuilder MapReferrals(this IEndpointRouteBuilder app)
     {
+        var referrals = app.MapGroup("/api/v1/referrals").WithTags("Referrals");
+        referrals.MapSubmitReferral();
+        referrals.MapReferralQueries();
+        referrals.MapAnswers();
+        referrals.MapWithdraw();
+        referrals.MapNotes();
+        referrals.MapWebhooks();
+        app.MapGroup("/api/v1/inbox").WithTags("Provider inbox").MapInbox();
+        app.MapGroup("/api/v1/cases").WithTags("Cases").MapCaseExport();
+        app.MapTurnaround();
         return app;
     }
 }

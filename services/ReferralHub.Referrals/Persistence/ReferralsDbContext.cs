@@ -1,12 +1,112 @@
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Hosting.Persistence;
+using ReferralHub.Hosting.Protection;
+using ReferralHub.Referrals.Model;
+using ReferralHub.Referrals.Webhooks;
 
 namespace ReferralHub.Referrals.Persistence;
 
 /// <summary>The referral routing's own database: only this service reads or writes it.</summary>
-public abstract class ReferralsDbContext(DbContextOptions options) : ServiceDbContext(options)
+public abstract class ReferralsDbContext(DbContextOptions options) : ServiceDbContext(options), IProtectionKeyContext
 {
     public const string Name = "referrals";
+
+    public DbSet<Referral> Referrals => Set<Referral>();
+
+    public DbSet<ReferralChange> Changes => Set<ReferralChange>();
+
+    public DbSet<ReferralRelease> Releases => Set<ReferralRelease>();
+
+    public DbSet<ReferralNote> Notes => Set<ReferralNote>();
+
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+
+    public DbSet<WebhookDeadLetter> WebhookDeadLetters => Set<WebhookDeadLetter>();
+
+    public DbSet<ProtectionKey> ProtectionKeys => Set<ProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.AddProtectionKeys();
+
+        modelBuilder.Entity<Referral>(e =>
+        {
+            e.ToTable("referrals");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Version).IsConcurrencyToken();
+            e.Property(r => r.AgencyCode).HasMaxLength(100);
+            e.Property(r => r.CaseCode).HasMaxLength(100);
+            e.Property(r => r.SubmittedBy).HasMaxLength(200);
+            e.Property(r => r.IdempotencyKey).HasMaxLength(200);
+            e.Property(r => r.ServiceType).HasMaxLength(100);
+            e.Property(r => r.AreaCode).HasMaxLength(100);
+            e.Property(r => r.Priority).HasMaxLength(20);
+            e.Property(r => r.Status).HasMaxLength(30);
+            e.Property(r => r.StatusReason).HasMaxLength(100);
+            e.Property(r => r.OrganisationCode).HasMaxLength(100);
+            e.Property(r => r.DeclineReason).HasMaxLength(50);
+            e.Property(r => r.ChildSatisfaction).HasMaxLength(10);
+            e.Property(r => r.CaregiverSatisfaction).HasMaxLength(10);
+            e.HasIndex(r => new { r.AgencyCode, r.IdempotencyKey }).IsUnique();
+            e.HasIndex(r => new { r.AgencyCode, r.UpdatedAt, r.Id });
+            e.HasIndex(r => new { r.AgencyCode, r.CaseCode });
+            e.HasIndex(r => new { r.OrganisationCode, r.Status });
+            e.HasIndex(r => new { r.Status, r.DeadlineAt });
+        });
+
+        modelBuilder.Entity<ReferralChange>(e =>
+        {
+            e.ToTable("referral_changes");
+            e.HasKey(c => c.Sequence);
+            e.Property(c => c.Sequence).ValueGeneratedOnAdd();
+            e.Property(c => c.AgencyCode).HasMaxLength(100);
+            e.Property(c => c.Status).HasMaxLength(30);
+            e.Property(c => c.Reason).HasMaxLength(100);
+            e.Property(c => c.OrganisationCode).HasMaxLength(100);
+            e.HasIndex(c => new { c.ReferralId, c.Sequence });
+            e.HasIndex(c => new { c.AgencyCode, c.Sequence });
+        });
+
+        modelBuilder.Entity<ReferralRelease>(e =>
+        {
+            e.ToTable("referral_releases");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.OrganisationCode).HasMaxLength(100);
+            e.Property(r => r.FocalPointName).HasMaxLength(200);
+            e.Property(r => r.ProfileVersion).HasMaxLength(50);
+            e.Property(r => r.ReleasedBy).HasMaxLength(200);
+            e.HasIndex(r => r.ReferralId);
+        });
+
+        modelBuilder.Entity<ReferralNote>(e =>
+        {
+            e.ToTable("referral_notes");
+            e.HasKey(n => n.Id);
+            e.Property(n => n.AuthorAgency).HasMaxLength(100);
+            e.Property(n => n.AuthorSide).HasMaxLength(20);
+            e.HasIndex(n => new { n.ReferralId, n.CreatedAt });
+        });
+
+        modelBuilder.Entity<WebhookSubscription>(e =>
+        {
+            e.ToTable("webhook_subscriptions");
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Version).IsConcurrencyToken();
+            e.Property(s => s.AgencyCode).HasMaxLength(100);
+            e.Property(s => s.Url).HasMaxLength(2000);
+            e.Property(s => s.LastError).HasMaxLength(500);
+            e.HasIndex(s => new { s.Active, s.NextAttemptAt });
+        });
+
+        modelBuilder.Entity<WebhookDeadLetter>(e =>
+        {
+            e.ToTable("webhook_dead_letters");
+            e.HasKey(d => d.Id);
+            e.Property(d => d.LastError).HasMaxLength(500);
+            e.HasIndex(d => new { d.SubscriptionId, d.ChangeSequence });
+        });
+    }
 }
 
 /// <summary>SQLite flavour (embedded default); exists so SQLite has its own migrations.</summary>

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ReferralHub.Contracts.Referrals;
+using ReferralHub.Hosting.Auth;
+using ReferralHub.Referrals.Answer;
+using ReferralHub.Referrals.Lifecycle;
+using ReferralHub.Referrals.Model;
+using ReferralHub.Referrals.Persistence;
+using ReferralHub.Referrals.Protection;
+using ReferralHub.Referrals.Web;
+
+namespace ReferralHub.Referrals.Query;
+
+public sealed record ReferralListItem(Guid Id, string CaseCode, string Status, string? Reason, string ServiceType, string Priority, string? AreaCode,
+    string? OrganisationCode, DateTime? DeadlineAt, bool Overdue, DateTime CreatedAt, DateTime UpdatedAt, int Version);
+
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+public sealed record InboxItem(Guid Id, string Status, string ServiceType, string Priority, string? AreaCode, Guid? ServiceId,
+    string? AgeBand, string? Sex, IReadOnlyList<string> Languages, string? CommunicationNeeds, DateTime? OfferedAt, DateTime? DeadlineAt, bool Overdue);
+
+public sealed record ChangeItem(long Sequence, Guid ReferralId, string Status, string? Reason, string? OrganisationCode, bool Overdue, int Version, DateTime ChangedAt);
+
+public static class QueryEndpoints
+{
+    public const int MaxPage = 100;
+
+    public static RouteGroupBuilder MapReferralQueries(this RouteGroupBuilder group)
+    {
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetReferral")
+            .WithSummary("The referring agency sees the whole referral; the addressed provider its summary, or after acceptance the released payload.");
+        group.MapGet("/", ListAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor)).WithName("ListReferrals");
+        group.MapGet("/changes", ChangesAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor)).WithName("ReferralChanges")
+            .WithSummary("Every status change of the caller's referrals after a cursor (for systems that cannot receive callbacks).");
+        return group;
+    }
+
+    public static RouteGroupBuilder MapInbox(this RouteGroupBuilder group)
+    {
+        group.MapGet("/", InboxAsync).RequireAuthorization(p => p.RequireRole(Roles.Provider)).WithName("ProviderInbox")
+            .WithSummary("Referrals offered to the caller's organisation: a minimal summary only.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<ReferralView>, ProblemHttpResult>> GetAsync(
+        Guid id, ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, CancellationToken cancellationToken)
+    {
+        var agency = user.Agency();
+        var roles = user.HubRoles();
+        var referral = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (referral is null || agency is null) return Problems.NotFound();
+        if (referral.AgencyCode == agency && (roles.Contains(Roles.Referrer) || roles.Contains(Roles.Supervisor)))
+            return TypedResults.Ok(await ReferralViews.ReferrerViewAsync(db, vault, referral, cancellationToken));
+        if (referral.OrganisationCode == agency && roles.Contains(Roles.Provider) && referral.Status != ReferralStatuses.Submitted)
+            return TypedResults.Ok(await ReferralViews.ProviderViewAsync(db, vault, referral, cancellationToken));
+        return Problems.NotFound(); // another agency's referral: it does not exist for this caller
+    }
+
+    private static async Task<Results<Ok<Page<ReferralListItem>>, ValidationProblem>> ListAsync(
+        ClaimsPrincipal user, ReferralsDbContext db, string? status, string? priority, bool? overdue, string? caseCode, DateTime? updatedSince,
+        string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        var errors = new Errors();
+        errors.OneOf("status", status, ReferralStatuses.All);
+        errors.OneOf("priority", priority, Priorities.All);
+        var after = Cursor.Parse(cursor);
+        if (cursor is not null && after is null) errors.Add("cursor", "not a cursor this API returned");
+        if (limit is < 1 or > MaxPage) errors.Add("limit", $"between 1 and {MaxPage}");
+        if (errors.Any) return Problems.Invalid(errors.Items);
+
+        var agency = user.Agency();
+        var query = db.Referrals.AsNoTracking().Where(r => r.AgencyCode == agency);
+        if (status is not null) query = query.Where(r => r.Status == status);
+        if (priority is not null) query = query.Where(r => r.Priority == priority);
+        if (overdue is { } o) query = query.Where(r => r.Overdue == o);
+        if (caseCode is not null) query = query.Where(r => r.CaseCode == caseCode);
+        if (updatedSince is { } since) { var s = since.ToUniversalTime(); query = query.Where(r => r.UpdatedAt >= s); }
+        if (after is { } a) query = query.Where(r => r.CreatedAt > a.At || (r.CreatedAt == a.At && r.Id.CompareTo(a.Id) > 0));
+        var take = limit ?? 50;
+        var rows = await query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Take(take + 1)
+            .Select(r => new ReferralListItem(r.Id, r.CaseCode, r.Status, r.StatusReason, r.ServiceType, r.Priority, r.AreaCode, r.OrganisationCode,
+                r.DeadlineAt, r.Overdue, r.CreatedAt, r.UpdatedAt, r.Version))
+            .ToListAsync(cancellationToken);
+        var more = rows.Count > take;
+        if (more) rows.RemoveAt(take);
+        return TypedResults.Ok(new Page<ReferralListItem>(rows, more ? Cursor.Format(rows[^1].CreatedAt, rows[^1].Id) : null));
+    }
+
+    private static async Task<Results<Ok<Page<InboxItem>>, ValidationProblem>> InboxAsync(
+        ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, string? status, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        var errors = new Errors();
+        errors.OneOf("status", status, [ReferralStatuses.Offered, ReferralStatuses.Accepted, ReferralStatuses.InService, ReferralStatuses.Completed,
+            ReferralStatuses.Declined, ReferralStatuses.Withdrawn]);
+        var after = Cursor.Parse(cursor);
+        if (cursor is not null && after is null) errors.Add("cursor", "not a cursor this API returned");
+        if (limit is < 1 or > MaxPage) errors.Add("limit", $"between 1 and {MaxPage}");
+        if (errors.Any) return Problems.Invalid(errors.Items);
+
+        var organisation = user.Agency();
+        var query = db.Referrals.AsNoTracking().Where(r => r.OrganisationCode == organisation && r.Status != ReferralStatuses.Submitted);
+        query = status switch
+        {
+            null => query,
+            ReferralStatuses.Withdrawn => query.Where(r => r.Status == ReferralStatuses.Withdrawn || r.Status == ReferralStatuses.BlockedConsent),
+            ReferralStatuses.Declined => query.Where(r => r.Status == ReferralStatuses.Declined || r.Status == ReferralStatuses.Unplaced),
+            _ => query.Where(r => r.Status == status),
+        };
+        if (after is { } a) query = query.Where(r => r.CreatedAt > a.At || (r.CreatedAt == a.At && r.Id.CompareTo(a.Id) > 0));
+        var take = limit ?? 50;
+        var rows = await query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Take(take + 1).ToListAsync(cancellationToken);
+        var more = rows.Count > take;
+        if (more) rows.RemoveAt(take);
+        var items = new List<InboxItem>(rows.Count);
+        foreach (var r in rows)
+        {
+            var summary = await vault.UnprotectAsync<Model.ReferralSummary>(ReferralVault.Scope(r), r.SummaryProtected, cancellationToken);
+            items.Add(new InboxItem(r.Id, AnswerEndpoints.ProviderStatus(r.Status), r.ServiceType, r.Priority, r.AreaCode, r.ServiceId,
+                summary?.AgeBand, summary?.Sex, summary?.Languages ?? [], summary?.CommunicationNeeds, r.OfferedAt, r.DeadlineAt, r.Overdue));
+        }
+        return TypedResults.Ok(new Page<InboxItem>(items, more ? Cursor.Format(rows[^1].CreatedAt, rows[^1].Id) : null));
+    }
+
+    private static async Task<Results<Ok<Page<ChangeItem>>, ValidationProblem>> ChangesAsync(
+        ClaimsPrincipal user, ReferralsDbContext db, string? after, int? limit, CancellationToken cancellationToken)
+    {
+        long from = 0;
+        if (after is not null && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out from))
+            return Problems.Invalid("after", "not a cursor this API returned");
+        if (limit is < 1 or > 500) return Problems.Invalid("limit", "between 1 and 500");
+        var agency = user.Agency();
+        var take = limit ?? 100;
+        var rows = await db.Changes.AsNoTracking().Where(c => c.AgencyCode == agency && c.Sequence > from).OrderBy(c => c.Sequence).Take(take)
+            .Select(c => new ChangeItem(c.Sequence, c.ReferralId, c.Status, c.Reason, c.OrganisationCode, c.Overdue, c.Version, c.ChangedAt))
+            .ToListAsync(cancellationToken);
+        // The cursor stays put when nothing is new, so a poller just repeats the same call.
+        var next = rows.Count > 0 ? rows[^1].Sequence.ToString(CultureInfo.InvariantCulture) : from.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Ok(new Page<ChangeItem>(rows, next));
+    }
+}
+
+/// <summary>Opaque keyset cursor: creation time and id of the last row of the previous page.</summary>
+internal static class Cursor
+{
+    public static string Format(DateTime at, Guid id) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{at.Ticks.ToString(CultureInfo.InvariantCulture)}:{id:N}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static (DateTime At, Guid Id)? Parse(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > 100) return null;
+        try
+        {
+            var padded = cursor.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - padded.Length % 4) % 4);
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split(':');
+            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                && ticks >= DateTime.MinValue.Ticks && ticks <= DateTime.MaxValue.Ticks && Guid.TryParseExact(parts[1], "N", out var id))
+                return (new DateTime(ticks, DateTimeKind.Utc), id);
+        }
+        catch (FormatException) { }
+        return null;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using ReferralHub.Contracts.Consent;
+using ReferralHub.Contracts.Referrals;
+using ReferralHub.Hosting.Messaging;
+using ReferralHub.Referrals.Lifecycle;
+using ReferralHub.Referrals.Model;
+using ReferralHub.Referrals.Persistence;
+using ReferralHub.Referrals.Submit;
+
+namespace ReferralHub.Referrals.Routing;
+
+/// <summary>What routing decided for one referral at one routing step.</summary>
+public sealed record OfferPlan(Guid ReferralId, int RoutingStep, string Outcome, int Index, string? Reason);
+
+/// <summary>
+/// The consent pre-check and the offer. Planning asks the consent registry (Consume = false: nothing is used up) for
+/// each service of the pathway in order, outside any database transaction; applying re-reads the referral in the
+/// consumer's transaction and moves it only if nobody moved it meanwhile (routing step + concurrency token).
+/// </summary>
+public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckConsent> consent, TimeProvider clock)
+{
+    public static List<Candidate> Candidates(Referral referral) =>
+        JsonSerializer.Deserialize<List<Candidate>>(referral.CandidatesJson, SubmitReferralEndpoint.Json) ?? [];
+
+    /// <summary>Null when there is nothing to do (already routed, or a stale message).</summary>
+    public async Task<OfferPlan?> PlanAsync(Guid referralId, int routingStep, bool next, CancellationToken cancellationToken)
+    {
+        var referral = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.Id == referralId, cancellationToken);
+        if (referral is null || referral.RoutingStep != routingStep) return null;
+        var expected = next
+            ? referral.Status is ReferralStatuses.Declined || (referral.Status is ReferralStatuses.Offered && referral.Overdue)
+            : referral.Status is ReferralStatuses.Submitted;
+        if (!expected) return null;
+
+        var candidates = Candidates(referral);
+        string? notCovered = null;
+        for (var index = next ? referral.OfferIndex + 1 : 0; index < candidates.Count; index++)
+        {
+            var candidate = candidates[index];
+            var response = await consent.GetResponse<ConsentDecision>(new CheckConsent(referral.AgencyCode, referral.CaseCode,
+                candidate.OrganisationCode, referral.ServiceType, ReleaseReference(referral.Id), Consume: false, RequestedBy: "referral-routing"),
+                cancellationToken, RequestTimeout.After(s: 30));
+            var decision = response.Message;
+            if (decision.Permitted) return new OfferPlan(referral.Id, routingStep, ReferralStatuses.Offered, index, null);
+            // Consent may name its recipients: one provider not covered does not block the next one.
+            if (decision.Reason == ConsentDenialReasons.RecipientNotCovered) { notCovered = decision.Reason; continue; }
+            return new OfferPlan(referral.Id, routingStep, ReferralStatuses.BlockedConsent, index, decision.Reason ?? ConsentDenialReasons.NoConsent);
+        }
+
+        if (notCovered is not null && !next) return new OfferPlan(referral.Id, routingStep, ReferralStatuses.BlockedConsent, -1, notCovered);
+        if (next && referral.Status is ReferralStatuses.Offered) return null; // overdue, nobody further: it stays with the current provider
+        return new OfferPlan(referral.Id, routingStep, ReferralStatuses.Unplaced, -1, next ? RoutingReasons.NoFurtherService : RoutingReasons.NoServiceAvailable);
+    }
+
+    public async Task ApplyAsync(OfferPlan plan, CancellationToken cancellationToken)
+    {
+        var referral = await db.Referrals.SingleOrDefaultAsync(r => r.Id == plan.ReferralId, cancellationToken);
+        if (referral is null || referral.RoutingStep != plan.RoutingStep || referral.Status is not
+            (ReferralStatuses.Submitted or ReferralStatuses.Declined or ReferralStatuses.Offered)) return;
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (plan.Outcome == ReferralStatuses.Offered)
+        {
+            var candidate = Candidates(referral)[plan.Index];
+            var reoffer = referral.Status is not ReferralStatuses.Submitted;
+            referral.OfferIndex = plan.Index;
+            referral.ServiceId = candidate.ServiceId;
+            referral.OrganisationCode = candidate.OrganisationCode;
+            referral.OfferedAt = now;
+            referral.DeadlineAt = now + ReferralLog.ResponseTime(referral.Priority);
+            referral.Overdue = false;
+            referral.OverdueAt = null;
+            referral.RoutingStep++;
+            db.MoveTo(referral, ReferralStatuses.Offered, reoffer ? RoutingReasons.Reoffered : null, now, clock);
+        }
+        else
+        {
+            referral.RoutingStep++;
+            db.MoveTo(referral, plan.Outcome, plan.Reason, now, clock);
+        }
+    }
+
+    public static string ReleaseReference(Guid referralId) => $"referral:{referralId}";
+}
+
+/// <summary>A new referral: consent pre-check, then offer to the first service of the pathway (or blocked/unplaced).</summary>
+public sealed class OfferSubmittedReferralConsumer(ReferralsDbContext db, OfferRouting routing, ILogger<OfferSubmittedReferralConsumer> logger, TimeProvider clock)
+    : IdempotentConsumer<ReferralSubmitted, ReferralsDbContext>(db, logger, clock)
+{
+    private OfferPlan? _plan;
+
+    public override async Task Consume(ConsumeContext<ReferralSubmitted> context)
+    {
+        // The consent request runs before the transaction: a SQLite write lock is never held across a bus round trip.
+        _plan = await routing.PlanAsync(context.Message.ReferralId, context.Message.RoutingStep, next: false, context.CancellationToken);
+        if (_plan is null) return;
+        await base.Consume(context);
+        logger.LogInformation("Referral {ReferralId} routed: {Outcome} {Reason}", _plan.ReferralId, _plan.Outcome, _plan.Reason);
+    }
+
+    protected override Task HandleAsync(ConsumeContext<ReferralSubmitted> context) => routing.ApplyAsync(_plan!, context.CancellationToken);
+}
+
+/// <summary>After a decline (or an overdue offer on a re-offering pathway): offer to the next service, or unplaced.</summary>
+public sealed class OfferToNextServiceConsumer(ReferralsDbContext db, OfferRouting routing, ILogger<OfferToNextServiceConsumer> logger, TimeProvider clock)
+    : IdempotentConsumer<OfferToNextService, ReferralsDbContext>(db, logger, clock)
+{
+    private OfferPlan? _plan;
+
+    public override async Task Consume(ConsumeContext<OfferToNextService> context)
+    {
+        _plan = await routing.PlanAsync(context.Message.ReferralId, context.Message.RoutingStep, next: true, context.CancellationToken);
+        if (_plan is null) return;
+        await base.Consume(context);
+        logger.LogInformation("Referral {ReferralId} re-routed: {Outcome} {Reason}", _plan.ReferralId, _plan.Outcome, _plan.Reason);
+    }
+
+    protected override Task HandleAsync(ConsumeContext<OfferToNextService> context) => routing.ApplyAsync(_plan!, context.CancellationToken);
+}

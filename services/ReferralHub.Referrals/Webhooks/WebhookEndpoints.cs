@@ -1,0 +1,111 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Protection;
+using ReferralHub.Referrals.Persistence;
+using ReferralHub.Referrals.Web;
+
+namespace ReferralHub.Referrals.Webhooks;
+
+public sealed record RegisterWebhookRequest(string? Url, string? Secret);
+
+/// <summary>The secret is shown once, at registration.</summary>
+public sealed record WebhookRegistered(Guid Id, string Url, string Secret);
+
+public sealed record WebhookView(Guid Id, string Url, bool Active, long LastSequence, int Attempts, DateTime NextAttemptAt, string? LastError, int DeadLetters);
+
+public sealed record DeadLetterView(Guid Id, long ChangeSequence, int Attempts, string? LastError, DateTime DeadAt, DateTime? ResentAt);
+
+public static class WebhookEndpoints
+{
+    public static RouteGroupBuilder MapWebhooks(this RouteGroupBuilder group)
+    {
+        var hooks = group.MapGroup("/webhooks").RequireAuthorization(p => p.RequireRole(Roles.AgencyAdmin)).WithTags("Webhooks");
+        hooks.MapPost("/", RegisterAsync).WithName("RegisterWebhook")
+            .WithSummary("Register the agency's callback URL; every status change of its referrals is POSTed, signed with HMAC-SHA256.");
+        hooks.MapGet("/", ListAsync).WithName("ListWebhooks");
+        hooks.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteWebhook");
+        hooks.MapGet("/{id:guid}/dead-letters", DeadLettersAsync).WithName("WebhookDeadLetters");
+        hooks.MapPost("/{id:guid}/dead-letters/{deadLetterId:guid}/resend", ResendAsync).WithName("ResendWebhook");
+        return group;
+    }
+
+    private static async Task<Results<Created<WebhookRegistered>, ValidationProblem>> RegisterAsync(
+        RegisterWebhookRequest body, ClaimsPrincipal user, ReferralsDbContext db, IPersonalDataProtector<ReferralsDbContext> protector, TimeProvider clock,
+        IHostEnvironment environment, CancellationToken cancellationToken)
+    {
+        var errors = new Errors();
+        if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && !(url.Scheme == Uri.UriSchemeHttp && (url.IsLoopback || environment.IsDevelopment()))))
+            errors.Add("url", "an absolute https URL (http only for loopback or in Development)");
+        errors.MaxLength("url", body.Url, 2000);
+        if (body.Secret is { Length: < 16 or > 200 }) errors.Add("secret", "16 to 200 characters, or leave it out to get one generated");
+        if (errors.Any) return Problems.Invalid(errors.Items);
+
+        var agency = user.Agency()!;
+        var secret = body.Secret ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Deliveries start from now: an agency registering late reads older changes from the change feed.
+        var last = await db.Changes.Where(c => c.AgencyCode == agency).MaxAsync(c => (long?)c.Sequence, cancellationToken) ?? 0;
+        var subscription = new WebhookSubscription
+        {
+            Id = NewId.NextGuid(),
+            AgencyCode = agency,
+            Url = url!.ToString(),
+            SecretProtected = await protector.ProtectAsync(ProtectionScopes.Agency(agency), secret, cancellationToken),
+            LastSequence = last,
+            NextAttemptAt = now,
+            CreatedBy = user.ClientOrUserId() ?? agency,
+            CreatedAt = now,
+        };
+        db.WebhookSubscriptions.Add(subscription);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/referrals/webhooks/{subscription.Id}", new WebhookRegistered(subscription.Id, subscription.Url, secret));
+    }
+
+    private static async Task<Ok<List<WebhookView>>> ListAsync(ClaimsPrincipal user, ReferralsDbContext db, CancellationToken cancellationToken)
+    {
+        var agency = user.Agency();
+        var views = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.AgencyCode == agency)
+            .Select(s => new WebhookView(s.Id, s.Url, s.Active, s.LastSequence, s.Attempts, s.NextAttemptAt, s.LastError,
+                db.WebhookDeadLetters.Count(d => d.SubscriptionId == s.Id && d.ResentAt == null)))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(views);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, ClaimsPrincipal user, ReferralsDbContext db, CancellationToken cancellationToken)
+    {
+        var agency = user.Agency();
+        var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id && s.AgencyCode == agency, cancellationToken);
+        if (subscription is null) return TypedResults.Problem("No such webhook.", statusCode: StatusCodes.Status404NotFound);
+        subscription.Active = false;
+        subscription.Version++;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<List<DeadLetterView>>, ProblemHttpResult>> DeadLettersAsync(Guid id, ClaimsPrincipal user, ReferralsDbContext db, CancellationToken cancellationToken)
+    {
+        var agency = user.Agency();
+        if (!await db.WebhookSubscriptions.AnyAsync(s => s.Id == id && s.AgencyCode == agency, cancellationToken))
+            return TypedResults.Problem("No such webhook.", statusCode: StatusCodes.Status404NotFound);
+        var letters = await db.WebhookDeadLetters.AsNoTracking().Where(d => d.SubscriptionId == id).OrderBy(d => d.ChangeSequence)
+            .Select(d => new DeadLetterView(d.Id, d.ChangeSequence, d.Attempts, d.LastError, d.DeadAt, d.ResentAt)).ToListAsync(cancellationToken);
+        return TypedResults.Ok(letters);
+    }
+
+    private static async Task<Results<Ok<DeadLetterView>, ProblemHttpResult>> ResendAsync(
+        Guid id, Guid deadLetterId, ClaimsPrincipal user, ReferralsDbContext db, WebhookSender sender, CancellationToken cancellationToken)
+    {
+        var agency = user.Agency();
+        var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id && s.AgencyCode == agency, cancellationToken);
+        var letter = await db.WebhookDeadLetters.SingleOrDefaultAsync(d => d.Id == deadLetterId && d.SubscriptionId == id, cancellationToken);
+        if (subscription is null || letter is null) return TypedResults.Problem("No such dead letter.", statusCode: StatusCodes.Status404NotFound);
+        var error = await sender.ResendAsync(subscription, letter, cancellationToken);
+        var view = new DeadLetterView(letter.Id, letter.ChangeSequence, letter.Attempts, letter.LastError, letter.DeadAt, letter.ResentAt);
+        return error is null ? TypedResults.Ok(view)
+            : TypedResults.Problem($"The receiver did not accept the callback ({error}).", statusCode: StatusCodes.Status502BadGateway, title: "Re-send failed");
+    }
+}
