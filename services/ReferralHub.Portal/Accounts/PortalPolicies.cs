@@ -13,12 +13,14 @@ public static class PortalPolicies
     public const string SignedIn = "portal-signed-in";
     public const string AgencyAdmin = "portal-agency-admin";
     public const string PathwayMaintainer = "portal-pathway-maintainer";
+    public const string Provider = "portal-provider";
 
     /// <summary>Page folder → policy.</summary>
     public static IReadOnlyDictionary<string, string> Folders { get; } = new Dictionary<string, string>
     {
         ["/Agency"] = AgencyAdmin,
         ["/Directory"] = PathwayMaintainer,
+        ["/Referrals"] = Provider,
     };
 
     public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder authorization) => authorization
@@ -34,5 +36,10 @@ public static class PortalPolicies
             .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
             .RequireAuthenticatedUser()
             .RequireClaim(HubClaims.Agency)
-            .RequireRole(Roles.PathwayMaintainer));
+            .RequireRole(Roles.PathwayMaintainer))
+        .AddPolicy(Provider, policy => policy
+            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(HubClaims.Agency)
+            .RequireRole(Roles.Provider));
 }

@@ -108,6 +108,7 @@ public static class HubApiRegistration
         builder.Services.AddSingleton<PortalUserTokens>();
         builder.Services.AddTransient<PortalUserTokenHandler>();
         builder.Services.AddScoped<DirectoryApi>();
+        builder.Services.AddScoped<ReferralsApi>();
         builder.Services.AddHttpClient(PortalUserTokens.TokenClient);
         builder.Services.AddHttpClient<HubApiClient>((services, client) => client.BaseAddress = services.GetRequiredService<HubApiAddress>().BaseAddress)
             .AddHttpMessageHandler<PortalUserTokenHandler>();
