@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ReferralHub.Hosting.Persistence;
 using ReferralHub.Hosting.Protection;
 using ReferralHub.Referrals.Model;
@@ -106,6 +107,15 @@ public abstract class ReferralsDbContext(DbContextOptions options) : ServiceDbCo
             e.Property(d => d.LastError).HasMaxLength(500);
             e.HasIndex(d => new { d.SubscriptionId, d.ChangeSequence });
         });
+
+        // Every time is UTC; SQLite returns it without a kind, so say so on read (clients then see the trailing Z).
+        var utc = new ValueConverter<DateTime, DateTime>(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        var utcOrNull = new ValueConverter<DateTime?, DateTime?>(v => v, v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+        foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
+        {
+            if (property.ClrType == typeof(DateTime)) property.SetValueConverter(utc);
+            else if (property.ClrType == typeof(DateTime?)) property.SetValueConverter(utcOrNull);
+        }
     }
 }
 

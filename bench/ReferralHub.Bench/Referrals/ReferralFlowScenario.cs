@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using ReferralHub.Contracts.Referrals;
+using ReferralHub.Testing;
+using ReferralHub.Testing.Hub;
+
+namespace ReferralHub.Bench.Referrals;
+
+/// <summary>
+/// Drives the referral API of a whole hub (in-process HTTP, real tokens, real directory and consent registry):
+/// a burst of submissions, submit→offered latency at fixed rates, the full cycle to completion, messages per referral,
+/// and a raw MassTransit publish/consume baseline on the same bus, so the hub's cost is a ratio.
+/// Options: --mode embedded|distributed|both (default embedded), --burst N (500), --rates 50,100,200, --seconds S (5),
+/// --cycles N (100).
+/// </summary>
+public sealed class ReferralFlowScenario : IBenchScenario
+{
+    public string Name => "referral-flow";
+
+    public string Description => "submit → consent → offered, full cycle, messages per referral, raw bus baseline (embedded and/or RabbitMQ + PostgreSQL)";
+
+    public async Task<IReadOnlyList<BenchResult>> RunAsync(string[] options)
+    {
+        string Option(string name, string fallback)
+        {
+            var i = Array.IndexOf(options, name);
+            return i >= 0 && i + 1 < options.Length ? options[i + 1] : fallback;
+        }
+        var mode = Option("--mode", "embedded");
+        var burst = int.Parse(Option("--burst", "500"), CultureInfo.InvariantCulture);
+        var rates = Option("--rates", "50,100,200").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var seconds = double.Parse(Option("--seconds", "5"), CultureInfo.InvariantCulture);
+        var cycles = int.Parse(Option("--cycles", "100"), CultureInfo.InvariantCulture);
+
+        var results = new List<BenchResult>();
+        if (mode is "embedded" or "both")
+        {
+            await using var hub = new EmbeddedHubFactory();
+            await hub.InitializeAsync();
+            results.AddRange(await MeasureAsync(hub, "embedded", burst, rates, seconds, cycles));
+        }
+        if (mode is "distributed" or "both")
+        {
+            await using var rabbit = new RabbitMqServer();
+            await using var postgres = new PostgresServer();
+            await rabbit.InitializeAsync();
+            await postgres.InitializeAsync();
+            var settings = new Dictionary<string, string?> { ["ConnectionStrings:RabbitMq"] = rabbit.AmqpUri.ToString(), ["ConnectionStrings:Postgres"] = postgres.ConnectionString };
+            await using var hub = new EmbeddedHubFactory { Settings = settings };
+            await hub.InitializeAsync();
+            results.AddRange(await MeasureAsync(hub, "rabbitmq+postgres", burst, rates, seconds, cycles));
+        }
+        return results;
+    }
+
+    private static async Task<List<BenchResult>> MeasureAsync(EmbeddedHubFactory hub, string mode, int burst, int[] rates, double seconds, int cycles)
+    {
+        var results = new List<BenchResult>();
+        var referrer = await hub.ClientForAsync("agency-a-system", "agency-a-secret");
+        var provider = await hub.ClientForAsync("agency-b-system", "agency-b-secret");
+        var cases = Enumerable.Range(0, 20).Select(i => $"BENCH-{mode[0]}-{i}").ToArray();
+        foreach (var caseCode in cases)
+        {
+            var consent = await referrer.PostAsJsonAsync("/api/v1/consents", new
+            {
+                caseCode, givenBy = "child-consent", givenOn = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                participateInCaseManagement = true, collectAndStore = true, sharing = new[] { "mental-health" }, oneOff = false,
+                validUntil = DateTimeOffset.UtcNow.AddDays(30),
+            });
+            if (consent.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"consent: {await consent.Content.ReadAsStringAsync()}");
+        }
+
+        // Offered events tell when each referral reached the provider's inbox, without polling the API.
+        var offered = new ConcurrentDictionary<Guid, long>();
+        var waiters = new ConcurrentDictionary<Guid, TaskCompletionSource>();
+        var bus = hub.Services.GetRequiredService<IBus>();
+        var messages = new MessageCounter();
+        bus.ConnectPublishObserver(messages);
+        bus.ConnectSendObserver(messages);
+        var handle = bus.ConnectReceiveEndpoint($"bench-offered-{Guid.NewGuid():N}", e => e.Handler<ReferralStatusChanged>(c =>
+        {
+            if (c.Message.Status == ReferralStatuses.Offered && offered.TryAdd(c.Message.ReferralId, Stopwatch.GetTimestamp())
+                && waiters.TryRemove(c.Message.ReferralId, out var waiter)) waiter.TrySetResult();
+            return Task.CompletedTask;
+        }));
+        await handle.Ready;
+
+        var n = 0;
+        JsonObject Body() => new()
+        {
+            ["caseCode"] = cases[Interlocked.Increment(ref n) % cases.Length], ["priority"] = "medium", ["serviceType"] = "specialised-mhpss",
+            ["areaCode"] = "demo-camp-1", ["child"] = new JsonObject { ["firstName"] = "Bench", ["sex"] = "female", ["languages"] = new JsonArray("ar") },
+            ["reasonForReferral"] = "Benchmark referral", ["expectedOutcome"] = "Benchmark",
+        };
+        async Task<(Guid Id, long Started)> SubmitAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/referrals") { Content = JsonContent.Create(Body()) };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            var started = Stopwatch.GetTimestamp();
+            using var response = await referrer.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"submit: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            return (id, started);
+        }
+        async Task WaitOfferedAsync(Guid id)
+        {
+            var waiter = waiters.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            if (offered.ContainsKey(id)) return;
+            await waiter.Task.WaitAsync(TimeSpan.FromSeconds(120));
+        }
+
+        // 1. Burst: how many submissions per second the API takes (32 concurrent clients).
+        var latency = new LatencyRecorder();
+        var clock = Stopwatch.StartNew();
+        var ids = new ConcurrentBag<Guid>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, burst), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (_, _) =>
+        {
+            var (id, started) = await SubmitAsync();
+            latency.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            ids.Add(id);
+        });
+        var submitSeconds = clock.Elapsed.TotalSeconds;
+        foreach (var id in ids) await WaitOfferedAsync(id);
+        results.Add(new BenchResult($"{mode}: submit burst (202), 32 concurrent", burst, submitSeconds, latency.Summary(),
+            new Dictionary<string, string> { ["all offered after s"] = clock.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) }));
+
+        // 2. Paced: submit→offered latency at fixed rates; messages per referral counted here.
+        foreach (var rate in rates)
+        {
+            var total = (int)(rate * seconds);
+            var paced = new LatencyRecorder();
+            var before = messages.Count;
+            clock.Restart();
+            var tasks = new List<Task>(total);
+            for (var i = 0; i < total; i++)
+            {
+                var due = TimeSpan.FromSeconds((double)i / rate);
+                if (clock.Elapsed < due) await Task.Delay(due - clock.Elapsed);
+                tasks.Add(Task.Run(async () =>
+                {
+                    var (id, started) = await SubmitAsync();
+                    await WaitOfferedAsync(id);
+                    paced.Add(Stopwatch.GetElapsedTime(started, offered[id]).TotalMilliseconds);
+                }));
+            }
+            await Task.WhenAll(tasks);
+            var perReferral = (double)(messages.Count - before) / total;
+            results.Add(new BenchResult($"{mode}: submit→offered at {rate}/s", total, clock.Elapsed.TotalSeconds, paced.Summary(),
+                new Dictionary<string, string> { ["messages/referral"] = perReferral.ToString("F1", CultureInfo.InvariantCulture) }));
+        }
+
+        // 3. Full cycle: submit, offered, accept (consent used up, payload released), start, complete; 16 concurrent.
+        var cycle = new LatencyRecorder();
+        var cycleMessages = messages.Count;
+        clock.Restart();
+        await Parallel.ForEachAsync(Enumerable.Range(0, cycles), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, _) =>
+        {
+            var (id, started) = await SubmitAsync();
+            await WaitOfferedAsync(id);
+            foreach (var (action, body) in new (string, object)[] { ("accept", new { }), ("start", new { startedOn = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }),
+                ("complete", new { completedOn = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), childSatisfaction = "high" }) })
+            {
+                using var response = await provider.PostAsJsonAsync($"/api/v1/referrals/{id}/{action}", body);
+                if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{action}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+            cycle.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        });
+        results.Add(new BenchResult($"{mode}: full cycle to completed, 16 concurrent", cycles, clock.Elapsed.TotalSeconds, cycle.Summary(),
+            new Dictionary<string, string> { ["messages/referral"] = ((double)(messages.Count - cycleMessages) / cycles).ToString("F1", CultureInfo.InvariantCulture) }));
+
+        // 4. Baseline: raw publish → consume of a small message on the same bus.
+        const int pings = 5000;
+        var received = 0;
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ping = bus.ConnectReceiveEndpoint($"bench-ping-{Guid.NewGuid():N}", e => e.Handler<BenchPing>(_ =>
+        {
+            if (Interlocked.Increment(ref received) == pings) all.TrySetResult();
+            return Task.CompletedTask;
+        }));
+        await ping.Ready;
+        clock.Restart();
+        await Parallel.ForEachAsync(Enumerable.Range(0, pings), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) => await bus.Publish(new BenchPing(i), ct));
+        await all.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        results.Add(new BenchResult($"{mode}: raw MassTransit publish→consume baseline", pings, clock.Elapsed.TotalSeconds, new LatencySummary(0, 0, 0, 0)));
+        await ping.StopAsync();
+        await handle.StopAsync();
+        return results;
+    }
+
+    private sealed class MessageCounter : IPublishObserver, ISendObserver
+    {
+        private long _count;
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public Task PrePublish<T>(PublishContext<T> context) where T : class { if (context.Message is not BenchPing) Interlocked.Increment(ref _count); return Task.CompletedTask; }
+
+        public Task PostPublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
+
+        public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+
+        public Task PreSend<T>(SendContext<T> context) where T : class { Interlocked.Increment(ref _count); return Task.CompletedTask; }
+
+        public Task PostSend<T>(SendContext<T> context) where T : class => Task.CompletedTask;
+
+        public Task SendFault<T>(SendContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    }
+}
+
+public sealed record BenchPing(int Number);
