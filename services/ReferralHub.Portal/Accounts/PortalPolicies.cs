@@ -14,6 +14,7 @@ public static class PortalPolicies
     public const string AgencyAdmin = "portal-agency-admin";
     public const string PathwayMaintainer = "portal-pathway-maintainer";
     public const string Provider = "portal-provider";
+    public const string Coordinator = "portal-coordinator";
 
     /// <summary>Page folder → policy.</summary>
     public static IReadOnlyDictionary<string, string> Folders { get; } = new Dictionary<string, string>
@@ -21,6 +22,7 @@ public static class PortalPolicies
         ["/Agency"] = AgencyAdmin,
         ["/Directory"] = PathwayMaintainer,
         ["/Referrals"] = Provider,
+        ["/Turnaround"] = Coordinator,
     };
 
     public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder authorization) => authorization
@@ -41,5 +43,9 @@ public static class PortalPolicies
             .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
             .RequireAuthenticatedUser()
             .RequireClaim(HubClaims.Agency)
-            .RequireRole(Roles.Provider));
+            .RequireRole(Roles.Provider))
+        .AddPolicy(Coordinator, policy => policy
+            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+            .RequireAuthenticatedUser()
+            .RequireRole(Roles.Coordinator));
 }

@@ -19,6 +19,7 @@ public sealed class IndexModel : PageModel
         Areas = [.. User.FindAll(HubClaims.Area).Select(c => c.Value)];
         var pages = new List<(string, string)>();
         if (User.IsInRole(Roles.Provider)) pages.Add(("/referrals", "Nav.Referrals"));
+        if (User.IsInRole(Roles.Coordinator)) pages.Add(("/turnaround", "Nav.Turnaround"));
         if (User.IsInRole(Roles.PathwayMaintainer)) pages.Add(("/directory", "Nav.Directory"));
         if (User.IsInRole(Roles.AgencyAdmin)) pages.Add(("/agency/users", "Nav.Users"));
         Pages = pages;

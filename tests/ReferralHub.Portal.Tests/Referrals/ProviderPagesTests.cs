@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 
 namespace ReferralHub.Portal.Tests.Referrals;
@@ -97,67 +95,7 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
         Assert.Equal((int)HttpStatusCode.Forbidden, (await page.GotoAsync("/referrals"))!.Status);
     }
 
-    private async Task<HttpClient> ReferrerAsync()
-    {
-        var api = new HttpClient { BaseAddress = _hub.BaseAddress };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _hub.TokenAsync("agency-a-system", "agency-a-secret"));
-        return api;
-    }
+    private Task<Guid> SendReferralAsync(string caseCode, string? withhold = null) => HubData.SendReferralAsync(_hub, caseCode, withhold);
 
-    private async Task<JsonElement> ReferrerViewAsync(Guid id)
-    {
-        using var api = await ReferrerAsync();
-        return await api.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/{id}");
-    }
-
-    /// <summary>Agency A records consent (mental health) and refers a Nadia-like case; waits until it is offered to agency B.</summary>
-    private async Task<Guid> SendReferralAsync(string caseCode, string? withhold = null)
-    {
-        using var api = await ReferrerAsync();
-        var consent = await api.PostAsJsonAsync("/api/v1/consents", new
-        {
-            caseCode,
-            givenBy = "child-consent",
-            givenOn = DateTime.UtcNow.ToString("yyyy-MM-dd"),
-            participateInCaseManagement = true,
-            collectAndStore = true,
-            sharing = new[] { "mental-health" },
-            oneOff = false,
-            validUntil = DateTimeOffset.UtcNow.AddDays(365),
-            withholds = withhold is null ? null : new[] { new { item = withhold, reason = "wants-to-tell-themselves" } },
-        });
-        Assert.True(consent.StatusCode == HttpStatusCode.Created, await consent.Content.ReadAsStringAsync());
-
-        var body = new JsonObject
-        {
-            ["caseCode"] = caseCode,
-            ["priority"] = "high",
-            ["serviceType"] = "specialised-mhpss",
-            ["areaCode"] = "demo-camp-1",
-            ["consent"] = new JsonObject { ["given"] = true },
-            ["child"] = new JsonObject
-            {
-                ["firstName"] = "Nadia", ["lastName"] = "Salih", ["sex"] = "female",
-                ["dateOfBirth"] = DateTime.UtcNow.AddYears(-15).AddDays(-40).ToString("yyyy-MM-dd"), ["languages"] = new JsonArray("ar"),
-            },
-            ["reasonForReferral"] = "Hard to fall asleep; worried about her family.",
-            ["caseHistory"] = "Nightmares about the fighting she witnessed in her hometown.",
-            ["expectedOutcome"] = "Learn to manage her feelings and her recurring nightmares.",
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/referrals") { Content = JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        var submitted = await api.SendAsync(request);
-        Assert.True(submitted.StatusCode == HttpStatusCode.Accepted, await submitted.Content.ReadAsStringAsync());
-        var id = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-
-        // Routing runs over the bus: wait (bounded) until the offer is made.
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var status = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/{id}")).GetProperty("status").GetString();
-            if (status == "offered") return id;
-            Assert.True(status is "submitted", $"the referral became {status}, not offered");
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the referral was not offered within 10 s");
-    }
+    private Task<JsonElement> ReferrerViewAsync(Guid id) => HubData.ReferrerViewAsync(_hub, id);
 }
