@@ -12,11 +12,17 @@ public static class PortalPolicies
 {
     public const string SignedIn = "portal-signed-in";
     public const string AgencyAdmin = "portal-agency-admin";
+    public const string PathwayMaintainer = "portal-pathway-maintainer";
+    public const string Provider = "portal-provider";
+    public const string Coordinator = "portal-coordinator";
 
     /// <summary>Page folder → policy.</summary>
     public static IReadOnlyDictionary<string, string> Folders { get; } = new Dictionary<string, string>
     {
         ["/Agency"] = AgencyAdmin,
+        ["/Directory"] = PathwayMaintainer,
+        ["/Referrals"] = Provider,
+        ["/Turnaround"] = Coordinator,
     };
 
     public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder authorization) => authorization
@@ -27,5 +33,19 @@ public static class PortalPolicies
             .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
             .RequireAuthenticatedUser()
             .RequireClaim(HubClaims.Agency)
-            .RequireRole(Roles.AgencyAdmin));
+            .RequireRole(Roles.AgencyAdmin))
+        .AddPolicy(PathwayMaintainer, policy => policy
+            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(HubClaims.Agency)
+            .RequireRole(Roles.PathwayMaintainer))
+        .AddPolicy(Provider, policy => policy
+            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(HubClaims.Agency)
+            .RequireRole(Roles.Provider))
+        .AddPolicy(Coordinator, policy => policy
+            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+            .RequireAuthenticatedUser()
+            .RequireRole(Roles.Coordinator));
 }

@@ -107,6 +107,9 @@ public static class HubApiRegistration
         builder.Services.AddSingleton<HubApiAddress>();
         builder.Services.AddSingleton<PortalUserTokens>();
         builder.Services.AddTransient<PortalUserTokenHandler>();
+        builder.Services.AddScoped<DirectoryApi>();
+        builder.Services.AddScoped<ReferralsApi>();
+        builder.Services.AddScoped<MetricsApi>();
         builder.Services.AddHttpClient(PortalUserTokens.TokenClient);
         builder.Services.AddHttpClient<HubApiClient>((services, client) => client.BaseAddress = services.GetRequiredService<HubApiAddress>().BaseAddress)
             .AddHttpMessageHandler<PortalUserTokenHandler>();

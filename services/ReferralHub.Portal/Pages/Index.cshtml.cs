@@ -18,6 +18,9 @@ public sealed class IndexModel : PageModel
         DisplayName = User.FindFirst(ReferralHub.Portal.Accounts.PortalClaimsFactory.DisplayName)?.Value ?? User.Identity?.Name ?? "";
         Areas = [.. User.FindAll(HubClaims.Area).Select(c => c.Value)];
         var pages = new List<(string, string)>();
+        if (User.IsInRole(Roles.Provider)) pages.Add(("/referrals", "Nav.Referrals"));
+        if (User.IsInRole(Roles.Coordinator)) pages.Add(("/turnaround", "Nav.Turnaround"));
+        if (User.IsInRole(Roles.PathwayMaintainer)) pages.Add(("/directory", "Nav.Directory"));
         if (User.IsInRole(Roles.AgencyAdmin)) pages.Add(("/agency/users", "Nav.Users"));
         Pages = pages;
     }

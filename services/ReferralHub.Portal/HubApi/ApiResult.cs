@@ -1,0 +1,41 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ReferralHub.Portal.HubApi;
+
+/// <summary>
+/// A service's answer as a page needs it: the value, or the problem (RFC 9457) with its errors per field, so a form
+/// can show each message next to the field it names.
+/// </summary>
+public sealed record ApiResult<T>(T? Value, HttpStatusCode Status, string? Title, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public bool Ok => (int)Status is >= 200 and < 300 && Value is not null;
+
+    public bool Conflict => Status == HttpStatusCode.Conflict;
+
+    public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+
+    internal static async Task<ApiResult<T>> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+            return new(await response.Content.ReadFromJsonAsync<T>(HubApiJson.Options, cancellationToken), response.StatusCode, null, Empty);
+        string? title = null;
+        var errors = Empty;
+        if (response.Content.Headers.ContentType?.MediaType is "application/problem+json" or "application/json")
+        {
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            if (problem.TryGetProperty("title", out var t)) title = t.GetString();
+            if (problem.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object)
+                errors = e.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(m => m.GetString() ?? "").ToArray(), StringComparer.OrdinalIgnoreCase);
+        }
+        return new(default, response.StatusCode, title, errors);
+    }
+
+    private static readonly IReadOnlyDictionary<string, string[]> Empty = new Dictionary<string, string[]>();
+}
+
+internal static class HubApiJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}

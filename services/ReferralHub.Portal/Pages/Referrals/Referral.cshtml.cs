@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using ReferralHub.Portal.HubApi;
+
+namespace ReferralHub.Portal.Pages.Referrals;
+
+/// <summary>
+/// One referral for the provider focal point: the minimal summary until accepted; accept or decline (reason required);
+/// after acceptance the released need-to-know information, service started, and the Services Provided form.
+/// The referral service enforces every step (who, which state, consent at release); this page shows its answer.
+/// </summary>
+public sealed class ReferralModel(ReferralsApi referrals, IStringLocalizer<PortalText> text, TimeProvider clock) : PageModel
+{
+    public static readonly string[] DeclineReasons = ["no-capacity", "not-eligible", "service-not-available", "other"];
+    public static readonly string[] Satisfaction = ["high", "medium", "low"];
+
+    public JsonElement Referral { get; private set; }
+
+    public bool Found { get; private set; }
+
+    public string Status => Referral.GetProperty("status").GetString() ?? "";
+
+    public string? Message { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+
+    public string Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public string? FieldError(string field) => Errors.TryGetValue(field, out var m) ? string.Join(" ", m) : null;
+
+    /// <summary>The released items, flattened to labelled lines (only what the service may see is in the payload).</summary>
+    public IReadOnlyList<(string Label, string Value)> Released { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
+    {
+        if (done is not null) Message = text["Referral.Done." + done];
+        return await LoadAsync(id, ct) ? Page() : NotFoundPage();
+    }
+
+    public Task<IActionResult> OnPostAcceptAsync(Guid id, CancellationToken ct) => AnswerAsync(id, "accept", null, ct);
+
+    public Task<IActionResult> OnPostDeclineAsync(Guid id, string? reason, string? details, CancellationToken ct) =>
+        AnswerAsync(id, "decline", new { reason, details }, ct);
+
+    public Task<IActionResult> OnPostStartAsync(Guid id, DateOnly? startedOn, CancellationToken ct) =>
+        AnswerAsync(id, "start", new { startedOn }, ct);
+
+    public Task<IActionResult> OnPostCompleteAsync(Guid id, CompleteForm form, CancellationToken ct) =>
+        AnswerAsync(id, "complete", new
+        {
+            form.StartedOn, form.CompletedOn, form.Details, form.FollowUpRecommendations,
+            providedBy = new { name = form.ProvidedByName, position = form.ProvidedByPosition, contact = form.ProvidedByContact },
+            form.ChildSatisfaction, form.ChildSuggestions, form.CaregiverSatisfaction, form.CaregiverSuggestions,
+        }, ct);
+
+    private async Task<IActionResult> AnswerAsync(Guid id, string action, object? body, CancellationToken ct)
+    {
+        var result = await referrals.AnswerAsync(id, action, body, ct);
+        if (result.Ok) return RedirectToPage(new { id, done = action });
+        if (!await LoadAsync(id, ct)) return NotFoundPage();
+        Error = result.Title ?? text["Referral.Failed"];
+        Errors = result.Errors;
+        Response.StatusCode = (int)result.Status;
+        return Page();
+    }
+
+    private IActionResult NotFoundPage()
+    {
+        Found = false;
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var result = await referrals.GetAsync(id, ct);
+        if (!result.Ok) return Found = false;
+        Referral = result.Value;
+        Found = true;
+        var lines = new List<(string, string)>();
+        if (Referral.TryGetProperty("payload", out var payload) && payload.ValueKind == JsonValueKind.Object) Flatten(payload, "", lines);
+        Released = lines;
+        return true;
+    }
+
+    private void Flatten(JsonElement element, string path, List<(string, string)> lines)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var p in element.EnumerateObject()) Flatten(p.Value, path.Length == 0 ? p.Name : $"{path}.{p.Name}", lines);
+                break;
+            case JsonValueKind.Array:
+                var values = element.EnumerateArray().Where(v => v.ValueKind is not JsonValueKind.Null).Select(v => v.ToString()).ToList();
+                if (values.Count > 0) lines.Add((Label(path), string.Join(", ", values)));
+                break;
+            case JsonValueKind.Null or JsonValueKind.Undefined:
+                break;
+            case JsonValueKind.True or JsonValueKind.False:
+                lines.Add((Label(path), element.GetBoolean() ? text["Yes"] : text["No"]));
+                break;
+            default:
+                lines.Add((Label(path), element.ToString()));
+                break;
+        }
+    }
+
+    private string Label(string path)
+    {
+        var localized = text["Payload." + path];
+        return localized.ResourceNotFound ? path : localized.Value;
+    }
+
+    public sealed class CompleteForm
+    {
+        public DateOnly? StartedOn { get; set; }
+        public DateOnly? CompletedOn { get; set; }
+        public string? Details { get; set; }
+        public string? FollowUpRecommendations { get; set; }
+        public string? ProvidedByName { get; set; }
+        public string? ProvidedByPosition { get; set; }
+        public string? ProvidedByContact { get; set; }
+        public string? ChildSatisfaction { get; set; }
+        public string? ChildSuggestions { get; set; }
+        public string? CaregiverSatisfaction { get; set; }
+        public string? CaregiverSuggestions { get; set; }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using ReferralHub.Portal.HubApi;
+
+namespace ReferralHub.Portal.Pages.Turnaround;
+
+/// <summary>
+/// The coordinators' turnaround table: anonymous figures per service type, agency, area, priority and month, filtered
+/// here, downloadable as CSV. Cells under five referrals arrive as "&lt;5" from the referral service and stay so.
+/// </summary>
+public sealed class IndexModel(MetricsApi metrics, IStringLocalizer<PortalText> text) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string? Area { get; set; }
+    [BindProperty(SupportsGet = true)] public string? ServiceType { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Agency { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Priority { get; set; }
+    [BindProperty(SupportsGet = true)] public int Months { get; set; } = 12;
+
+    public IReadOnlyList<TurnaroundCellView> Cells { get; private set; } = [];
+    public IReadOnlyList<string> Areas { get; private set; } = [];
+    public IReadOnlyList<string> ServiceTypes { get; private set; } = [];
+    public IReadOnlyList<string> Agencies { get; private set; } = [];
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        var csv = new StringBuilder("month,service_type,agency,area,priority,sent,accepted,declined,withdrawn,overdue,median_hours_to_response,p90_hours_to_response,median_days_to_start,p90_days_to_start,share_answered_in_time\n");
+        foreach (var c in Cells)
+            csv.AppendLine(string.Join(',', c.Month, c.ServiceType, c.Agency, c.Area ?? "", c.Priority, c.Sent, c.Accepted,
+                Quote(string.Join("; ", c.DeclinedByReason.Select(d => $"{d.Key}={d.Value}"))), c.Withdrawn, c.Overdue,
+                Num(c.MedianHoursToResponse), Num(c.P90HoursToResponse), Num(c.MedianDaysToServiceStart), Num(c.P90DaysToServiceStart), Num(c.ShareAnsweredWithinDeadline)));
+        return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", "referral-turnaround.csv");
+    }
+
+    public static string Num(double? value) => value?.ToString("0.##", CultureInfo.InvariantCulture) ?? "";
+
+    private static string Quote(string value) => value.Contains(',') || value.Contains('"') ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Months = Math.Clamp(Months, 1, 36);
+        var report = await metrics.TurnaroundAsync(DateTime.UtcNow.AddMonths(-Months), null, ct);
+        if (!report.Ok)
+        {
+            Error = report.Title ?? text["Turnaround.Unavailable"];
+            return;
+        }
+        var all = report.Value!.Cells;
+        Areas = [.. all.Select(c => c.Area ?? "").Where(a => a.Length > 0).Distinct().Order()];
+        ServiceTypes = [.. all.Select(c => c.ServiceType).Distinct().Order()];
+        Agencies = [.. all.Select(c => c.Agency).Distinct().Order()];
+        Cells = [.. all.Where(c => (string.IsNullOrEmpty(Area) || c.Area == Area)
+            && (string.IsNullOrEmpty(ServiceType) || c.ServiceType == ServiceType)
+            && (string.IsNullOrEmpty(Agency) || c.Agency == Agency)
+            && (string.IsNullOrEmpty(Priority) || c.Priority == Priority))
+            .OrderByDescending(c => c.Month).ThenBy(c => c.ServiceType)];
+    }
+}
