@@ -50,11 +50,13 @@ public sealed class ExportImportTests
         var response = await ops.PostAsync("/api/v1/directory/import", new StringContent(data.ToJsonString(), Encoding.UTF8, "application/json"));
         var maintainer = await hub.ClientForAsync(Demo.Pathways);
         var forbidden = await maintainer.PostAsync("/api/v1/directory/import", new StringContent(data.ToJsonString(), Encoding.UTF8, "application/json"));
+        var unreadable = await ops.PostAsync("/api/v1/directory/import", new StringContent("{\"services\": 12}", Encoding.UTF8, "application/json"));
         var names = (await ops.GetJsonAsync("/api/v1/directory/services")).Strings("name");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("services[1].organization_id", out _));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
         Assert.DoesNotContain("Renamed in the file", names);
     }
 }
