@@ -32,9 +32,17 @@ internal static class ExchangeEndpoints
     {
         public static async ValueTask<HsdsDataSetBody?> BindAsync(HttpContext context)
         {
-            var data = await System.Text.Json.JsonSerializer.DeserializeAsync<HsdsDataSet>(context.Request.Body, HsdsJson.Options, context.RequestAborted)
-                ?? throw new BadHttpRequestException("The request body is empty.");
-            return new HsdsDataSetBody(data);
+            try
+            {
+                var data = await System.Text.Json.JsonSerializer.DeserializeAsync<HsdsDataSet>(context.Request.Body, HsdsJson.Options, context.RequestAborted)
+                    ?? throw new BadHttpRequestException("The request body is empty.");
+                return new HsdsDataSetBody(data);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                // The shared handler turns this into a 400 naming the JSON path (never a 500).
+                throw new BadHttpRequestException("The data set is not valid JSON for an HSDS data set.", StatusCodes.Status400BadRequest, ex);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using ReferralHub.Directory.Exchange;
 
 namespace ReferralHub.Directory.Tests.Exchange;
 
@@ -50,11 +51,33 @@ public sealed class ExportImportTests
         var response = await ops.PostAsync("/api/v1/directory/import", new StringContent(data.ToJsonString(), Encoding.UTF8, "application/json"));
         var maintainer = await hub.ClientForAsync(Demo.Pathways);
         var forbidden = await maintainer.PostAsync("/api/v1/directory/import", new StringContent(data.ToJsonString(), Encoding.UTF8, "application/json"));
+        var unreadable = await ops.PostAsync("/api/v1/directory/import", new StringContent("{\"services\": 12}", Encoding.UTF8, "application/json"));
         var names = (await ops.GetJsonAsync("/api/v1/directory/services")).Strings("name");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("services[1].organization_id", out _));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
         Assert.DoesNotContain("Renamed in the file", names);
+    }
+
+    [Fact]
+    public async Task The_host_verbs_export_the_same_data_set_as_the_API_and_import_it_back_unchanged()
+    {
+        await using var hub = new DirectoryHubFactory();
+        var api = await (await hub.ClientForAsync(Demo.Coordinator)).GetStringAsync("/api/v1/directory/export");
+        var file = Path.Combine(hub.DataDirectory, "mapping.json");
+
+        var exported = await DirectoryCommands.RunAsync(hub.Services, ["export", file]);
+        var imported = await DirectoryCommands.RunAsync(hub.Services, ["import", file]);
+        var replayed = await DirectoryCommands.RunAsync(hub.Services, ["replay"]);
+        var unknown = await DirectoryCommands.RunAsync(hub.Services, ["frobnicate"]);
+
+        Assert.Equal(0, exported);
+        Assert.Equal(api, await File.ReadAllTextAsync(file));
+        Assert.Equal(0, imported);
+        Assert.Equal(0, replayed);
+        Assert.Equal(2, unknown);
+        Assert.Equal(1, (await (await hub.ClientForAsync(Demo.Coordinator)).GetJsonAsync($"/api/v1/directory/services/{Demo.AgencyBMhpss}")).GetProperty("version").GetInt64());
     }
 }
