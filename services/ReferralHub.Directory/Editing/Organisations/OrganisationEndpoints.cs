@@ -1,0 +1,135 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using ReferralHub.Directory.Model;
+using ReferralHub.Directory.Persistence;
+using ReferralHub.Directory.Web;
+
+namespace ReferralHub.Directory.Editing.Organisations;
+
+public sealed record OrganisationInput(string? Code, string? Name, string? Acronym, string? Kind, string? Description, string? Website,
+    List<FocalPointInput>? FocalPoints, long? Version = null);
+
+public sealed record OrganisationDto(Guid Id, string Code, string Name, string? Acronym, string Kind, string? Description, string? Website,
+    IReadOnlyList<FocalPoint> FocalPoints, bool Retired, long Version, DateTime UpdatedAt, string UpdatedBy)
+{
+    public static OrganisationDto From(Organisation o) =>
+        new(o.Id, o.Code, o.Name, o.Acronym, o.Kind, o.Description, o.Website, o.FocalPoints, o.Retired, o.Version, o.UpdatedAt, o.UpdatedBy);
+}
+
+/// <summary>
+/// Organisations are not tied to an area: any pathway maintainer may add or edit them; an agency admin may change its
+/// own organisation's focal points. The code (the agency claim in tokens) never changes once created.
+/// </summary>
+internal static class OrganisationEndpoints
+{
+    public static void Map(RouteGroupBuilder group)
+    {
+        var organisations = group.MapGroup("/organisations").WithTags("Directory organisations");
+        organisations.MapGet("/", async (bool? includeRetired, DirectoryDbContext db, CancellationToken ct) =>
+            TypedResults.Ok((await db.Organisations.AsNoTracking().Where(o => includeRetired == true || !o.Retired).OrderBy(o => o.Code).ToListAsync(ct))
+                .Select(OrganisationDto.From).ToList()));
+        organisations.MapGet("/{id:guid}", async (Guid id, DirectoryDbContext db, HttpContext http, CancellationToken ct) =>
+        {
+            var organisation = await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
+            if (organisation is null) return EditResults.NotFound("organisation");
+            http.Response.Headers.ETag = $"\"{organisation.Version}\"";
+            return TypedResults.Ok(OrganisationDto.From(organisation));
+        });
+        organisations.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "organisation", id.ToString(), ct));
+        organisations.MapPost("/", CreateAsync);
+        organisations.MapPut("/{id:guid}", UpdateAsync);
+        organisations.MapPost("/{id:guid}/retire", RetireAsync);
+    }
+
+    private static Errors Validate(OrganisationInput input)
+    {
+        var errors = new Errors();
+        Validation.Code(errors, "code", input.Code);
+        Validation.Text(errors, "name", input.Name, Limits.Name, required: true);
+        Validation.Text(errors, "acronym", input.Acronym, Limits.Code);
+        errors.Require("kind", input.Kind);
+        if (input.Kind is not null && !OrganisationKinds.All.Contains(input.Kind)) errors.Add("kind", $"must be one of {string.Join(", ", OrganisationKinds.All)}");
+        Validation.Text(errors, "description", input.Description, Limits.Description);
+        Validation.Text(errors, "website", input.Website, Limits.Name);
+        if (!string.IsNullOrWhiteSpace(input.Website) && !(Uri.TryCreate(input.Website, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            errors.Add("website", "is not an http(s) address");
+        Validation.FocalPoints(errors, "focalPoints", input.FocalPoints);
+        return errors;
+    }
+
+    private static void Apply(Organisation o, OrganisationInput i, ChangeSet c)
+    {
+        c.Set("name", o.Name, i.Name!.Trim(), v => o.Name = v);
+        c.Set("acronym", o.Acronym, Validation.Blank(i.Acronym), v => o.Acronym = v);
+        c.Set("kind", o.Kind, i.Kind!, v => o.Kind = v);
+        c.Set("description", o.Description, Validation.Blank(i.Description), v => o.Description = v);
+        c.Set("website", o.Website, Validation.Blank(i.Website), v => o.Website = v);
+        c.Set("focalPoints", o.FocalPoints, Validation.ToFocalPoints(i.FocalPoints), v => o.FocalPoints = v);
+    }
+
+    private static async Task<IResult> CreateAsync(OrganisationInput input, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = Validate(input);
+        if (errors.Any) return errors.Problem();
+        if (!user.IsMaintainer()) return Permissions.Forbidden("Only pathway maintainers add organisations.");
+        if (await db.Organisations.AnyAsync(o => o.Code == input.Code, ct))
+            return EditResults.Conflict("An organisation with this code exists.", "Organisation codes are unique (they are the agency code in tokens).");
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var actor = Actor.From(user);
+        var organisation = new Organisation { Id = Guid.NewGuid(), Code = input.Code!, LastReviewedAt = now, LastReviewedBy = actor.Id };
+        Apply(organisation, input, new ChangeSet());
+        ChangeRecorder.Stamp(organisation, actor, now);
+        db.Organisations.Add(organisation);
+        ChangeRecorder.Organisation(db, organisation, ChangeRecorder.Created, ["*"], actor, now);
+        if (await EditResults.SaveAsync(db, cache, ct) is { } failed) return failed;
+        return TypedResults.Created($"/api/v1/directory/organisations/{organisation.Id}", OrganisationDto.From(organisation));
+    }
+
+    private static async Task<IResult> UpdateAsync(Guid id, OrganisationInput input, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock, CancellationToken ct)
+    {
+        var organisation = await db.Organisations.FirstOrDefaultAsync(o => o.Id == id, ct);
+        if (organisation is null) return EditResults.NotFound("organisation");
+        input = input with { Code = input.Code ?? organisation.Code };
+        var errors = Validate(input);
+        if (input.Code != organisation.Code) errors.Add("code", "cannot be changed: it is the agency code in tokens and consents");
+        if (errors.Any) return errors.Problem();
+        if (EditResults.CheckVersion(input.Version, organisation.Version, errors) is { } versionProblem) return versionProblem;
+        if (organisation.Retired) return EditResults.Conflict("The organisation is retired.", "A retired organisation cannot be edited.");
+
+        var changes = new ChangeSet();
+        Apply(organisation, input, changes);
+        if (!user.IsMaintainer())
+        {
+            if (!user.AdministersOrganisation(organisation.Code))
+                return Permissions.Forbidden("Only pathway maintainers, or the organisation's own agency admin, may edit it.");
+            if (changes.Fields.Any(f => f != "focalPoints"))
+                return Permissions.Forbidden("An agency admin may change only its organisation's focal points.");
+        }
+        if (!changes.Any) return TypedResults.Ok(OrganisationDto.From(organisation));
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var actor = Actor.From(user);
+        ChangeRecorder.Stamp(organisation, actor, now);
+        ChangeRecorder.Organisation(db, organisation, ChangeRecorder.Updated, changes.Fields, actor, now);
+        if (await EditResults.SaveAsync(db, cache, ct) is { } failed) return failed;
+        return TypedResults.Ok(OrganisationDto.From(organisation));
+    }
+
+    private static async Task<IResult> RetireAsync(Guid id, VersionInput input, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock, CancellationToken ct)
+    {
+        var organisation = await db.Organisations.FirstOrDefaultAsync(o => o.Id == id, ct);
+        if (organisation is null) return EditResults.NotFound("organisation");
+        if (!user.IsMaintainer()) return Permissions.Forbidden("Only pathway maintainers retire organisations.");
+        if (EditResults.CheckVersion(input.Version, organisation.Version, new Errors()) is { } versionProblem) return versionProblem;
+        if (organisation.Retired) return EditResults.Conflict("The organisation is already retired.", "Nothing to do.");
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var actor = Actor.From(user);
+        organisation.Retired = true;
+        ChangeRecorder.Stamp(organisation, actor, now);
+        ChangeRecorder.Organisation(db, organisation, ChangeRecorder.Retired, ["retired"], actor, now);
+        if (await EditResults.SaveAsync(db, cache, ct) is { } failed) return failed;
+        return TypedResults.Ok(OrganisationDto.From(organisation));
+    }
+}
