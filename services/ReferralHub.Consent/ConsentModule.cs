@@ -1,4 +1,15 @@
+using ReferralHub.Consent.Consents.Amend;
+using ReferralHub.Consent.Consents.Query;
+using ReferralHub.Consent.Consents.Record;
+using ReferralHub.Consent.Consents.Withdraw;
+using ReferralHub.Consent.Decisions;
+using ReferralHub.Consent.Decisions.Audit;
+using ReferralHub.Consent.Decisions.Check;
+using ReferralHub.Consent.Overrides.Authorise;
 using ReferralHub.Consent.Persistence;
+using ReferralHub.Consent.Protection;
+using ReferralHub.Consent.Statistics;
+using ReferralHub.Hosting.Messaging;
 using ReferralHub.Hosting.Persistence;
 
 namespace ReferralHub.Consent;
@@ -9,11 +20,25 @@ public static class ConsentModule
     public static IHostApplicationBuilder AddConsent(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<ConsentRegistryDbContext, SqliteConsentRegistryDbContext, PostgresConsentRegistryDbContext>(ConsentRegistryDbContext.Name);
+        builder.Services.AddDataProtection();
+        builder.Services.AddSingleton<IConsentTextProtector, DataProtectionConsentTextProtector>();
+        builder.Services.AddScoped<ConsentDecider>();
+        builder.AddBusConsumers(bus => bus.AddConsumer<CheckConsentResponder>());
         return builder;
     }
 
     public static IEndpointRouteBuilder MapConsent(this IEndpointRouteBuilder app)
     {
+        var consents = app.MapGroup("/api/v1/consents").WithTags("Consent");
+        // Literal routes first in reading order; routing prefers them over {caseCode} anyway.
+        CheckConsentEndpoint.Map(consents);
+        AuthoriseOverride.Map(consents);
+        ConsentStatistics.Map(consents);
+        RecordConsent.Map(consents);
+        AmendConsent.Map(consents);
+        WithdrawConsent.Map(consents);
+        GetConsent.Map(consents);
+        DecisionLog.Map(consents);
         return app;
     }
 }

@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using ReferralHub.Consent.Persistence;
+using ReferralHub.Consent.Protection;
+using ReferralHub.Hosting.Auth;
+
+namespace ReferralHub.Consent.Consents.Amend;
+
+/// <summary>PUT /api/v1/consents/{caseCode}: a new version superseding the one in force (the old one is kept).</summary>
+internal static class AmendConsent
+{
+    public static void Map(RouteGroupBuilder consents) =>
+        consents.MapPut("/{caseCode}", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
+
+    private static async Task<IResult> HandleAsync(
+        string caseCode, ConsentBody body, ClaimsPrincipal user, ConsentRegistryDbContext db, TimeProvider clock,
+        IConsentTextProtector protector, ILogger<ConsentBody> logger, CancellationToken cancellationToken)
+    {
+        if (user.Agency() is not { Length: > 0 } agency || user.ClientOrUserId() is not { Length: > 0 } subject) return TypedResults.Forbid();
+        if (!ConsentCodes.IsCaseCode(caseCode)) return ConsentStore.CaseNotFound();
+        var current = await db.CurrentAsync(agency, caseCode, cancellationToken);
+        if (current is null) return ConsentStore.CaseNotFound();
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var errors = ConsentBodies.Validate(body, requireCaseCode: false, now, user.IsInRole(Roles.Supervisor));
+        if (body.CaseCode is not null && body.CaseCode != caseCode)
+            errors["caseCode"] = ["Does not match the case in the address; omit it."];
+        if (errors.Count > 0) return ConsentStore.Invalid(errors);
+
+        if (current.Status == ConsentStatus.Withdrawn)
+            return ConsentStore.Conflict("The consent was withdrawn; record a new consent with POST /api/v1/consents.");
+        if (body.ExpectedVersion is { } expected && expected != current.Version)
+            return ConsentStore.Conflict($"Version {current.Version} is in force, not {expected}.");
+
+        var version = await ConsentBodies.ToVersionAsync(
+            body, agency, caseCode, current.ConsentId, current.Version + 1, subject, now, protector, cancellationToken);
+        db.Consents.Add(version);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return ConsentStore.Conflict("The consent was changed at the same time; read it and try again.");
+        }
+
+        logger.LogInformation("Consent {ConsentId} amended to v{Version} by {Subject}", version.ConsentId, version.Version, subject);
+        return TypedResults.Ok(await ConsentBodies.ToViewAsync(version, protector, cancellationToken));
+    }
+}

@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using ReferralHub.Consent.Protection;
+using ReferralHub.Consent.Persistence;
+using ReferralHub.Hosting.Auth;
+
+namespace ReferralHub.Consent.Consents.Query;
+
+/// <summary>GET the version in force and the full history, for the owning agency only (others get 404).</summary>
+internal static class GetConsent
+{
+    public static void Map(RouteGroupBuilder consents)
+    {
+        consents.MapGet("/{caseCode}", CurrentAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
+        consents.MapGet("/{caseCode}/history", HistoryAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
+    }
+
+    private static async Task<IResult> CurrentAsync(
+        string caseCode, ClaimsPrincipal user, ConsentRegistryDbContext db, IConsentTextProtector protector, CancellationToken cancellationToken)
+    {
+        if (user.Agency() is not { Length: > 0 } agency || !ConsentCodes.IsCaseCode(caseCode)) return ConsentStore.CaseNotFound();
+        var current = await db.CurrentAsync(agency, caseCode, cancellationToken);
+        return current is null ? ConsentStore.CaseNotFound() : TypedResults.Ok(await ConsentBodies.ToViewAsync(current, protector, cancellationToken));
+    }
+
+    private static async Task<IResult> HistoryAsync(
+        string caseCode, ClaimsPrincipal user, ConsentRegistryDbContext db, IConsentTextProtector protector, CancellationToken cancellationToken)
+    {
+        if (user.Agency() is not { Length: > 0 } agency || !ConsentCodes.IsCaseCode(caseCode)) return ConsentStore.CaseNotFound();
+        var versions = await db.Consents.AsNoTracking()
+            .Where(c => c.AgencyCode == agency && c.CaseCode == caseCode)
+            .OrderBy(c => c.Version)
+            .ToListAsync(cancellationToken);
+        if (versions.Count == 0) return ConsentStore.CaseNotFound();
+
+        var views = new List<ConsentView>(versions.Count);
+        foreach (var version in versions) views.Add(await ConsentBodies.ToViewAsync(version, protector, cancellationToken));
+        return TypedResults.Ok(views);
+    }
+}

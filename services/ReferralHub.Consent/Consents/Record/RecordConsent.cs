@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using ReferralHub.Consent.Persistence;
+using ReferralHub.Consent.Protection;
+using ReferralHub.Hosting.Auth;
+using Microsoft.EntityFrameworkCore;
+
+namespace ReferralHub.Consent.Consents.Record;
+
+/// <summary>POST /api/v1/consents: the first consent of a case, or a new one after a withdrawal.</summary>
+internal static class RecordConsent
+{
+    public static void Map(RouteGroupBuilder consents) =>
+        consents.MapPost("/", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
+
+    private static async Task<IResult> HandleAsync(
+        ConsentBody body, ClaimsPrincipal user, ConsentRegistryDbContext db, TimeProvider clock, IConsentTextProtector protector,
+        ILogger<ConsentBody> logger, CancellationToken cancellationToken)
+    {
+        if (user.Agency() is not { Length: > 0 } agency || user.ClientOrUserId() is not { Length: > 0 } subject) return TypedResults.Forbid();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var errors = ConsentBodies.Validate(body, requireCaseCode: true, now, user.IsInRole(Roles.Supervisor));
+        if (errors.Count > 0) return ConsentStore.Invalid(errors);
+
+        var caseCode = body.CaseCode!;
+        var current = await db.CurrentAsync(agency, caseCode, cancellationToken);
+        if (current is { Status: ConsentStatus.Active })
+            return ConsentStore.Conflict($"Version {current.Version} is in force; change it with PUT /api/v1/consents/{caseCode}.");
+
+        var version = await ConsentBodies.ToVersionAsync(
+            body, agency, caseCode, current?.ConsentId ?? Guid.CreateVersion7(), (current?.Version ?? 0) + 1, subject, now, protector, cancellationToken);
+        db.Consents.Add(version);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request wrote this version number first (unique per case and version).
+            return ConsentStore.Conflict("The consent was changed at the same time; read it and try again.");
+        }
+
+        logger.LogInformation("Consent {ConsentId} v{Version} recorded by {Subject} for agency {Agency}", version.ConsentId, version.Version, subject, agency);
+        return TypedResults.Created($"/api/v1/consents/{caseCode}", await ConsentBodies.ToViewAsync(version, protector, cancellationToken));
+    }
+}

@@ -1,0 +1,49 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using ReferralHub.Consent.Consents;
+using ReferralHub.Consent.Persistence;
+using ReferralHub.Hosting.Auth;
+
+namespace ReferralHub.Consent.Decisions.Audit;
+
+public sealed record DecisionView(
+    Guid DecisionId,
+    DateTime DecidedAt,
+    string RequestedBy,
+    string Channel,
+    string Purpose,
+    string RecipientOrganisation,
+    string ReleaseReference,
+    bool Consume,
+    bool Permitted,
+    string? Reason,
+    Guid? ConsentId,
+    int? ConsentVersion,
+    Guid? OverrideId,
+    IReadOnlyList<string> WithheldItems);
+
+/// <summary>GET /api/v1/consents/{caseCode}/decisions: the append-only log of one case, for its own agency only.</summary>
+internal static class DecisionLog
+{
+    public static void Map(RouteGroupBuilder consents) =>
+        consents.MapGet("/{caseCode}/decisions", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
+
+    private static async Task<IResult> HandleAsync(string caseCode, ClaimsPrincipal user, ConsentRegistryDbContext db, CancellationToken cancellationToken)
+    {
+        if (user.Agency() is not { Length: > 0 } agency || !ConsentCodes.IsCaseCode(caseCode)) return ConsentStore.CaseNotFound();
+        var decisions = await db.Decisions.AsNoTracking()
+            .Where(d => d.AgencyCode == agency && d.CaseCode == caseCode)
+            .OrderBy(d => d.DecidedAt).ThenBy(d => d.Id)
+            .ToListAsync(cancellationToken);
+        if (decisions.Count == 0
+            && !await db.Consents.AnyAsync(c => c.AgencyCode == agency && c.CaseCode == caseCode, cancellationToken)
+            && !await db.Overrides.AnyAsync(o => o.AgencyCode == agency && o.CaseCode == caseCode, cancellationToken))
+        {
+            return ConsentStore.CaseNotFound();
+        }
+
+        return TypedResults.Ok(decisions.Select(d => new DecisionView(
+            d.Id, d.DecidedAt, d.RequestedBy, d.Channel, d.Purpose, d.RecipientOrganisation, d.ReleaseReference, d.Consume,
+            d.Permitted, d.Reason, d.ConsentId, d.ConsentVersion, d.OverrideId, d.WithheldItems)).ToList());
+    }
+}

@@ -1,0 +1,153 @@
+using Microsoft.EntityFrameworkCore;
+using ReferralHub.Consent.Consents;
+using ReferralHub.Consent.Persistence;
+using ReferralHub.Contracts.Consent;
+
+namespace ReferralHub.Consent.Decisions;
+
+/// <summary>
+/// Answers "may this agency release this case to this organisation for this purpose?" and appends the answer to the
+/// decision log in the same transaction as any one-off use it makes. See docs/consent.md for the decision table.
+/// </summary>
+public sealed class ConsentDecider(ConsentRegistryDbContext db, TimeProvider clock, ILogger<ConsentDecider> logger)
+{
+    public const string ChannelBus = "bus";
+    public const string ChannelHttp = "http";
+
+    /// <param name="decisionId">The request's id: a redelivered request is answered with the decision already logged for it.</param>
+    public async Task<ConsentDecision> DecideAsync(CheckConsent request, Guid decisionId, string channel, CancellationToken cancellationToken)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var earlier = await db.Decisions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == decisionId, cancellationToken);
+            if (earlier is not null) return ToDecision(earlier);
+
+            var now = clock.GetUtcNow().UtcDateTime;
+            var outcome = await EvaluateAsync(request, now, cancellationToken);
+            var record = new DecisionRecord
+            {
+                Id = decisionId,
+                AgencyCode = request.AgencyCode,
+                CaseCode = request.CaseCode,
+                RequestedBy = request.RequestedBy,
+                Channel = channel,
+                Purpose = request.Purpose,
+                RecipientOrganisation = request.RecipientOrganisation,
+                ReleaseReference = request.ReleaseReference,
+                Consume = request.Consume,
+                Permitted = outcome.Permitted,
+                Reason = outcome.Reason,
+                ConsentId = outcome.Consent?.ConsentId,
+                ConsentVersion = outcome.Consent?.Version,
+                OverrideId = outcome.OverrideId,
+                WithheldItems = [.. outcome.WithheldItems],
+                DecidedAt = now,
+            };
+            db.Decisions.Add(record);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+
+            logger.LogInformation(
+                "Consent decision {DecisionId} for agency {Agency} via {Channel}: {Result} {Reason}",
+                decisionId, request.AgencyCode, channel, outcome.Permitted ? "permitted" : "denied", outcome.Reason);
+            return ToDecision(record);
+        });
+    }
+
+    public static ConsentDecision ToDecision(DecisionRecord record) =>
+        new(record.Permitted, record.Reason, record.ConsentId, record.ConsentVersion, record.OverrideId, record.WithheldItems, record.Id);
+
+    private async Task<Outcome> EvaluateAsync(CheckConsent request, DateTime now, CancellationToken cancellationToken)
+    {
+        var required = ConsentCodes.RequiredSharing(request.Purpose);
+        if (required is null
+            || !ConsentCodes.IsCaseCode(request.CaseCode)
+            || !ConsentCodes.IsOrganisationCode(request.RecipientOrganisation)
+            || !ConsentCodes.IsReleaseReference(request.ReleaseReference)
+            || string.IsNullOrWhiteSpace(request.AgencyCode)
+            || string.IsNullOrWhiteSpace(request.RequestedBy))
+        {
+            // Nothing can have been consented to for a purpose or reference that does not exist (HTTP rejects these earlier).
+            return Outcome.Deny(ConsentDenialReasons.NoConsent, null);
+        }
+
+        var current = await db.CurrentAsync(request.AgencyCode, request.CaseCode, cancellationToken);
+        var byConsent = await ByConsentAsync(current, required, request, now, cancellationToken);
+        if (byConsent.Permitted) return byConsent;
+
+        // Seed 000 part 4: sharing without consent only under a supervisor's override of this very release.
+        var byOverride = await ByOverrideAsync(current, request, now, cancellationToken);
+        return byOverride ?? byConsent;
+    }
+
+    private async Task<Outcome> ByConsentAsync(ConsentVersion? current, string required, CheckConsent request, DateTime now, CancellationToken cancellationToken)
+    {
+        if (current is null) return Outcome.Deny(ConsentDenialReasons.NoConsent, null);
+        if (current.Status == ConsentStatus.Withdrawn) return Outcome.Deny(ConsentDenialReasons.Withdrawn, current);
+        if (!current.Sharing.Contains(required, StringComparer.Ordinal)) return Outcome.Deny(ConsentDenialReasons.Refused, current);
+        if (current.Organisations.Count > 0 && !current.Organisations.Contains(request.RecipientOrganisation, StringComparer.Ordinal))
+            return Outcome.Deny(ConsentDenialReasons.RecipientNotCovered, current);
+        if (current.ValidUntil is { } until && until <= now) return Outcome.Deny(ConsentDenialReasons.Expired, current);
+
+        if (current.OneOff && !await UseAsync($"consent:{current.Id}", request, now, cancellationToken))
+            return Outcome.Deny(ConsentDenialReasons.Used, current);
+
+        return Outcome.Permit(current, null, Withheld(current, request.RecipientOrganisation));
+    }
+
+    private async Task<Outcome?> ByOverrideAsync(ConsentVersion? current, CheckConsent request, DateTime now, CancellationToken cancellationToken)
+    {
+        var authorised = await db.Overrides.AsNoTracking().FirstOrDefaultAsync(
+            o => o.AgencyCode == request.AgencyCode && o.CaseCode == request.CaseCode && o.ReleaseReference == request.ReleaseReference,
+            cancellationToken);
+        // The supervisor may not authorise a release they asked for themselves (four eyes).
+        if (authorised is null || authorised.Supervisor == request.RequestedBy) return null;
+        if (!await UseAsync($"override:{authorised.Id}", request, now, cancellationToken)) return null;
+
+        // The child's withholds still apply under an override: only the consent to share is set aside, not what they asked to keep back.
+        return Outcome.Permit(null, authorised.Id, current is null ? [] : Withheld(current, request.RecipientOrganisation));
+    }
+
+    /// <summary>
+    /// Uses up a one-off permit for this release, or confirms it was already used by this same release (a retry).
+    /// The insert is conditional on the unique key, so of two concurrent releases exactly one inserts; the other
+    /// sees the winner's row once it commits. A pre-check (Consume false) only reads.
+    /// </summary>
+    private async Task<bool> UseAsync(string sourceId, CheckConsent request, DateTime now, CancellationToken cancellationToken)
+    {
+        if (request.Consume)
+        {
+            var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                INSERT INTO release_uses ("SourceId", "ReleaseReference", "RecipientOrganisation", "Purpose", "UsedAt")
+                VALUES ({sourceId}, {request.ReleaseReference}, {request.RecipientOrganisation}, {request.Purpose}, {now})
+                ON CONFLICT ("SourceId") DO NOTHING
+                """,
+                cancellationToken);
+            if (inserted == 1) return true;
+        }
+
+        var use = await db.ReleaseUses.AsNoTracking().FirstOrDefaultAsync(u => u.SourceId == sourceId, cancellationToken);
+        return use is null
+            || (use.ReleaseReference == request.ReleaseReference
+                && use.RecipientOrganisation == request.RecipientOrganisation
+                && use.Purpose == request.Purpose);
+    }
+
+    private static List<string> Withheld(ConsentVersion consent, string recipient) =>
+        [.. consent.Withholds
+            .Where(w => w.Organisation is null || w.Organisation == recipient)
+            .Select(w => w.Item)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+
+    private sealed record Outcome(bool Permitted, string? Reason, ConsentVersion? Consent, Guid? OverrideId, IReadOnlyList<string> WithheldItems)
+    {
+        public static Outcome Deny(string reason, ConsentVersion? consent) => new(false, reason, consent, null, []);
+
+        public static Outcome Permit(ConsentVersion? consent, Guid? overrideId, IReadOnlyList<string> withheld) => new(true, null, consent, overrideId, withheld);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using ReferralHub.Consent.Consents;
+using ReferralHub.Consent.Persistence;
+using ReferralHub.Consent.Protection;
+using ReferralHub.Hosting.Auth;
+
+namespace ReferralHub.Consent.Overrides.Authorise;
+
+public sealed record OverrideBody(string? CaseCode, string? ReleaseReference, string? Ground, string? Justification);
+
+public sealed record OverrideView(Guid OverrideId, string CaseCode, string ReleaseReference, string Ground, string Supervisor, DateTime AuthorisedAt);
+
+/// <summary>
+/// POST /api/v1/consents/overrides: a supervisor of the case's own agency authorises one release without consent, on a
+/// ground the seed allows. The server decides who is a supervisor (the token's role and agency); the caseworker who asked
+/// for the release cannot authorise it.
+/// </summary>
+internal static class AuthoriseOverride
+{
+    private const int MaxJustification = 4000;
+
+    public static void Map(RouteGroupBuilder consents) =>
+        consents.MapPost("/overrides", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
+
+    private static async Task<IResult> HandleAsync(
+        OverrideBody body, ClaimsPrincipal user, ConsentRegistryDbContext db, TimeProvider clock, IConsentTextProtector protector,
+        ILogger<OverrideBody> logger, CancellationToken cancellationToken)
+    {
+        if (user.Agency() is not { Length: > 0 } agency || user.ClientOrUserId() is not { Length: > 0 } supervisor) return TypedResults.Forbid();
+
+        var errors = new Dictionary<string, string[]>();
+        if (!ConsentCodes.IsCaseCode(body.CaseCode)) errors["caseCode"] = ["A case code is required."];
+        if (!ConsentCodes.IsReleaseReference(body.ReleaseReference))
+            errors["releaseReference"] = ["Must name the one release it covers: 'referral:{id}' or 'transfer:{id}'."];
+        if (!OverrideGrounds.IsAllowed(body.Ground))
+            errors["ground"] = [$"Not a ground on which the seed allows sharing without consent; use one of: {string.Join(", ", OverrideGrounds.All)}."];
+        if (string.IsNullOrWhiteSpace(body.Justification)) errors["justification"] = ["The supervisor's justification is required."];
+        else if (body.Justification.Length > MaxJustification) errors["justification"] = [$"At most {MaxJustification} characters."];
+        if (errors.Count > 0) return ConsentStore.Invalid(errors);
+
+        var caseCode = body.CaseCode!;
+        var reference = body.ReleaseReference!;
+        var askedBySupervisor = await db.Decisions.AnyAsync(
+            d => d.AgencyCode == agency && d.CaseCode == caseCode && d.ReleaseReference == reference && d.RequestedBy == supervisor,
+            cancellationToken);
+        if (askedBySupervisor)
+        {
+            return TypedResults.Problem(
+                title: "The caseworker who asked for a release cannot authorise its override.",
+                detail: "Another supervisor of your agency must authorise it.",
+                statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        if (await db.Overrides.AnyAsync(o => o.AgencyCode == agency && o.CaseCode == caseCode && o.ReleaseReference == reference, cancellationToken))
+            return ConsentStore.Conflict("An override for this release already exists; an override covers exactly one release.");
+
+        var entry = new ConsentOverride
+        {
+            Id = Guid.CreateVersion7(),
+            AgencyCode = agency,
+            CaseCode = caseCode,
+            ReleaseReference = reference,
+            Ground = body.Ground!,
+            ProtectedJustification = await protector.ProtectAsync(agency, caseCode, body.Justification!, cancellationToken),
+            Supervisor = supervisor,
+            AuthorisedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        db.Overrides.Add(entry);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return ConsentStore.Conflict("An override for this release was authorised at the same time.");
+        }
+
+        logger.LogInformation("Override {OverrideId} authorised by {Supervisor} for agency {Agency} on ground {Ground}", entry.Id, supervisor, agency, entry.Ground);
+        return TypedResults.Created(
+            $"/api/v1/consents/{caseCode}/decisions",
+            new OverrideView(entry.Id, caseCode, reference, entry.Ground, supervisor, entry.AuthorisedAt));
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ReferralHub.Contracts.Consent;
+using ReferralHub.Testing.Hub;
+
+namespace ReferralHub.Consent.Tests.Infrastructure;
+
+/// <summary>
+/// The embedded hub with the clients the consent rules need beyond the demo ones: a second supervisor of agency-a
+/// (the demo client holds referrer and supervisor, so "not the requesting caseworker" needs another subject),
+/// a referrer-only caseworker of agency-a, and agency-c (referrer and supervisor) as "another agency". Its clock is manual.
+/// </summary>
+public class ConsentHub : EmbeddedHubFactory
+{
+    public const string Supervisor2 = "agency-a-supervisor";
+    public const string Caseworker = "agency-a-caseworker";
+    public const string OtherAgency = "agency-c-system";
+    public const string Secret = "test-secret-123";
+
+    public ConsentHub()
+    {
+        AddClient(0, Supervisor2, "agency-a", "supervisor");
+        AddClient(1, Caseworker, "agency-a", "referrer");
+        AddClient(2, OtherAgency, "agency-c", "referrer", "supervisor");
+        ConfigureTestServices = services => services.AddSingleton<TimeProvider>(Clock);
+    }
+
+    public ManualClock Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    private void AddClient(int index, string clientId, string agency, params string[] roles)
+    {
+        Settings[$"Auth:Clients:{index}:ClientId"] = clientId;
+        Settings[$"Auth:Clients:{index}:ClientSecret"] = Secret;
+        Settings[$"Auth:Clients:{index}:Agency"] = agency;
+        for (var i = 0; i < roles.Length; i++) Settings[$"Auth:Clients:{index}:Roles:{i}"] = roles[i];
+    }
+
+    public Task<HttpClient> AgencyAAsync() => ClientForAsync("agency-a-system", "agency-a-secret");
+
+    public Task<HttpClient> ClientAsync(string clientId) => ClientForAsync(clientId, Secret);
+}
+
+/// <summary>Bodies and calls of the consent API, as an agency's system makes them.</summary>
+public static class ConsentApi
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string NewCase() => $"C-{Guid.NewGuid():N}"[..20];
+
+    public static Dictionary<string, object?> Consent(
+        string caseCode, string[] sharing, TimeProvider clock, bool oneOff = false, TimeSpan? validFor = null,
+        string[]? organisations = null, object[]? withholds = null) => new()
+        {
+            ["caseCode"] = caseCode,
+            ["givenBy"] = "child-consent",
+            ["givenOn"] = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1).ToString("yyyy-MM-dd"),
+            ["participateInCaseManagement"] = true,
+            ["collectAndStore"] = true,
+            ["sharing"] = sharing,
+            ["organisations"] = organisations,
+            ["oneOff"] = oneOff,
+            ["validUntil"] = oneOff && validFor is null ? null : clock.GetUtcNow().Add(validFor ?? TimeSpan.FromDays(365)),
+            ["withholds"] = withholds,
+        };
+
+    public static async Task<JsonElement> RecordAsync(this HttpClient client, Dictionary<string, object?> consent)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/consents", consent);
+        Assert.True(response.IsSuccessStatusCode, $"record: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public static Task<HttpResponseMessage> PostCheckAsync(
+        this HttpClient client, string caseCode, string recipient, string purpose, string reference, bool consume = true) =>
+        client.PostAsJsonAsync("/api/v1/consents/check", new { caseCode, recipientOrganisation = recipient, purpose, releaseReference = reference, consume });
+
+    public static async Task<ConsentDecision> CheckAsync(
+        this HttpClient client, string caseCode, string recipient, string purpose, string reference, bool consume = true)
+    {
+        var response = await client.PostCheckAsync(caseCode, recipient, purpose, reference, consume);
+        Assert.True(response.IsSuccessStatusCode, $"check: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<ConsentDecision>(Json))!;
+    }
+
+    public static Task<HttpResponseMessage> OverrideAsync(this HttpClient client, string caseCode, string reference, string ground = "imminent-danger") =>
+        client.PostAsJsonAsync("/api/v1/consents/overrides", new { caseCode, releaseReference = reference, ground, justification = "Disclosure of abuse at home; needs shelter tonight." });
+
+    public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    public static IEnumerable<string> ErrorFields(this JsonElement problem) =>
+        problem.TryGetProperty("errors", out var errors) ? errors.EnumerateObject().Select(p => p.Name) : [];
+}
