@@ -3,6 +3,8 @@ using ReferralHub.Directory.Editing.Organisations;
 using ReferralHub.Directory.Editing.Pathways;
 using ReferralHub.Directory.Editing.Services;
 using ReferralHub.Directory.Events;
+using ReferralHub.Directory.Exchange;
+using ReferralHub.Directory.Hsds;
 using ReferralHub.Directory.Model;
 using ReferralHub.Directory.Reviews;
 using ReferralHub.Directory.Pathways.Query;
@@ -36,6 +38,8 @@ public static class DirectoryModule
         PathwayEditEndpoints.Map(directory);
         StaleEndpoint.Map(directory);
         DirectoryReplay.Map(directory);
+        ExchangeEndpoints.Map(directory);
+        HsdsEndpoints.Map(app);
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using ReferralHub.Consent;
 using ReferralHub.Directory;
+using ReferralHub.Directory.Exchange;
 using ReferralHub.Gateway;
 using ReferralHub.Hosting;
 using ReferralHub.Hosting.Messaging;
@@ -27,7 +28,10 @@ app.MapConsent();
 app.MapReferrals();
 app.MapTransfers();
 app.MapPortal();
+// `-- directory export <file> | import <file> | replay`: run the directory verb and exit (docs/directory.md).
+if (args is ["directory", .. var directoryArgs]) return await DirectoryCommands.RunAsync(app.Services, directoryArgs);
 app.Run();
+return 0;
 
 namespace ReferralHub.Host
 {

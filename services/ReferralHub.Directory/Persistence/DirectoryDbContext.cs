@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ReferralHub.Directory.Model;
 using ReferralHub.Hosting.Persistence;
 
@@ -98,6 +99,16 @@ public abstract class DirectoryDbContext(DbContextOptions options) : ServiceDbCo
             e.Property(h => h.ByAgency).HasMaxLength(Limits.Code);
             e.HasIndex(h => new { h.EntityKind, h.EntityId, h.Version });
         });
+
+        // Every time is stored in UTC; SQLite hands it back "unspecified": say UTC again so comparisons and JSON agree.
+        var utc = new ValueConverter<DateTime, DateTime>(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        var utcNullable = new ValueConverter<DateTime?, DateTime?>(v => v, v => v == null ? v : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc));
+        foreach (var type in new[] { typeof(Area), typeof(Organisation), typeof(DirectoryService), typeof(Pathway), typeof(HistoryEntry) })
+            foreach (var property in modelBuilder.Entity(type).Metadata.GetProperties())
+            {
+                if (property.ClrType == typeof(DateTime)) property.SetValueConverter(utc);
+                else if (property.ClrType == typeof(DateTime?)) property.SetValueConverter(utcNullable);
+            }
     }
 
     private static void Versioned<T>(EntityTypeBuilder<T> e) where T : VersionedEntity

@@ -27,7 +27,8 @@ internal static class StaleEndpoint
         if (area is not null && !view.Areas.ContainsKey(area)) return new Errors().Add("area", "unknown area code").Problem(StatusCodes.Status422UnprocessableEntity);
         var now = clock.GetUtcNow().UtcDateTime;
         var staleAfter = options.Value.StaleAfter;
-        bool InScope(string code) => area is null || view.IsWithin(code, area);
+        // A district-wide entry concerns every camp in it, and a camp entry concerns its district: overlap, both ways.
+        bool InScope(string code) => area is null || view.IsWithin(code, area) || view.IsWithin(area, code);
         IReadOnlyList<FocalPointSnapshot> AreaFocalPoints(string? code) =>
             code is null ? [] : view.Chain(code).FirstOrDefault(a => a.FocalPoints.Count > 0)?.FocalPoints.ToSnapshots() ?? [];
 
