@@ -6,11 +6,13 @@ using ReferralHub.Consent.Decisions;
 using ReferralHub.Consent.Decisions.Audit;
 using ReferralHub.Consent.Decisions.Check;
 using ReferralHub.Consent.Overrides.Authorise;
+using ReferralHub.Consent.Overrides.Query;
 using ReferralHub.Consent.Persistence;
 using ReferralHub.Consent.Protection;
 using ReferralHub.Consent.Statistics;
 using ReferralHub.Hosting.Messaging;
 using ReferralHub.Hosting.Persistence;
+using ReferralHub.Hosting.Protection;
 
 namespace ReferralHub.Consent;
 
@@ -20,8 +22,8 @@ public static class ConsentModule
     public static IHostApplicationBuilder AddConsent(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<ConsentRegistryDbContext, SqliteConsentRegistryDbContext, PostgresConsentRegistryDbContext>(ConsentRegistryDbContext.Name);
-        builder.Services.AddDataProtection();
-        builder.Services.AddSingleton<IConsentTextProtector, DataProtectionConsentTextProtector>();
+        builder.AddPersonalDataProtection<ConsentRegistryDbContext>();
+        builder.Services.AddSingleton<IConsentTextProtector, ConsentTextProtector>();
         builder.Services.AddScoped<ConsentDecider>();
         builder.AddBusConsumers(bus => bus.AddConsumer<CheckConsentResponder>());
         return builder;
@@ -39,6 +41,7 @@ public static class ConsentModule
         WithdrawConsent.Map(consents);
         GetConsent.Map(consents);
         DecisionLog.Map(consents);
+        ListOverrides.Map(consents);
         return app;
     }
 }

@@ -50,7 +50,8 @@ public sealed class ConsentDecider(ConsentRegistryDbContext db, TimeProvider clo
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
 
-            logger.LogInformation(
+            // Debug: the decision log table is the audit record; a log line per release would only add noise (and cost).
+            logger.LogDebug(
                 "Consent decision {DecisionId} for agency {Agency} via {Channel}: {Result} {Reason}",
                 decisionId, request.AgencyCode, channel, outcome.Permitted ? "permitted" : "denied", outcome.Reason);
             return ToDecision(record);

@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Hosting.Persistence;
+using ReferralHub.Hosting.Protection;
 
 namespace ReferralHub.Consent.Persistence;
 
 /// <summary>The consent registry's own database: only this service reads or writes it.</summary>
-public abstract class ConsentRegistryDbContext(DbContextOptions options) : ServiceDbContext(options)
+public abstract class ConsentRegistryDbContext(DbContextOptions options) : ServiceDbContext(options), IProtectionKeyContext
 {
     public const string Name = "consent";
 
@@ -16,9 +17,13 @@ public abstract class ConsentRegistryDbContext(DbContextOptions options) : Servi
 
     public DbSet<DecisionRecord> Decisions => Set<DecisionRecord>();
 
+    /// <summary>Per-case keys of the free text above (override justifications, withhold reasons).</summary>
+    public DbSet<ProtectionKey> ProtectionKeys => Set<ProtectionKey>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
+        modelBuilder.AddProtectionKeys();
 
         modelBuilder.Entity<ConsentVersion>(consent =>
         {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReferralHub.Consent.Persistence;
 using ReferralHub.Consent.Tests.Infrastructure;
 using ReferralHub.Contracts.Consent;
+using ReferralHub.Hosting.Protection;
 
 namespace ReferralHub.Consent.Tests.Consents;
 
@@ -127,6 +128,24 @@ public sealed class ConsentLifecycleTests(ConsentHub hub) : IClassFixture<Consen
         var db = scope.ServiceProvider.GetRequiredService<ConsentRegistryDbContext>();
         var stored = await db.Consents.AsNoTracking().SingleAsync(c => c.CaseCode == caseCode);
         Assert.DoesNotContain(narrative, stored.Withholds[0].ProtectedReasonText);
+    }
+
+    [Fact]
+    public async Task Destroying_the_case_keys_makes_the_reason_text_unreadable_but_keeps_the_record()
+    {
+        var client = await hub.AgencyAAsync();
+        var caseCode = ConsentApi.NewCase();
+        await client.RecordAsync(ConsentApi.Consent(caseCode, ["medical"], hub.Clock,
+            withholds: [new { item = "caseHistory", reason = "other", reasonText = "She will tell the nurse herself" }]));
+
+        var protector = hub.Services.GetRequiredService<IPersonalDataProtector<ConsentRegistryDbContext>>();
+        await protector.DestroyScopeAsync(ProtectionScopes.Case("agency-a", caseCode));
+        var current = await client.GetFromJsonAsync<JsonElement>($"/api/v1/consents/{caseCode}");
+
+        var withhold = current.GetProperty("withholds")[0];
+        Assert.Equal("caseHistory", withhold.GetProperty("item").GetString());
+        Assert.Equal(JsonValueKind.Null, withhold.GetProperty("reasonText").ValueKind);
+        Assert.Equal(["caseHistory"], (await client.CheckAsync(caseCode, "agency-b", "medical", "referral:1")).WithheldItems);
     }
 
     [Fact]

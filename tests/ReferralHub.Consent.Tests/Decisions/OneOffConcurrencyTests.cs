@@ -34,6 +34,28 @@ public sealed class OneOffConcurrencyTests(ConsentHub hub) : IClassFixture<Conse
         Assert.Single(decisions, d => d.Permitted);
         Assert.All(decisions.Where(d => !d.Permitted), d => Assert.Equal(ConsentDenialReasons.Used, d.Reason));
     }
+
+    [Fact]
+    public async Task A_redelivered_request_is_answered_from_the_log_without_a_second_entry()
+    {
+        var client = await hub.AgencyAAsync();
+        var caseCode = ConsentApi.NewCase();
+        await client.RecordAsync(ConsentApi.Consent(caseCode, ["medical"], hub.Clock, oneOff: true));
+        var request = new CheckConsent("agency-a", caseCode, "agency-b", "medical", "referral:1", Consume: true, "agency-a-system");
+        var requestId = Guid.NewGuid();
+
+        ConsentDecision first, redelivered;
+        await using (var scope = hub.Services.CreateAsyncScope())
+            first = await scope.ServiceProvider.GetRequiredService<ConsentDecider>().DecideAsync(request, requestId, ConsentDecider.ChannelBus, CancellationToken.None);
+        await using (var scope = hub.Services.CreateAsyncScope())
+            redelivered = await scope.ServiceProvider.GetRequiredService<ConsentDecider>().DecideAsync(request, requestId, ConsentDecider.ChannelBus, CancellationToken.None);
+        var log = (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement[]>(client, $"/api/v1/consents/{caseCode}/decisions"))!;
+
+        Assert.True(first.Permitted);
+        Assert.Equal(first.DecisionId, redelivered.DecisionId);
+        Assert.True(redelivered.Permitted);
+        Assert.Single(log);
+    }
 }
 
 /// <summary>Releases started together, each in its own scope (own DbContext, own connection), so they race in the database.</summary>

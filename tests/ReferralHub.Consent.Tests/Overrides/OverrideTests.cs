@@ -158,5 +158,12 @@ public sealed class OverrideTests(ConsentHub hub) : IClassFixture<ConsentHub>
         Assert.Equal("imminent-danger-severe-abuse", stored.Ground);
         Assert.Equal(ConsentHub.Supervisor2, stored.Supervisor);
         Assert.DoesNotContain("abuse at home", stored.ProtectedJustification);
+
+        var listed = Assert.Single((await caseworker.GetFromJsonAsync<JsonElement[]>($"/api/v1/consents/{caseCode}/overrides"))!);
+        Assert.Equal("Disclosure of abuse at home; needs shelter tonight.", listed.GetProperty("justification").GetString());
+        Assert.Equal("imminent-danger-severe-abuse", listed.GetProperty("ground").GetString());
+        Assert.True(listed.GetProperty("used").GetBoolean());
+        var other = await hub.ClientAsync(ConsentHub.OtherAgency);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/v1/consents/{caseCode}/overrides")).StatusCode);
     }
 }

@@ -320,6 +320,32 @@ namespace ReferralHub.Consent.Persistence.Migrations.Postgres
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralHub.Hosting.Protection.ProtectionKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Scope")
+                        .IsUnique();
+
+                    b.ToTable("protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("ReferralHub.Consent.Persistence.ConsentVersion", b =>
                 {
                     b.OwnsMany("ReferralHub.Consent.Persistence.Withhold", "Withholds", b1 =>

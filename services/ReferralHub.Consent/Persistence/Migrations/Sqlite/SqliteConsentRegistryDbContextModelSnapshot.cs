@@ -312,6 +312,32 @@ namespace ReferralHub.Consent.Persistence.Migrations.Sqlite
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralHub.Hosting.Protection.ProtectionKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Scope")
+                        .IsUnique();
+
+                    b.ToTable("protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("ReferralHub.Consent.Persistence.ConsentVersion", b =>
                 {
                     b.OwnsMany("ReferralHub.Consent.Persistence.Withhold", "Withholds", b1 =>

@@ -119,6 +119,20 @@ namespace ReferralHub.Consent.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "protection_keys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Scope = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    WrappedKey = table.Column<byte[]>(type: "bytea", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_protection_keys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "release_uses",
                 columns: table => new
                 {
@@ -180,6 +194,12 @@ namespace ReferralHub.Consent.Persistence.Migrations.Postgres
                 name: "IX_outbox_messages_SentAt_Sequence",
                 table: "outbox_messages",
                 columns: new[] { "SentAt", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_protection_keys_Scope",
+                table: "protection_keys",
+                column: "Scope",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -199,6 +219,9 @@ namespace ReferralHub.Consent.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "outbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "protection_keys");
 
             migrationBuilder.DropTable(
                 name: "release_uses");

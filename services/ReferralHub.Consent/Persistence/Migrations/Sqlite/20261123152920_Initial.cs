@@ -117,6 +117,20 @@ namespace ReferralHub.Consent.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "protection_keys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    WrappedKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_protection_keys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "release_uses",
                 columns: table => new
                 {
@@ -178,6 +192,12 @@ namespace ReferralHub.Consent.Persistence.Migrations.Sqlite
                 name: "IX_outbox_messages_SentAt_Sequence",
                 table: "outbox_messages",
                 columns: new[] { "SentAt", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_protection_keys_Scope",
+                table: "protection_keys",
+                column: "Scope",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -197,6 +217,9 @@ namespace ReferralHub.Consent.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "outbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "protection_keys");
 
             migrationBuilder.DropTable(
                 name: "release_uses");
