@@ -1,5 +1,19 @@
-using ReferralHub.Transfers.Persistence;
+using ReferralHub.Hosting.Messaging;
 using ReferralHub.Hosting.Persistence;
+using ReferralHub.Hosting.Protection;
+using ReferralHub.Transfers.Bulk;
+using ReferralHub.Transfers.Consent;
+using ReferralHub.Transfers.Escalation;
+using ReferralHub.Transfers.Handover;
+using ReferralHub.Transfers.Persistence;
+using ReferralHub.Transfers.Transfers.Acknowledge;
+using ReferralHub.Transfers.Transfers.Approval;
+using ReferralHub.Transfers.Transfers.Attachments;
+using ReferralHub.Transfers.Transfers.Capacity;
+using ReferralHub.Transfers.Transfers.Package;
+using ReferralHub.Transfers.Transfers.Query;
+using ReferralHub.Transfers.Transfers.Request;
+using ReferralHub.Transfers.Transfers.Withdraw;
 
 namespace ReferralHub.Transfers;
 
@@ -9,11 +23,28 @@ public static class TransfersModule
     public static IHostApplicationBuilder AddTransfers(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<TransfersDbContext, SqliteTransfersDbContext, PostgresTransfersDbContext>(TransfersDbContext.Name);
+        builder.AddPersonalDataProtection<TransfersDbContext>();
+        builder.Services.Configure<TransfersOptions>(builder.Configuration.GetSection("Transfers"));
+        builder.Services.AddScoped<TransferSteps>();
+        builder.Services.AddRedriveSweep<TransferSweep>();
+        builder.Services.AddSingleton<BulkSignal>();
+        builder.Services.AddHostedService<BulkTransferRunner>();
+        builder.AddBusConsumers(bus => bus.AddConsumer<ConsentWithdrawnConsumer>());
         return builder;
     }
 
     public static IEndpointRouteBuilder MapTransfers(this IEndpointRouteBuilder app)
     {
+        var transfers = app.MapGroup("/api/v1/transfers").WithTags("Transfers");
+        BulkTransfers.Map(transfers);
+        TransferQueries.Map(transfers);
+        RequestTransfer.Map(transfers);
+        AnswerCapacity.Map(transfers);
+        ApproveTransfer.Map(transfers);
+        AddAttachment.Map(transfers);
+        GetPackage.Map(transfers);
+        AcknowledgeTransfer.Map(transfers);
+        WithdrawTransfer.Map(transfers);
         return app;
     }
 }
