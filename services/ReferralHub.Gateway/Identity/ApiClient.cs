@@ -27,6 +27,7 @@ public static class DemoClients
     [
         new() { ClientId = "agency-a-system", ClientSecret = "agency-a-secret", DisplayName = "Agency A case management system", Agency = "agency-a", Roles = ["referrer", "supervisor"] },
         new() { ClientId = "agency-b-system", ClientSecret = "agency-b-secret", DisplayName = "Agency B service provider system", Agency = "agency-b", Roles = ["provider"] },
+        new() { ClientId = "agency-d-system", ClientSecret = "agency-d-secret", DisplayName = "Agency D case management system (receives transfers)", Agency = "agency-d", Roles = ["referrer"] },
         new() { ClientId = "coordinator-system", ClientSecret = "coordinator-secret", DisplayName = "Child protection sub-sector information management", Agency = "cluster", Roles = ["coordinator"] },
         new() { ClientId = "pathways-system", ClientSecret = "pathways-secret", DisplayName = "Demo district pathway maintenance", Agency = "district", Roles = ["pathway-maintainer"], Areas = [DemoDistrict] },
         new() { ClientId = "ops-system", ClientSecret = "ops-secret", DisplayName = "Hub operators", Agency = "hub", Roles = ["operator"] },
