@@ -106,7 +106,8 @@ public sealed class ConsentDecider(ConsentRegistryDbContext db, TimeProvider clo
             cancellationToken);
         // The supervisor may not authorise a release they asked for themselves (four eyes).
         if (authorised is null || authorised.Supervisor == request.RequestedBy) return null;
-        if (!await UseAsync($"override:{authorised.Id}", request, now, cancellationToken)) return null;
+        // Already used by another release: say so, rather than the consent's reason.
+        if (!await UseAsync($"override:{authorised.Id}", request, now, cancellationToken)) return Outcome.Deny(ConsentDenialReasons.Used, current);
 
         // The child's withholds still apply under an override: only the consent to share is set aside, not what they asked to keep back.
         return Outcome.Permit(null, authorised.Id, current is null ? [] : Withheld(current, request.RecipientOrganisation));

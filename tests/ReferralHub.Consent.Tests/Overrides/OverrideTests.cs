@@ -54,6 +54,8 @@ public sealed class OverrideTests(ConsentHub hub) : IClassFixture<ConsentHub>
         Assert.Equal(first.OverrideId, retry.OverrideId);
         Assert.False(second.Permitted);
         Assert.False(elsewhere.Permitted);
+        Assert.Equal(ConsentDenialReasons.Used, elsewhere.Reason);
+        Assert.Equal(ConsentDenialReasons.NoConsent, second.Reason);
     }
 
     [Fact]
