@@ -15,7 +15,7 @@ public sealed record NoteRequest(string? Text);
 
 public sealed record NoteView(Guid Id, string AuthorAgency, string AuthorSide, string? Text, DateTime CreatedAt);
 
-/// <summary>Follow-up messages between the referring caseworker and the provider (text encrypted like the payload).</summary>
+/// <summary>Follow-up messages between the referring caseworker and the accepting provider (text encrypted like the payload).</summary>
 public static class NoteEndpoints
 {
     public static RouteGroupBuilder MapNotes(this RouteGroupBuilder group)
@@ -31,7 +31,9 @@ public static class NoteEndpoints
         var agency = user.Agency();
         var roles = user.HubRoles();
         if (r.AgencyCode == agency && (roles.Contains(Roles.Referrer) || roles.Contains(Roles.Supervisor))) return "referrer";
-        if (r.OrganisationCode == agency && roles.Contains(Roles.Provider) && r.Status != ReferralStatuses.Submitted) return "provider";
+        // A note may name the child: the provider joins the conversation only once consent allowed a release (accepted).
+        if (r.OrganisationCode == agency && roles.Contains(Roles.Provider)
+            && r.Status is ReferralStatuses.Accepted or ReferralStatuses.InService or ReferralStatuses.Completed) return "provider";
         return null;
     }
 

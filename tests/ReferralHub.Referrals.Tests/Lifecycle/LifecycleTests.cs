@@ -252,12 +252,14 @@ public sealed class LifecycleTests(ModuleHost hub) : IClassFixture<ModuleHost>
     }
 
     [Fact]
-    public async Task Notes_pass_both_ways_between_the_parties_only()
+    public async Task Notes_pass_both_ways_between_the_parties_only_once_the_provider_accepted()
     {
         var id = await SubmitOkAsync(_referrer, NadiaReferral(NewCase(new FakeConsent(true))));
         await WaitForStatusAsync(_referrer, id, "offered");
 
         Assert.Equal(HttpStatusCode.Created, (await PostAsync(_referrer, id, "notes", new { text = "Please call before the visit." })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _providerB.GetAsync($"/api/v1/referrals/{id}/notes")).StatusCode); // not before consent allowed a release
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(_providerB, id, "accept")).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await PostAsync(_providerB, id, "notes", new { text = "First session on Monday." })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(_providerC, id, "notes", new { text = "hello" })).StatusCode);
 
