@@ -35,7 +35,7 @@ public sealed class RunDistributedCheckTests(ITestOutputHelper output)
             "--configuration", configuration, "--dir", workDir,
             "--rabbitmq-port", Invariant(rabbitPort), "--postgres-port", Invariant(postgresPort),
             "--gateway-port", Invariant(gatewayPort), "--base-port", Invariant(basePort),
-            "--start-timeout", "90",
+            "--start-timeout", "240", // a wait, not a timing: CI machines are busy
         ];
 
         // setsid: the script and everything it starts form one process group the test can always kill.
@@ -51,7 +51,7 @@ public sealed class RunDistributedCheckTests(ITestOutputHelper output)
 
         try
         {
-            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(4)); // a hang guard, not a speed check
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10)); // a hang guard, not a speed check
             await script.WaitForExitAsync(limit.Token);
             script.WaitForExit(); // drain redirected output
             var log = text.ToString();

@@ -91,7 +91,7 @@ public static class Eventually
     /// <summary>Polls until the condition holds; the limit only guards against a hang, it is not a speed assertion.</summary>
     public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? limit = null)
     {
-        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(180));
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Gave up waiting for {what}.");
