@@ -29,23 +29,15 @@ public static class PortalPolicies
         .AddPolicy(SignedIn, policy => policy
             .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
             .RequireAuthenticatedUser())
-        .AddPolicy(AgencyAdmin, policy => policy
-            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
-            .RequireAuthenticatedUser()
-            .RequireClaim(HubClaims.Agency)
-            .RequireRole(Roles.AgencyAdmin))
-        .AddPolicy(PathwayMaintainer, policy => policy
-            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
-            .RequireAuthenticatedUser()
-            .RequireClaim(HubClaims.Agency)
-            .RequireRole(Roles.PathwayMaintainer))
-        .AddPolicy(Provider, policy => policy
-            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
-            .RequireAuthenticatedUser()
-            .RequireClaim(HubClaims.Agency)
-            .RequireRole(Roles.Provider))
-        .AddPolicy(Coordinator, policy => policy
-            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
-            .RequireAuthenticatedUser()
-            .RequireRole(Roles.Coordinator));
+        .AddPolicy(AgencyAdmin, policy => PersonOfAgencyWithRole(policy, Roles.AgencyAdmin))
+        .AddPolicy(PathwayMaintainer, policy => PersonOfAgencyWithRole(policy, Roles.PathwayMaintainer))
+        .AddPolicy(Provider, policy => PersonOfAgencyWithRole(policy, Roles.Provider))
+        .AddPolicy(Coordinator, policy => PersonOfAgencyWithRole(policy, Roles.Coordinator));
+
+    /// <summary>A signed-in portal person (cookie, never a bearer token) of some agency, holding the role.</summary>
+    private static void PersonOfAgencyWithRole(AuthorizationPolicyBuilder policy, string role) => policy
+        .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+        .RequireAuthenticatedUser()
+        .RequireClaim(HubClaims.Agency)
+        .RequireRole(role);
 }
