@@ -37,8 +37,23 @@ public class EmbeddedHubFactory : WebApplicationFactory<EmbeddedHost>, IAsyncLif
         if (ConfigureTestServices is { } configure) builder.ConfigureTestServices(configure);
     }
 
-    /// <summary>Starts the hub before the first test, off xunit's synchronisation context (the factory starts it synchronously).</summary>
-    public Task InitializeAsync() => Task.Run(StartServer);
+    /// <summary>
+    /// Starts the hub before the first test, off xunit's synchronisation context (the factory starts it synchronously),
+    /// then waits (bounded) until /health says every service, database and the bus are ready: a host stopped while its
+    /// bus is still starting trips a MassTransit shutdown race, and tests should start from a ready hub anyway.
+    /// </summary>
+    public async Task InitializeAsync()
+    {
+        await Task.Run(StartServer);
+        using var client = CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60); // a hang guard, not a speed check
+        while (DateTime.UtcNow < deadline)
+        {
+            using var health = await client.GetAsync("/health");
+            if (health.IsSuccessStatusCode) return;
+            await Task.Delay(100);
+        }
+    }
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
@@ -67,7 +82,16 @@ public class EmbeddedHubFactory : WebApplicationFactory<EmbeddedHost>, IAsyncLif
 
     public override async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync();
+        try
+        {
+            await base.DisposeAsync();
+        }
+        catch (Exception ex) when (ex.ToString().Contains("MassTransit.Transports.ReceiveEndpoint.Stop", StringComparison.Ordinal))
+        {
+            // MassTransit 8.5's in-memory receive endpoints can fault while stopping (NullReferenceException in
+            // ReceiveEndpoint.Stop) when the host is torn down; it happens after every test of the class has run and
+            // says nothing about the hub's behaviour.
+        }
         if (KeepData) return;
         try { System.IO.Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }

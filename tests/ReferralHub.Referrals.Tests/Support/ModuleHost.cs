@@ -107,7 +107,15 @@ public sealed class ModuleHost : IAsyncLifetime
     {
         if (_app is not null)
         {
-            await _app.StopAsync();
+            try
+            {
+                await _app.StopAsync();
+            }
+            catch (Exception ex) when (ex.ToString().Contains("MassTransit.Transports.ReceiveEndpoint.Stop", StringComparison.Ordinal))
+            {
+                // MassTransit 8.5's in-memory endpoints can fault while stopping a host whose bus is still starting;
+                // it happens after the class's tests have run and says nothing about the module (see EmbeddedHubFactory).
+            }
             await _app.DisposeAsync();
         }
         _key.Dispose();
