@@ -12,6 +12,7 @@ using ReferralHub.Referrals.Query;
 using ReferralHub.Referrals.Release;
 using ReferralHub.Referrals.Routing;
 using ReferralHub.Referrals.Submit;
+using ReferralHub.Referrals.Transfers;
 using ReferralHub.Referrals.Webhooks;
 using ReferralHub.Referrals.Withdraw;
 
@@ -36,6 +37,9 @@ public static class ReferralsModule
             bus.AddConsumer<OfferSubmittedReferralConsumer>();
             bus.AddConsumer<OfferToNextServiceConsumer>();
             bus.AddConsumer<ConsentWithdrawnConsumer>();
+            bus.AddConsumer<CaseResponsibilityTransferredConsumer>();
+            bus.AddConsumer<TransferStatusChangedConsumer>();
+            bus.AddConsumer<SupervisorOverrideConsumer>();
         });
         return builder;
     }

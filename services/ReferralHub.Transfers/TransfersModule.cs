@@ -29,7 +29,11 @@ public static class TransfersModule
         builder.Services.AddRedriveSweep<TransferSweep>();
         builder.Services.AddSingleton<BulkSignal>();
         builder.Services.AddHostedService<BulkTransferRunner>();
-        builder.AddBusConsumers(bus => bus.AddConsumer<ConsentWithdrawnConsumer>());
+        builder.AddBusConsumers(bus =>
+        {
+            bus.AddConsumer<ConsentWithdrawnConsumer>();
+            bus.AddConsumer<SupervisorOverrideConsumer>();
+        });
         return builder;
     }
 
@@ -37,6 +41,7 @@ public static class TransfersModule
     {
         var transfers = app.MapGroup("/api/v1/transfers").WithTags("Transfers");
         BulkTransfers.Map(transfers);
+        EscalatedTransfers.Map(transfers);
         TransferQueries.Map(transfers);
         RequestTransfer.Map(transfers);
         AnswerCapacity.Map(transfers);

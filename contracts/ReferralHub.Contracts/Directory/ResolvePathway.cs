@@ -21,4 +21,6 @@ public sealed record PathwayResolved(
     IReadOnlyList<ServiceSnapshot> Services,
     bool ReofferToNext,
     /// <summary>The child protection focal points of the area (nearest area up the tree that has some).</summary>
-    IReadOnlyList<FocalPointSnapshot> ChildProtectionFocalPoints);
+    IReadOnlyList<FocalPointSnapshot> ChildProtectionFocalPoints,
+    /// <summary>The area and its ancestors, nearest first (empty when unknown), so a caller can tell whose area it is in.</summary>
+    IReadOnlyList<string>? AreaChain = null);

@@ -73,7 +73,7 @@ public static class AnswerEndpoints
         ConsentDecision decision;
         try
         {
-            decision = (await consent.GetResponse<ConsentDecision>(new CheckConsent(referral.AgencyCode, referral.CaseCode, referral.OrganisationCode!,
+            decision = (await consent.GetResponse<ConsentDecision>(new CheckConsent(referral.OriginAgencyCode, referral.OriginCaseCode, referral.OrganisationCode!,
                 referral.ServiceType, OfferRouting.ReleaseReference(referral.Id), Consume: true, RequestedBy: user.ClientOrUserId() ?? referral.OrganisationCode!),
                 cancellationToken, RequestTimeout.After(s: 30))).Message;
         }

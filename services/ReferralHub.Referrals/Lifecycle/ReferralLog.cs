@@ -28,6 +28,7 @@ public static class ReferralLog
         db.Changes.Add(new ReferralChange
         {
             ReferralId = referral.Id,
+            TransferId = referral.TransferId,
             AgencyCode = referral.AgencyCode,
             Status = referral.Status,
             Reason = reason,

@@ -11,11 +11,26 @@ public sealed class Referral
 {
     public Guid Id { get; set; }
 
-    /// <summary>The referring agency (token <c>agency</c> claim); only it may read, list, withdraw and export.</summary>
+    /// <summary>
+    /// The agency the referral reports to (token <c>agency</c> claim); only it may read, list, withdraw and export. The
+    /// referring agency, until a case transfer hands the open referrals of the case to the receiving agency.
+    /// </summary>
     public required string AgencyCode { get; set; }
 
-    /// <summary>The referring agency's case code: a code that does not identify the child (seed 001).</summary>
+    /// <summary>That agency's case code: a code that does not identify the child (seed 001).</summary>
     public required string CaseCode { get; set; }
+
+    /// <summary>
+    /// The agency that made the referral, for good: its consent record governs the release (the child consented to
+    /// this referral there), its Idempotency-Key space holds the key, and the personal data stays encrypted under its
+    /// case scope. Differs from <see cref="AgencyCode"/> only after a case transfer.
+    /// </summary>
+    public string OriginAgencyCode { get; set; } = "";
+
+    public string OriginCaseCode { get; set; } = "";
+
+    /// <summary>The transfer that last moved the referral to another agency (null if it never moved).</summary>
+    public Guid? TransferId { get; set; }
 
     public required string SubmittedBy { get; set; }
 
@@ -101,13 +116,26 @@ public sealed class Referral
     public bool IsBeforeAcceptance => Status is ReferralStatuses.Submitted or ReferralStatuses.Offered or ReferralStatuses.Declined;
 }
 
-/// <summary>One entry of the history: every change is timestamped and kept; the change feed and webhooks read it.</summary>
+/// <summary>
+/// One entry of an agency's notification stream: every referral change is timestamped and kept; the change feed and
+/// webhooks read it. Transfer steps of the agency's cases are kept here too (<see cref="Kind"/> <c>transfer</c>), so
+/// one webhook registration delivers referral and transfer events in one order (docs/transfers.md).
+/// </summary>
 public sealed class ReferralChange
 {
+    public const string ReferralKind = "referral";
+    public const string TransferKind = "transfer";
+
     /// <summary>Global order; the change feed's cursor.</summary>
     public long Sequence { get; set; }
 
+    public string Kind { get; set; } = ReferralKind;
+
+    /// <summary>The referral (<see cref="Guid.Empty"/> for a transfer step).</summary>
     public Guid ReferralId { get; set; }
+
+    /// <summary>The transfer of a transfer step; for a referral, the transfer that moved it to this agency, if any.</summary>
+    public Guid? TransferId { get; set; }
 
     public required string AgencyCode { get; set; }
 

@@ -49,7 +49,10 @@ public abstract class ReferralsDbContext(DbContextOptions options) : ServiceDbCo
             e.Property(r => r.DeclineReason).HasMaxLength(50);
             e.Property(r => r.ChildSatisfaction).HasMaxLength(10);
             e.Property(r => r.CaregiverSatisfaction).HasMaxLength(10);
-            e.HasIndex(r => new { r.AgencyCode, r.IdempotencyKey }).IsUnique();
+            e.Property(r => r.OriginAgencyCode).HasMaxLength(100);
+            e.Property(r => r.OriginCaseCode).HasMaxLength(100);
+            e.HasIndex(r => new { r.OriginAgencyCode, r.IdempotencyKey }).IsUnique();
+            e.HasIndex(r => new { r.OriginAgencyCode, r.OriginCaseCode });
             e.HasIndex(r => new { r.AgencyCode, r.UpdatedAt, r.Id });
             e.HasIndex(r => new { r.AgencyCode, r.CaseCode });
             e.HasIndex(r => new { r.OrganisationCode, r.Status });
@@ -62,6 +65,7 @@ public abstract class ReferralsDbContext(DbContextOptions options) : ServiceDbCo
             e.HasKey(c => c.Sequence);
             e.Property(c => c.Sequence).ValueGeneratedOnAdd();
             e.Property(c => c.AgencyCode).HasMaxLength(100);
+            e.Property(c => c.Kind).HasMaxLength(20);
             e.Property(c => c.Status).HasMaxLength(30);
             e.Property(c => c.Reason).HasMaxLength(100);
             e.Property(c => c.OrganisationCode).HasMaxLength(100);

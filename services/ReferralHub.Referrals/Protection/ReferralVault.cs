@@ -13,7 +13,8 @@ public sealed class ReferralVault(IPersonalDataProtector<ReferralsDbContext> pro
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static string Scope(Referral referral) => ProtectionScopes.Case(referral.AgencyCode, referral.CaseCode);
+    /// <summary>The referring agency's case scope; a case transfer does not move it (the data was given to that agency).</summary>
+    public static string Scope(Referral referral) => ProtectionScopes.Case(referral.OriginAgencyCode, referral.OriginCaseCode);
 
     public static string Scope(string agency, string caseCode) => ProtectionScopes.Case(agency, caseCode);
 

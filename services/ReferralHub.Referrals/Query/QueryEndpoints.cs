@@ -133,7 +133,7 @@ public static class QueryEndpoints
         if (limit is < 1 or > 500) return Problems.Invalid("limit", "between 1 and 500");
         var agency = user.Agency();
         var take = limit ?? 100;
-        var rows = await db.Changes.AsNoTracking().Where(c => c.AgencyCode == agency && c.Sequence > from).OrderBy(c => c.Sequence).Take(take)
+        var rows = await db.Changes.AsNoTracking().Where(c => c.AgencyCode == agency && c.Kind == ReferralChange.ReferralKind && c.Sequence > from).OrderBy(c => c.Sequence).Take(take)
             .Select(c => new ChangeItem(c.Sequence, c.ReferralId, c.Status, c.Reason, c.OrganisationCode, c.Overdue, c.Version, c.ChangedAt))
             .ToListAsync(cancellationToken);
         // The cursor stays put when nothing is new, so a poller just repeats the same call.

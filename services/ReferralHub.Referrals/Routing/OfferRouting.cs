@@ -39,8 +39,8 @@ public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckCons
         for (var index = next ? referral.OfferIndex + 1 : 0; index < candidates.Count; index++)
         {
             var candidate = candidates[index];
-            var response = await consent.GetResponse<ConsentDecision>(new CheckConsent(referral.AgencyCode, referral.CaseCode,
-                candidate.OrganisationCode, referral.ServiceType, ReleaseReference(referral.Id), Consume: false, RequestedBy: "referral-routing"),
+            var response = await consent.GetResponse<ConsentDecision>(new CheckConsent(referral.OriginAgencyCode, referral.OriginCaseCode,
+                candidate.OrganisationCode, referral.ServiceType, ReleaseReference(referral.Id), Consume: false, RequestedBy: referral.SubmittedBy),
                 cancellationToken, RequestTimeout.After(s: 30));
             var decision = response.Message;
             if (decision.Permitted) return new OfferPlan(referral.Id, routingStep, ReferralStatuses.Offered, index, null);

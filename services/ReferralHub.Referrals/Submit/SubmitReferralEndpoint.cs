@@ -60,7 +60,7 @@ public static class SubmitReferralEndpoint
 
         // The same key again: same body → the same referral; another body → 422. Nothing new is stored either way.
         var hash = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, Json)));
-        var existing = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.AgencyCode == agency && r.IdempotencyKey == key, cancellationToken);
+        var existing = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.OriginAgencyCode == agency && r.IdempotencyKey == key, cancellationToken);
         if (existing is not null) return await ReplayAsync(existing, hash, vault, cancellationToken);
 
         PathwayResolved pathway;
@@ -97,6 +97,8 @@ public static class SubmitReferralEndpoint
             Id = NewId.NextGuid(),
             AgencyCode = agency,
             CaseCode = request.CaseCode!,
+            OriginAgencyCode = agency,
+            OriginCaseCode = request.CaseCode!,
             SubmittedBy = user.ClientOrUserId() ?? agency,
             IdempotencyKey = key,
             RequestHashProtected = "",
@@ -137,7 +139,7 @@ public static class SubmitReferralEndpoint
         {
             // A concurrent retry with the same key may have won the insert: answer as for a replay.
             db.ChangeTracker.Clear();
-            var winner = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.AgencyCode == agency && r.IdempotencyKey == key, cancellationToken);
+            var winner = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.OriginAgencyCode == agency && r.IdempotencyKey == key, cancellationToken);
             if (winner is null) throw;
             return await ReplayAsync(winner, hash, vault, cancellationToken);
         }

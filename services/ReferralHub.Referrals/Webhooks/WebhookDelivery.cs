@@ -27,9 +27,20 @@ public sealed class WebhookOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
-/// <summary>The JSON body of a callback: ids, statuses and reason codes only, never personal data.</summary>
-public sealed record WebhookEvent(string Id, long Sequence, Guid ReferralId, string Status, string? Reason, string? OrganisationCode,
-    bool Overdue, int Version, DateTime ChangedAt);
+/// <summary>
+/// The JSON body of a callback: ids, statuses and reason codes only, never personal data. <see cref="Type"/> is
+/// <c>referral.status-changed</c> (with <see cref="ReferralId"/>) or <c>transfer.status-changed</c> (with
+/// <see cref="TransferId"/> and the other agency of the transfer in <see cref="OrganisationCode"/>).
+/// </summary>
+public sealed record WebhookEvent(string Id, string Type, long Sequence, Guid? ReferralId, Guid? TransferId, string Status, string? Reason,
+    string? OrganisationCode, bool Overdue, int Version, DateTime ChangedAt)
+{
+    public static WebhookEvent From(Guid subscriptionId, ReferralChange change) => change.Kind == ReferralChange.TransferKind
+        ? new($"{subscriptionId:N}-{change.Sequence}", "transfer.status-changed", change.Sequence, null, change.TransferId, change.Status,
+            change.Reason, change.OrganisationCode, false, change.Version, change.ChangedAt)
+        : new($"{subscriptionId:N}-{change.Sequence}", "referral.status-changed", change.Sequence, change.ReferralId, change.TransferId, change.Status,
+            change.Reason, change.OrganisationCode, change.Overdue, change.Version, change.ChangedAt);
+}
 
 /// <summary>
 /// Signing: <c>X-ReferralHub-Signature: sha256=hex(HMAC-SHA256(secret, "{timestamp}.{body}"))</c> with
@@ -138,8 +149,7 @@ public sealed class WebhookSender(ReferralsDbContext db, IHttpClientFactory http
 
     private async Task<string?> SendAsync(WebhookSubscription subscription, string secret, ReferralChange change, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.Serialize(new WebhookEvent($"{subscription.Id:N}-{change.Sequence}", change.Sequence, change.ReferralId, change.Status,
-            change.Reason, change.OrganisationCode, change.Overdue, change.Version, change.ChangedAt), Json);
+        var body = JsonSerializer.Serialize(WebhookEvent.From(subscription.Id, change), Json);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url)
         {

@@ -54,7 +54,8 @@ public sealed class ConsentWithdrawnConsumer(ReferralsDbContext db, ILogger<Cons
     protected override async Task HandleAsync(ConsumeContext<ConsentWithdrawn> context)
     {
         var message = context.Message;
-        var open = await Db.Referrals.Where(r => r.AgencyCode == message.AgencyCode && r.CaseCode == message.CaseCode
+        var open = await Db.Referrals.Where(r => ((r.AgencyCode == message.AgencyCode && r.CaseCode == message.CaseCode)
+                || (r.OriginAgencyCode == message.AgencyCode && r.OriginCaseCode == message.CaseCode))
             && (r.Status == ReferralStatuses.Submitted || r.Status == ReferralStatuses.Offered || r.Status == ReferralStatuses.Declined))
             .ToListAsync(context.CancellationToken);
         var now = Clock.GetUtcNow().UtcDateTime;

@@ -35,6 +35,7 @@ public sealed class TransferSweep(
             var resolved = (await pathways.GetResponse<PathwayResolved>(new ResolvePathway(transfer.AreaCode, ServiceTypes.CaseManagement), cancellationToken)).Message;
             transfer.EscalatedAt = now;
             transfer.EscalatedTo = [.. resolved.ChildProtectionFocalPoints.Select(f => f.Id.ToString())];
+            transfer.EscalationAreas = resolved.AreaChain is { Count: > 0 } chain ? [.. chain] : [transfer.AreaCode];
             transfer.Version++;
             transfer.UpdatedAt = now;
             // The status stays capacity-requested (the receiver can still answer); the feed and event say "escalated".

@@ -46,6 +46,9 @@ public sealed class Transfer
     public DateTime? EscalatedAt { get; set; }
     public List<string> EscalatedTo { get; set; } = [];
 
+    /// <summary>The transfer's area and its ancestors at escalation: the focal points of any of them see it.</summary>
+    public List<string> EscalationAreas { get; set; } = [];
+
     public string? ConsentDenialReason { get; set; }
     public DateTime? ReleasedAt { get; set; }
 

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using ReferralHub.Contracts.Transfers;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Referrals.Tests.Support;
 using ReferralHub.Referrals.Webhooks;
@@ -92,6 +95,43 @@ public sealed class WebhookTests(ModuleHost hub) : IClassFixture<ModuleHost>
         Assert.Equal("no-longer-needed", change.GetProperty("reason").GetString());
         var other = await hub.ClientFor("agency-g", Roles.Referrer).GetFromJsonAsync<JsonElement>("/api/v1/referrals/changes");
         Assert.Empty(other.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Transfer_steps_reach_both_agencies_through_their_webhooks_without_the_case_code_and_stay_out_of_the_referral_feed()
+    {
+        var senderAdmin = hub.ClientFor("agency-ts", Roles.AgencyAdmin);
+        var receiverAdmin = hub.ClientFor("agency-tr", Roles.AgencyAdmin);
+        Assert.Equal(HttpStatusCode.Created, (await senderAdmin.PostAsJsonAsync("/api/v1/referrals/webhooks", new { url = "https://agency-ts.example/hook", secret = "sender-shared-secret-0123456" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await receiverAdmin.PostAsJsonAsync("/api/v1/referrals/webhooks", new { url = "https://agency-tr.example/hook", secret = "receiver-shared-secret-01234" })).StatusCode);
+        var transferId = Guid.NewGuid();
+        var bus = hub.Services.GetRequiredService<IBus>();
+        // What the transfer service publishes (through its outbox) at each step.
+        foreach (var status in new[] { "capacity-requested", "capacity-declined" })
+            await bus.Publish(new TransferStatusChanged(transferId, "agency-ts", "CASE-TS-7", "agency-tr", status, status == "capacity-declined" ? "no-capacity" : null, DateTime.UtcNow));
+
+        foreach (var (host, other, secret) in new[] { ("agency-ts.example", "agency-tr", "sender-shared-secret-0123456"), ("agency-tr.example", "agency-ts", "receiver-shared-secret-01234") })
+        {
+            var calls = await WaitAsync(() =>
+            {
+                var accepted = hub.Receiver.Calls.Where(c => c.Request.RequestUri!.Host == host && c.Accepted).ToList();
+                return Task.FromResult<JsonElement?>(accepted.Count >= 2 ? JsonSerializer.SerializeToElement(accepted.Select(c => c.Body)) : null);
+            }, $"two transfer callbacks to {host}");
+            var bodies = calls.EnumerateArray().Select(b => JsonDocument.Parse(b.GetString()!).RootElement).ToList();
+            Assert.All(bodies, b => Assert.Equal("transfer.status-changed", b.GetProperty("type").GetString()));
+            Assert.All(bodies, b => Assert.Equal(transferId, b.GetProperty("transferId").GetGuid()));
+            Assert.All(bodies, b => Assert.Equal(other, b.GetProperty("organisationCode").GetString()));
+            Assert.Equal(["capacity-requested", "capacity-declined"], bodies.Select(b => b.GetProperty("status").GetString()));
+            Assert.Equal("no-capacity", bodies[1].GetProperty("reason").GetString());
+            Assert.All(calls.EnumerateArray(), b => Assert.DoesNotContain("CASE-TS-7", b.GetString()));
+            var first = hub.Receiver.Calls.First(c => c.Request.RequestUri!.Host == host && c.Accepted);
+            Assert.Equal(Sign(secret, first.Request.Headers.GetValues(WebhookSignature.TimestampHeader).Single(), first.Body),
+                first.Request.Headers.GetValues(WebhookSignature.SignatureHeader).Single());
+        }
+
+        // The referral change feed stays about referrals.
+        var feed = await hub.ClientFor("agency-ts", Roles.Referrer).GetFromJsonAsync<JsonElement>("/api/v1/referrals/changes");
+        Assert.Empty(feed.GetProperty("items").EnumerateArray());
     }
 
     /// <summary>What a receiver computes: HMAC-SHA256 over "{timestamp}.{body}" with the shared secret.</summary>

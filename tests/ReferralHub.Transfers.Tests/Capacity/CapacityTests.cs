@@ -10,7 +10,18 @@ namespace ReferralHub.Transfers.Tests.Capacity;
 /// <summary>The receiver's capacity answer (seed 000: "If the new case management provider confirms that they have the capacity…").</summary>
 public sealed class CapacityTests : IAsyncLifetime
 {
+    private const string CampMaintainer = "camp-1-focal-point";
     private readonly TransferHub _hub = new();
+
+    public CapacityTests()
+    {
+        // A child protection focal point of another camp: must not see demo-camp-2's escalations.
+        _hub.Settings["Auth:Clients:3:ClientId"] = CampMaintainer;
+        _hub.Settings["Auth:Clients:3:ClientSecret"] = TransferHub.Secret;
+        _hub.Settings["Auth:Clients:3:Agency"] = "district";
+        _hub.Settings["Auth:Clients:3:Roles:0"] = "pathway-maintainer";
+        _hub.Settings["Auth:Clients:3:Areas:0"] = "demo-camp-1";
+    }
 
     public Task InitializeAsync() => _hub.InitializeAsync();
 
@@ -65,6 +76,22 @@ public sealed class CapacityTests : IAsyncLifetime
             .Where(c => c.GetProperty("transferId").GetGuid() == id && c.GetProperty("status").GetString() == "escalated").ToList();
         Assert.Single(escalations);
         Assert.Equal("capacity-unanswered", escalations[0].GetProperty("reasonCode").GetString());
+
+        // The district's focal point (area demo-district, above demo-camp-2) sees it in the escalation list, without
+        // the case code; a focal point of another camp does not; a caseworker's system may not ask.
+        var districtFocalPoint = await _hub.ClientForAsync("pathways-system", "pathways-secret");
+        var list = await districtFocalPoint.GetStringAsync("/api/v1/transfers/escalations");
+        var item = JsonDocument.Parse(list).RootElement.EnumerateArray().Single(e => e.GetProperty("transferId").GetGuid() == id);
+        Assert.Equal("agency-d", item.GetProperty("receivingAgency").GetString());
+        Assert.Equal("demo-camp-2", item.GetProperty("areaCode").GetString());
+        Assert.DoesNotContain(escalated.GetProperty("caseCode").GetString()!, list);
+        var campFocalPoint = await _hub.ClientAsync(CampMaintainer);
+        Assert.DoesNotContain(id.ToString(), await campFocalPoint.GetStringAsync("/api/v1/transfers/escalations"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await sender.GetAsync("/api/v1/transfers/escalations")).StatusCode);
+
+        // Answered: it leaves the list.
+        await (await _hub.ClientAsync(TransferHub.Receiver)).PostAsJsonAsync($"/api/v1/transfers/{id}/capacity", new { decision = "decline", reason = "no-capacity" }).OkAsync("decline");
+        Assert.DoesNotContain(id.ToString(), await districtFocalPoint.GetStringAsync("/api/v1/transfers/escalations"));
     }
 
     [Fact]

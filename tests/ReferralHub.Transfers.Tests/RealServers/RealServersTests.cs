@@ -26,10 +26,15 @@ public sealed class RealServersTests(RabbitMqServer rabbit, PostgresServer postg
         _hub.Settings["ConnectionStrings:RabbitMq"] = vhost.ToString();
         _hub.Settings["ConnectionStrings:transfers"] = postgres.ConnectionStringFor($"transfers_{suffix}");
         _hub.Settings["ConnectionStrings:consent"] = postgres.ConnectionStringFor($"consent_{suffix}");
+        _hub.Settings["ConnectionStrings:referrals"] = postgres.ConnectionStringFor($"referrals_{suffix}");
         await _hub.InitializeAsync();
     }
 
     public async Task DisposeAsync() => await _hub.DisposeAsync();
+
+    [Fact]
+    public Task The_responsibility_event_reaches_referrals_over_RabbitMQ_once_and_the_open_referral_follows_the_case() =>
+        Referrals.CaseFollowsTransferFlow.OpenReferralReportsToTheReceivingAgencyOnceAsync(_hub);
 
     [Fact]
     public async Task The_handover_runs_over_RabbitMQ_and_PostgreSQL_consent_first_and_responsibility_moves_once()

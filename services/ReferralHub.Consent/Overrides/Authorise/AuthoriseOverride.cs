@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using ReferralHub.Consent.Consents;
 using ReferralHub.Consent.Persistence;
 using ReferralHub.Consent.Protection;
+using ReferralHub.Contracts.Consent;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Messaging;
 
 namespace ReferralHub.Consent.Overrides.Authorise;
 
@@ -67,6 +69,9 @@ internal static class AuthoriseOverride
             AuthorisedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.Overrides.Add(entry);
+        // The referral or transfer waiting for it resumes (its owner consumes this); published with the row, or not at all.
+        db.PublishViaOutbox(new SupervisorOverrideAuthorised(entry.Id, agency, caseCode, reference, entry.Ground, entry.AuthorisedAt),
+            $"consent:{agency}:{caseCode}", clock);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

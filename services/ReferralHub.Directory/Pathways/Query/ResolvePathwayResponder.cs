@@ -27,7 +27,7 @@ public sealed class ResolvePathwayResponder(DirectoryCache cache, TimeProvider c
                 : [];
             var reoffer = request.ServiceType is not null && chain.Select(a => view.Pathways.GetValueOrDefault((a.Code, request.ServiceType))).FirstOrDefault(p => p is not null) is { ReofferToNext: true };
             await context.RespondAsync(new PathwayResolved(request.AreaCode is null || chain.Count > 0, services, reoffer,
-                chain.FirstOrDefault(a => a.FocalPoints.Count > 0)?.FocalPoints.ToSnapshots() ?? []));
+                chain.FirstOrDefault(a => a.FocalPoints.Count > 0)?.FocalPoints.ToSnapshots() ?? [], [.. chain.Select(a => a.Code)]));
             return;
         }
 
@@ -43,6 +43,7 @@ public sealed class ResolvePathwayResponder(DirectoryCache cache, TimeProvider c
             resolution.AreaKnown,
             [.. resolution.Services.Select(r => r.Service.ToSnapshot(r.Organisation, now, staleAfter))],
             resolution.ReofferToNext,
-            resolution.FocalPointArea?.FocalPoints.ToSnapshots() ?? []));
+            resolution.FocalPointArea?.FocalPoints.ToSnapshots() ?? [],
+            [.. view.Chain(request.AreaCode).Select(a => a.Code)]));
     }
 }

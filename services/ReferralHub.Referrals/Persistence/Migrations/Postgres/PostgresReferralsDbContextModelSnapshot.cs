@@ -182,6 +182,16 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("OriginAgencyCode")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("OriginCaseCode")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<bool>("Overdue")
                         .HasColumnType("boolean");
 
@@ -248,6 +258,9 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
                     b.Property<Guid?>("TargetServiceId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("TransferId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -259,10 +272,12 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
 
                     b.HasIndex("AgencyCode", "CaseCode");
 
-                    b.HasIndex("AgencyCode", "IdempotencyKey")
+                    b.HasIndex("OrganisationCode", "Status");
+
+                    b.HasIndex("OriginAgencyCode", "IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("OrganisationCode", "Status");
+                    b.HasIndex("OriginAgencyCode", "OriginCaseCode");
 
                     b.HasIndex("Status", "DeadlineAt");
 
@@ -287,6 +302,11 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
                     b.Property<DateTime>("ChangedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<string>("OrganisationCode")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -308,6 +328,9 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(30)
                         .HasColumnType("character varying(30)");
+
+                    b.Property<Guid?>("TransferId")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("Version")
                         .HasColumnType("integer");

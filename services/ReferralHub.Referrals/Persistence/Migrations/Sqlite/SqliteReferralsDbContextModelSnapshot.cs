@@ -175,6 +175,16 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OriginAgencyCode")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OriginCaseCode")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Overdue")
                         .HasColumnType("INTEGER");
 
@@ -241,6 +251,9 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Sqlite
                     b.Property<Guid?>("TargetServiceId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("TransferId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
@@ -252,10 +265,12 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Sqlite
 
                     b.HasIndex("AgencyCode", "CaseCode");
 
-                    b.HasIndex("AgencyCode", "IdempotencyKey")
+                    b.HasIndex("OrganisationCode", "Status");
+
+                    b.HasIndex("OriginAgencyCode", "IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("OrganisationCode", "Status");
+                    b.HasIndex("OriginAgencyCode", "OriginCaseCode");
 
                     b.HasIndex("Status", "DeadlineAt");
 
@@ -278,6 +293,11 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Sqlite
                     b.Property<DateTime>("ChangedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OrganisationCode")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -298,6 +318,9 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Sqlite
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TransferId")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")

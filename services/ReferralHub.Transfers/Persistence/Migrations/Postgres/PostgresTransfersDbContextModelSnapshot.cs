@@ -340,6 +340,10 @@ namespace ReferralHub.Transfers.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.PrimitiveCollection<List<string>>("EscalationAreas")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");

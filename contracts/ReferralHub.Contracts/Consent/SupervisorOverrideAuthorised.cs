@@ -1,0 +1,20 @@
+namespace ReferralHub.Contracts.Consent;
+
+/// <summary>
+/// Event: a supervisor authorised one release of a case without consent (seed grounds only, checked by the consent
+/// registry). <paramref name="ReleaseReference"/> names it: <c>referral:{id}</c> or <c>transfer:{id}</c>. The service
+/// that owns that referral or transfer resumes it if it was stopped for want of consent; the consent check it then
+/// makes is permitted by the override (and uses it up). Carries no justification (free text stays in the registry).
+/// </summary>
+public sealed record SupervisorOverrideAuthorised(
+    Guid OverrideId,
+    string AgencyCode,
+    string CaseCode,
+    string ReleaseReference,
+    string Ground,
+    DateTime AuthorisedAt)
+{
+    /// <summary>The id of a <c>{kind}:{id}</c> release reference, when it is of that kind.</summary>
+    public Guid? ReferenceId(string kind) =>
+        ReleaseReference.StartsWith(kind + ":", StringComparison.Ordinal) && Guid.TryParse(ReleaseReference.AsSpan(kind.Length + 1), out var id) ? id : null;
+}
