@@ -25,6 +25,11 @@ public sealed class WebhookOptions
     public int MaxAttempts { get; set; } = 8;
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Callbacks to private, loopback and link-local addresses; null means only in Development (<see cref="WebhookAddressGuard"/>).</summary>
+    public bool? AllowPrivateNetworks { get; set; }
+
+    public bool PrivateNetworksAllowed(IHostEnvironment environment) => AllowPrivateNetworks ?? environment.IsDevelopment();
 }
 
 /// <summary>
@@ -62,7 +67,8 @@ public static class WebhookDeliveryRegistration
 
     public static IHostApplicationBuilder AddWebhookDelivery(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHttpClient(HttpClientName);
+        builder.Services.AddHttpClient(HttpClientName).ConfigurePrimaryHttpMessageHandler(services => WebhookAddressGuard.CreateHandler(
+            services.GetRequiredService<IOptions<WebhookOptions>>().Value.PrivateNetworksAllowed(services.GetRequiredService<IHostEnvironment>())));
         builder.Services.AddScoped<WebhookSender>();
         builder.Services.AddHostedService<WebhookDispatcher>();
         return builder;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Hosting.Protection;
 using ReferralHub.Referrals.Persistence;
@@ -35,11 +36,13 @@ public static class WebhookEndpoints
 
     private static async Task<Results<Created<WebhookRegistered>, ValidationProblem>> RegisterAsync(
         RegisterWebhookRequest body, ClaimsPrincipal user, ReferralsDbContext db, IPersonalDataProtector<ReferralsDbContext> protector, TimeProvider clock,
-        IHostEnvironment environment, CancellationToken cancellationToken)
+        IHostEnvironment environment, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
     {
         var errors = new Errors();
         if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && !(url.Scheme == Uri.UriSchemeHttp && (url.IsLoopback || environment.IsDevelopment()))))
             errors.Add("url", "an absolute https URL (http only for loopback or in Development)");
+        else if (!options.Value.PrivateNetworksAllowed(environment) && WebhookAddressGuard.NamesForbiddenHost(url))
+            errors.Add("url", $"not allowed: {WebhookAddressGuard.Refusal}");
         errors.MaxLength("url", body.Url, 2000);
         if (body.Secret is { Length: < 16 or > 200 }) errors.Add("secret", "16 to 200 characters, or leave it out to get one generated");
         if (errors.Any) return Problems.Invalid(errors.Items);
