@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,6 +13,7 @@ public enum DatabaseProvider { Sqlite, Postgres }
 
 public static class ServiceDatabase
 {
+
     /// <summary>
     /// Registers a service's own database. Configuration alone decides the provider:
     /// <c>ConnectionStrings:Postgres</c> (the service gets its own database, <c>referralhub_{name}</c>) or, when absent,
@@ -24,6 +26,8 @@ public static class ServiceDatabase
         where TPostgres : TContext
     {
         var (provider, connectionString) = Resolve(builder.Configuration, builder.Environment, name);
+        var busyTimeout = builder.Configuration.GetValue("Storage:SqliteBusyTimeoutMs", 10_000);
+        IInterceptor[] sqliteInterceptors = busyTimeout > 0 ? [new SqliteBusyTimeout(busyTimeout)] : [];
         builder.Services.AddSingleton<OutboxSignal<TContext>>();
         builder.Services.AddSingleton<DatabaseReadiness<TContext>>();
         builder.Services.AddSingleton(new ServiceDatabaseInfo(typeof(TContext), name, provider));
@@ -33,7 +37,7 @@ public static class ServiceDatabase
             if (provider == DatabaseProvider.Postgres)
                 options.UseNpgsql(connectionString); // transient faults: consumers are retried by the bus, the dispatcher by its loop
             else
-                options.UseSqlite(connectionString);
+                options.UseSqlite(connectionString).AddInterceptors(sqliteInterceptors);
             options.AddInterceptors(new OutboxSaveChangesInterceptor<TContext>(services.GetRequiredService<OutboxSignal<TContext>>()));
         }
 

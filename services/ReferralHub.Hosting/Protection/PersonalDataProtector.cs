@@ -32,6 +32,7 @@ internal sealed class PersonalDataProtector<TContext>(
     private readonly IDataProtector _wrapper = dataProtection.CreateProtector("ReferralHub.Protection.ScopeKeys", typeof(TContext).Name);
     private readonly ConcurrentDictionary<string, CachedKey> _byScope = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, CachedKey> _byId = new();
+    private readonly SemaphoreSlim _creating = new(1, 1);
 
     public async Task<string> ProtectAsync(string scope, string plaintext, CancellationToken cancellationToken = default) =>
         TextPrefix + Convert.ToBase64String(await ProtectAsync(scope, Encoding.UTF8.GetBytes(plaintext), cancellationToken));
@@ -98,8 +99,15 @@ internal sealed class PersonalDataProtector<TContext>(
         await using var serviceScope = scopes.CreateAsyncScope();
         var db = serviceScope.ServiceProvider.GetRequiredService<TContext>();
         var row = await db.ProtectionKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Scope == scope, cancellationToken);
-        if (row is null)
+        if (row is not null) return Remember(row);
+
+        // One creator per process at a time (rare: once per agency or case), so concurrent first writes of a new case
+        // do not race into the unique index; another process racing is still caught below.
+        await _creating.WaitAsync(cancellationToken);
+        try
         {
+            row = await db.ProtectionKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Scope == scope, cancellationToken);
+            if (row is not null) return Remember(row);
             var material = RandomNumberGenerator.GetBytes(32);
             row = new ProtectionKey { Id = Guid.NewGuid(), Scope = scope, WrappedKey = _wrapper.Protect(material), CreatedAt = clock.GetUtcNow().UtcDateTime };
             db.ProtectionKeys.Add(row);
@@ -113,8 +121,12 @@ internal sealed class PersonalDataProtector<TContext>(
                 db.ChangeTracker.Clear();
                 row = await db.ProtectionKeys.AsNoTracking().SingleAsync(k => k.Scope == scope, cancellationToken);
             }
+            return Remember(row);
         }
-        return Remember(row);
+        finally
+        {
+            _creating.Release();
+        }
     }
 
     private async Task<CachedKey?> KeyByIdAsync(Guid id, CancellationToken cancellationToken)
