@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using ReferralHub.Portal.HubApi;
+
+namespace ReferralHub.Portal.Pages.Transfers;
+
+/// <summary>
+/// One transfer capacity request: the non-personal summary, then confirm with the receiving caseworker (a code, not a
+/// name) or decline with a reason. The transfer service checks the agency and the step; its caseload warning (more
+/// than 25 cases, seed 004) is shown as it answers.
+/// </summary>
+public sealed class TransferModel(TransfersApi transfers, IStringLocalizer<PortalText> text) : PageModel
+{
+    public static readonly string[] DeclineReasons = ["no-capacity", "outside-mandate", "outside-area", "other"];
+
+    public TransferViewModel? Transfer { get; private set; }
+
+    public string? Message { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public IReadOnlyList<string> Warnings { get; private set; } = [];
+
+    public string? CaseworkerDraft { get; private set; }
+
+    private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
+
+    public string? FieldError(string field) => _errors.TryGetValue(field, out var m) ? string.Join(" ", m) : null;
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
+    {
+        if (done is "confirm" or "decline") Message = text["Transfer.Done." + done];
+        return await LoadAsync(id, ct) ? Page() : NotFoundPage();
+    }
+
+    public Task<IActionResult> OnPostConfirmAsync(Guid id, string? caseworkerId, CancellationToken ct) => AnswerAsync(id, "confirm", caseworkerId, null, ct);
+
+    public Task<IActionResult> OnPostDeclineAsync(Guid id, string? reason, CancellationToken ct) => AnswerAsync(id, "decline", null, reason, ct);
+
+    private async Task<IActionResult> AnswerAsync(Guid id, string decision, string? caseworkerId, string? reason, CancellationToken ct)
+    {
+        var result = await transfers.AnswerCapacityAsync(id, decision, caseworkerId?.Trim(), reason, ct);
+        if (result.Ok && result.Value!.Warnings.Count == 0) return RedirectToPage(new { id, done = decision });
+        if (result.Ok)
+        {
+            // Answered, with a warning the receiving supervisor must see now (not lost in a redirect).
+            Transfer = result.Value;
+            Message = text["Transfer.Done." + decision];
+            Warnings = result.Value!.Warnings;
+            return Page();
+        }
+        if (!await LoadAsync(id, ct)) return NotFoundPage();
+        Error = result.Title ?? text["Transfer.Failed"];
+        _errors = result.Errors;
+        CaseworkerDraft = caseworkerId;
+        Response.StatusCode = (int)result.Status;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var result = await transfers.GetAsync(id, ct);
+        // Only transfers addressed to this agency belong on this page.
+        Transfer = result.Ok && result.Value!.Direction == "incoming" ? result.Value : null;
+        return Transfer is not null;
+    }
+
+    private IActionResult NotFoundPage()
+    {
+        Transfer = null;
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
+    }
+}
