@@ -24,6 +24,7 @@ public static class WorkflowApiRegistration
         builder.Services.AddScoped<TransfersApi>();
         builder.Services.AddScoped<SupervisorApi>();
         builder.Services.AddScoped<PathwaysApi>();
+        builder.Services.AddScoped<CoordinatorApi>();
         return builder;
     }
 }
