@@ -73,6 +73,40 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_transfer_stopped_for_lack_of_consent_after_approval_gets_an_override_for_that_transfer_only()
+    {
+        var id = await WorkflowData.RequestTransferAsync(_hub, "PORTAL-OVERRIDE-T1", withConsent: false);
+        using (var receiver = await WorkflowData.ClientAsync(_hub, "agency-d-system", "agency-d-secret"))
+            (await receiver.PostAsJsonAsync($"/api/v1/transfers/{id}/capacity", new { decision = "confirm", caseworkerId = "cw-9" })).EnsureSuccessStatusCode();
+        await using var context = await browser.PhoneAsync(_hub.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(Supervisor);
+        await page.GotoAsync("/supervisor");
+
+        Assert.Equal(200, (await page.SubmitAsync("Approve the transfer of case PORTAL-OVERRIDE-T1")).Status);
+        Assert.NotEqual("released", (await WorkflowData.TransferAsync(_hub, id)).GetProperty("status").GetString()); // no consent: nothing handed over
+        await page.GetByRole(AriaRole.Link, new() { Name = "Consider a consent override for case PORTAL-OVERRIDE-T1" }).ClickAsync();
+        await page.WaitForURLAsync($"**/supervisor/override?transfer={id}");
+        await page.GetByLabel("Imminent danger: severe abuse").CheckAsync();
+        await page.GetByLabel("Your justification").FillAsync("Severe abuse at home; the receiving agency must take over today.");
+        var recorded = await page.SubmitAsync("Authorise the override");
+
+        Assert.Equal(200, recorded.Status);
+        Assert.Contains("Override recorded.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
+        using var referrer = await HubData.ReferrerAsync(_hub);
+        var entry = Assert.Single((await referrer.GetFromJsonAsync<JsonElement>("/api/v1/consents/PORTAL-OVERRIDE-T1/overrides")).EnumerateArray());
+        Assert.Equal($"transfer:{id}", entry.GetProperty("releaseReference").GetString());
+        Assert.Equal("imminent-danger-severe-abuse", entry.GetProperty("ground").GetString());
+
+        // One override covers one release: asking again for the same transfer is refused and said so.
+        await page.GotoAsync($"/supervisor/override?transfer={id}");
+        await page.GetByLabel("Imminent danger: severe abuse").CheckAsync();
+        await page.GetByLabel("Your justification").FillAsync("Again.");
+        Assert.Equal(409, (await page.SubmitAsync("Authorise the override")).Status);
+        Assert.NotEmpty(await page.GetByRole(AriaRole.Alert).InnerTextAsync());
+    }
+
+    [Fact]
     public async Task A_caseload_transfer_report_lists_the_cases_without_consent_with_what_to_do()
     {
         await WorkflowData.RecordConsentAsync(_hub, "PORTAL-BULK-1", "case-transfer");
