@@ -12,6 +12,12 @@ public sealed record TransferViewModel(
     string? DeclineReason, DateTime? EscalatedAt, string? ConsentDenialReason, DateTime? ReleasedAt, DateTime? AcknowledgedAt,
     string? ReceivingCaseCode, DateTime CreatedAt, DateTime UpdatedAt, List<string> Warnings);
 
+public sealed record PackageAttachmentViewModel(Guid Id, string FileName, string Item, string ContentType, long Size);
+
+/// <summary>The handover package as released to the receiving caseworker: consented items only, withheld ones removed.</summary>
+public sealed record HandoverPackageView(Guid TransferId, string CaseCode, string SendingAgency, string ReceivingCaseworkerId, string? ReasonText,
+    Dictionary<string, string> Summary, List<PackageAttachmentViewModel> Attachments, List<string> WithheldItems, DateTime ReleasedAt);
+
 public sealed record BulkCaseReportView(string CaseCode, string AreaCode, string Outcome, string? ConsentReason, string? ReceivingAgency, Guid? TransferId, string? Action);
 
 public sealed record CaseworkerCapacityView(string ReceivingAgency, string CaseworkerId, int Cases, bool OverLimit);
@@ -42,6 +48,13 @@ public sealed class TransfersApi(HubApiClient api)
     public async Task<ApiResult<TransferViewModel>> AnswerCapacityAsync(Guid id, string? decision, string? caseworkerId, string? reason, CancellationToken ct) =>
         await ApiResult<TransferViewModel>.ReadAsync(
             await api.Http.PostAsJsonAsync($"api/v1/transfers/{id}/capacity", new { decision, caseworkerId, reason }, HubApiJson.Options, ct), ct);
+
+    public async Task<ApiResult<HandoverPackageView>> PackageAsync(Guid id, CancellationToken ct) =>
+        await ApiResult<HandoverPackageView>.ReadAsync(await api.Http.GetAsync($"api/v1/transfers/{id}/package", ct), ct);
+
+    public async Task<ApiResult<TransferViewModel>> AcknowledgeAsync(Guid id, string? receivingCaseCode, CancellationToken ct) =>
+        await ApiResult<TransferViewModel>.ReadAsync(
+            await api.Http.PostAsJsonAsync($"api/v1/transfers/{id}/acknowledge", new { receivingCaseCode }, HubApiJson.Options, ct), ct);
 
     public async Task<ApiResult<TransferViewModel>> ApproveAsync(Guid id, bool approve, CancellationToken ct) =>
         await ApiResult<TransferViewModel>.ReadAsync(

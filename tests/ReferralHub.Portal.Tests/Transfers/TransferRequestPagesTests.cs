@@ -19,7 +19,7 @@ public sealed class TransferRequestPagesTests(Browser browser) : IAsyncLifetime
     public async Task DisposeAsync() => await _hub.DisposeAsync();
 
     [Fact]
-    public async Task The_receiving_agency_confirms_with_a_caseworker_and_the_case_is_handed_over_with_consent()
+    public async Task The_receiving_agency_confirms_with_a_caseworker_sees_the_released_case_and_takes_responsibility()
     {
         var id = await WorkflowData.RequestTransferAsync(_hub, "PORTAL-TRANSFER-1");
         await using var context = await browser.PhoneAsync(_hub.BaseAddress);
@@ -33,7 +33,7 @@ public sealed class TransferRequestPagesTests(Browser browser) : IAsyncLifetime
         await page.ScreenshotAsync("provider-transfer-requests");
 
         await page.GotoAsync($"/transfers/{id}");
-        Assert.Contains("10-14", await page.Locator("dl.payload").InnerTextAsync());
+        Assert.Contains("10-14", await page.Locator("dl.payload").First.InnerTextAsync());
         Assert.DoesNotContain("Nadia", await page.ContentAsync());
         var refused = await page.SubmitAsync("Confirm with this caseworker");
         Assert.Equal(422, refused.Status);
@@ -45,11 +45,21 @@ public sealed class TransferRequestPagesTests(Browser browser) : IAsyncLifetime
 
         Assert.Equal(200, confirmed.Status);
         Assert.StartsWith("Confirmed.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
-        Assert.Contains("cw-17", await page.Locator("dl.payload").InnerTextAsync());
-        await page.ScreenshotAsync("provider-transfer-confirmed");
+        Assert.Contains("cw-17", await page.Locator("dl.payload").First.InnerTextAsync());
         var asSender = await WorkflowData.TransferAsync(_hub, id);
         Assert.Equal("cw-17", asSender.GetProperty("receivingCaseworkerId").GetString());
         Assert.Equal("released", asSender.GetProperty("status").GetString()); // consent for case transfer was recorded
+        Assert.Contains("Nadia Example", await page.Locator("#package").InnerTextAsync()); // released only now
+        await page.ScreenshotAsync("provider-transfer-confirmed");
+
+        await page.GetByLabel("Your agency's case code for the child (optional)").FillAsync("D-PORTAL-1");
+        var acknowledged = await page.SubmitAsync("Acknowledge: we are now responsible");
+
+        Assert.Equal(200, acknowledged.Status);
+        Assert.StartsWith("Acknowledged.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
+        asSender = await WorkflowData.TransferAsync(_hub, id);
+        Assert.Equal("acknowledged", asSender.GetProperty("status").GetString());
+        Assert.Equal("D-PORTAL-1", asSender.GetProperty("receivingCaseCode").GetString());
     }
 
     [Fact]

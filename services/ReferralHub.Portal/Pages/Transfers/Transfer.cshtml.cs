@@ -24,19 +24,41 @@ public sealed class TransferModel(TransfersApi transfers, IStringLocalizer<Porta
 
     public string? CaseworkerDraft { get; private set; }
 
+    /// <summary>Once released: what the consent lets the receiving caseworker see (read only when released or acknowledged).</summary>
+    public HandoverPackageView? Package { get; private set; }
+
+    public string Label(string item)
+    {
+        var label = text["Payload." + item];
+        return label.ResourceNotFound ? item : label.Value;
+    }
+
     private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
 
     public string? FieldError(string field) => _errors.TryGetValue(field, out var m) ? string.Join(" ", m) : null;
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
     {
-        if (done is "confirm" or "decline") Message = text["Transfer.Done." + done];
-        return await LoadAsync(id, ct) ? Page() : NotFoundPage();
+        if (!await LoadAsync(id, ct)) return NotFoundPage();
+        if (done is "confirm" or "decline" or "acknowledge")
+            Message = text["Transfer.Done." + (done == "confirm" && Transfer!.Status == "released" ? "confirm-released" : done)];
+        return Page();
     }
 
     public Task<IActionResult> OnPostConfirmAsync(Guid id, string? caseworkerId, CancellationToken ct) => AnswerAsync(id, "confirm", caseworkerId, null, ct);
 
     public Task<IActionResult> OnPostDeclineAsync(Guid id, string? reason, CancellationToken ct) => AnswerAsync(id, "decline", null, reason, ct);
+
+    public async Task<IActionResult> OnPostAcknowledgeAsync(Guid id, string? receivingCaseCode, CancellationToken ct)
+    {
+        var result = await transfers.AcknowledgeAsync(id, string.IsNullOrWhiteSpace(receivingCaseCode) ? null : receivingCaseCode.Trim(), ct);
+        if (result.Ok) return RedirectToPage(new { id, done = "acknowledge" });
+        if (!await LoadAsync(id, ct)) return NotFoundPage();
+        Error = result.Title ?? text["Transfer.Failed"];
+        _errors = result.Errors;
+        Response.StatusCode = (int)result.Status;
+        return Page();
+    }
 
     private async Task<IActionResult> AnswerAsync(Guid id, string decision, string? caseworkerId, string? reason, CancellationToken ct)
     {
@@ -63,6 +85,7 @@ public sealed class TransferModel(TransfersApi transfers, IStringLocalizer<Porta
         var result = await transfers.GetAsync(id, ct);
         // Only transfers addressed to this agency belong on this page.
         Transfer = result.Ok && result.Value!.Direction == "incoming" ? result.Value : null;
+        if (Transfer?.Status is "released" or "acknowledged" && await transfers.PackageAsync(id, ct) is { Ok: true } package) Package = package.Value;
         return Transfer is not null;
     }
 
