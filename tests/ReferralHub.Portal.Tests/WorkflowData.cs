@@ -47,6 +47,16 @@ public static class WorkflowData
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
+    /// <summary>Agency A attaches a text document (the case plan) to a transfer before release.</summary>
+    public static async Task AttachAsync(PortalHub hub, Guid transferId, string fileName, string text)
+    {
+        using var api = await HubData.ReferrerAsync(hub);
+        var content = new StringContent(text, System.Text.Encoding.UTF8);
+        content.Headers.ContentType = new("text/plain");
+        var response = await api.PostAsync($"/api/v1/transfers/{transferId}/attachments?fileName={Uri.EscapeDataString(fileName)}", content);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
+
     public static async Task<JsonElement> TransferAsync(PortalHub hub, Guid id)
     {
         using var api = await HubData.ReferrerAsync(hub);

@@ -52,6 +52,14 @@ public sealed class TransfersApi(HubApiClient api)
     public async Task<ApiResult<HandoverPackageView>> PackageAsync(Guid id, CancellationToken ct) =>
         await ApiResult<HandoverPackageView>.ReadAsync(await api.Http.GetAsync($"api/v1/transfers/{id}/package", ct), ct);
 
+    /// <summary>A released document's bytes and type; null when the service refuses (not released, not this agency, destroyed).</summary>
+    public async Task<(byte[] Content, string ContentType)?> DocumentAsync(Guid id, Guid documentId, CancellationToken ct)
+    {
+        using var response = await api.Http.GetAsync($"api/v1/transfers/{id}/package/attachments/{documentId}", ct);
+        if (!response.IsSuccessStatusCode) return null;
+        return (await response.Content.ReadAsByteArrayAsync(ct), response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream");
+    }
+
     public async Task<ApiResult<TransferViewModel>> AcknowledgeAsync(Guid id, string? receivingCaseCode, CancellationToken ct) =>
         await ApiResult<TransferViewModel>.ReadAsync(
             await api.Http.PostAsJsonAsync($"api/v1/transfers/{id}/acknowledge", new { receivingCaseCode }, HubApiJson.Options, ct), ct);

@@ -22,6 +22,7 @@ public sealed class TransferRequestPagesTests(Browser browser) : IAsyncLifetime
     public async Task The_receiving_agency_confirms_with_a_caseworker_sees_the_released_case_and_takes_responsibility()
     {
         var id = await WorkflowData.RequestTransferAsync(_hub, "PORTAL-TRANSFER-1");
+        await WorkflowData.AttachAsync(_hub, id, "case-plan.txt", "Case plan: weekly visits, school enrolment.");
         await using var context = await browser.PhoneAsync(_hub.BaseAddress);
         var page = await context.NewPageAsync();
         await page.SignInAsync(Receiver);
@@ -51,6 +52,9 @@ public sealed class TransferRequestPagesTests(Browser browser) : IAsyncLifetime
         Assert.Equal("released", asSender.GetProperty("status").GetString()); // consent for case transfer was recorded
         Assert.Contains("Nadia Example", await page.Locator("#package").InnerTextAsync()); // released only now
         await page.ScreenshotAsync("provider-transfer-confirmed");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "case-plan.txt" }).ClickAsync());
+        Assert.Equal("case-plan.txt", download.SuggestedFilename);
+        Assert.Equal("Case plan: weekly visits, school enrolment.", await File.ReadAllTextAsync((await download.PathAsync())!));
 
         await page.GetByLabel("Your agency's case code for the child (optional)").FillAsync("D-PORTAL-1");
         var acknowledged = await page.SubmitAsync("Acknowledge: we are now responsible");

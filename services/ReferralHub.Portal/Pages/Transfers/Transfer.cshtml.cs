@@ -49,6 +49,19 @@ public sealed class TransferModel(TransfersApi transfers, IStringLocalizer<Porta
 
     public Task<IActionResult> OnPostDeclineAsync(Guid id, string? reason, CancellationToken ct) => AnswerAsync(id, "decline", null, reason, ct);
 
+    /// <summary>A released document, fetched as the person (the transfer service decides) and always sent as a download.</summary>
+    public async Task<IActionResult> OnGetDocumentAsync(Guid id, Guid documentId, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct) || Package?.Attachments.FirstOrDefault(a => a.Id == documentId) is not { } document
+            || await transfers.DocumentAsync(id, documentId, ct) is not { } file)
+        {
+            return NotFoundPage();
+        }
+        Response.Headers["X-Content-Type-Options"] = "nosniff";
+        Response.Headers.CacheControl = "no-store"; // personal data: never kept in a shared or browser cache
+        return File(file.Content, file.ContentType, document.FileName);
+    }
+
     public async Task<IActionResult> OnPostAcknowledgeAsync(Guid id, string? receivingCaseCode, CancellationToken ct)
     {
         var result = await transfers.AcknowledgeAsync(id, string.IsNullOrWhiteSpace(receivingCaseCode) ? null : receivingCaseCode.Trim(), ct);
