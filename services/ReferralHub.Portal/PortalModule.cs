@@ -16,6 +16,7 @@ public static class PortalModule
         builder.AddServiceDatabase<PortalDbContext, SqlitePortalDbContext, PostgresPortalDbContext>(PortalDbContext.Name);
         builder.AddPortalAccounts();
         builder.AddHubApiClient();
+        builder.AddPortalWorkflowApis();
         builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
         builder.Services.AddRazorPages(options =>
             {

@@ -18,6 +18,11 @@ public sealed class PageWeightTests(Browser browser, PortalHub hub) : IClassFixt
     [InlineData("/directory", "focalpoint@district.demo")]
     [InlineData("/referrals", "provider@agency-b.demo")]
     [InlineData("/turnaround", "coordinator@cluster.demo")]
+    [InlineData("/transfers", "casework@agency-d.demo")]
+    [InlineData("/supervisor", "supervisor@agency-a.demo")]
+    [InlineData("/supervisor/bulk", "supervisor@agency-a.demo")]
+    [InlineData("/directory/pathways", "focalpoint@district.demo")]
+    [InlineData("/turnaround/stale", "coordinator@cluster.demo")]
     public async Task A_first_load_transfers_at_most_100_KB_and_labels_every_control(string path, string? user)
     {
         await using var session = await browser.PhoneAsync(hub.BaseAddress);

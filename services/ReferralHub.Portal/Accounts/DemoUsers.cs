@@ -22,6 +22,8 @@ public static class DemoUsers
         new("supervisor@agency-a.demo", "Supervisor (agency A)", "agency-a", [Roles.Supervisor], []),
         new("coordinator@cluster.demo", "Coordinator (child protection cluster)", "cluster", [Roles.Coordinator], []),
         new("admin@agency-a.demo", "Agency admin (agency A)", "agency-a", [Roles.AgencyAdmin], []),
+        // Transfers go to case management agencies (agency-a, agency-d in the demo directory); agency B is not one.
+        new("casework@agency-d.demo", "Case management focal point (agency D)", "agency-d", [Roles.Provider], []),
     ];
 
     public static IEnumerable<Claim> ClaimsOf(DemoUser user) =>

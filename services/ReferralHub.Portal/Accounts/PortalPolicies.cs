@@ -15,6 +15,7 @@ public static class PortalPolicies
     public const string PathwayMaintainer = "portal-pathway-maintainer";
     public const string Provider = "portal-provider";
     public const string Coordinator = "portal-coordinator";
+    public const string Supervisor = "portal-supervisor";
 
     /// <summary>Page folder → policy.</summary>
     public static IReadOnlyDictionary<string, string> Folders { get; } = new Dictionary<string, string>
@@ -23,6 +24,8 @@ public static class PortalPolicies
         ["/Directory"] = PathwayMaintainer,
         ["/Referrals"] = Provider,
         ["/Turnaround"] = Coordinator,
+        ["/Transfers"] = Provider,
+        ["/Supervisor"] = Supervisor,
     };
 
     public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder authorization) => authorization
@@ -32,7 +35,8 @@ public static class PortalPolicies
         .AddPolicy(AgencyAdmin, policy => PersonOfAgencyWithRole(policy, Roles.AgencyAdmin))
         .AddPolicy(PathwayMaintainer, policy => PersonOfAgencyWithRole(policy, Roles.PathwayMaintainer))
         .AddPolicy(Provider, policy => PersonOfAgencyWithRole(policy, Roles.Provider))
-        .AddPolicy(Coordinator, policy => PersonOfAgencyWithRole(policy, Roles.Coordinator));
+        .AddPolicy(Coordinator, policy => PersonOfAgencyWithRole(policy, Roles.Coordinator))
+        .AddPolicy(Supervisor, policy => PersonOfAgencyWithRole(policy, Roles.Supervisor));
 
     /// <summary>A signed-in portal person (cookie, never a bearer token) of some agency, holding the role.</summary>
     private static void PersonOfAgencyWithRole(AuthorizationPolicyBuilder policy, string role) => policy

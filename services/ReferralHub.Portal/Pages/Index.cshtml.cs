@@ -22,6 +22,9 @@ public sealed class IndexModel : PageModel
         if (User.IsInRole(Roles.Coordinator)) pages.Add(("/turnaround", "Nav.Turnaround"));
         if (User.IsInRole(Roles.PathwayMaintainer)) pages.Add(("/directory", "Nav.Directory"));
         if (User.IsInRole(Roles.AgencyAdmin)) pages.Add(("/agency/users", "Nav.Users"));
+        if (User.IsInRole(Roles.Provider)) pages.Add(("/transfers", "Nav.Transfers"));
+        if (User.IsInRole(Roles.Supervisor)) pages.Add(("/supervisor", "Nav.Supervisor"));
+        if (User.IsInRole(Roles.PathwayMaintainer)) pages.Add(("/directory/pathways", "Nav.Pathways"));
         Pages = pages;
     }
 }

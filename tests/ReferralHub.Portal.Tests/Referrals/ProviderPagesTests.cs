@@ -86,6 +86,37 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_accepting_the_provider_and_the_referring_caseworker_exchange_notes()
+    {
+        var id = await SendReferralAsync("PORTAL-NOTES-1");
+        using var referrer = await HubData.ReferrerAsync(_hub);
+        await using var context = await browser.PhoneAsync(_hub.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(Provider);
+        await page.GotoAsync($"/referrals/{id}");
+        Assert.Equal(0, await page.GetByLabel("Your note to the referring caseworker").CountAsync()); // not before accepting
+        await page.SubmitAsync("Accept the referral");
+
+        (await referrer.PostAsJsonAsync($"/api/v1/referrals/{id}/notes", new { text = "She prefers afternoon sessions." })).EnsureSuccessStatusCode();
+        await page.ReloadAsync();
+        Assert.Contains("She prefers afternoon sessions.", await page.Locator("#notes").InnerTextAsync());
+        Assert.Contains("Referring caseworker", await page.Locator("#notes").InnerTextAsync());
+
+        Assert.Equal(400, (await page.SubmitAsync("Send the note")).Status); // an empty note is refused beside the box
+        Assert.NotEmpty(await page.Locator("#note-error").InnerTextAsync());
+        await page.GetByLabel("Your note to the referring caseworker").FillAsync("First session booked for Tuesday.");
+        var sent = await page.SubmitAsync("Send the note");
+
+        Assert.Equal(200, sent.Status);
+        Assert.Equal("Note sent to the referring caseworker.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
+        Assert.Contains("First session booked for Tuesday.", await page.Locator("#notes").InnerTextAsync());
+        await page.ScreenshotAsync("provider-referral-notes");
+        var asReferrer = await referrer.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/{id}/notes");
+        Assert.Contains(asReferrer.EnumerateArray(), n => n.GetProperty("text").GetString() == "First session booked for Tuesday."
+            && n.GetProperty("authorSide").GetString() == "provider");
+    }
+
+    [Fact]
     public async Task A_supervisor_cannot_open_the_provider_pages()
     {
         await using var context = await browser.PhoneAsync(_hub.BaseAddress);

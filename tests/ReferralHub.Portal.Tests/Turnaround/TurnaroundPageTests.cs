@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace ReferralHub.Portal.Tests.Turnaround;
@@ -25,7 +26,7 @@ public sealed class TurnaroundPageTests(Browser browser) : IAsyncLifetime
         await page.GetByLabel("Service type").SelectOptionAsync("specialised-mhpss");
         await page.SubmitAsync("Show");
 
-        var table = await page.Locator("table").InnerTextAsync();
+        var table = await page.Locator("#turnaround-cells").InnerTextAsync();
         Assert.Contains("Specialised MHPSS services", table);
         Assert.Contains("<5", table);
         Assert.DoesNotContain("PORTAL-TURNAROUND-1", await page.ContentAsync());
@@ -37,6 +38,55 @@ public sealed class TurnaroundPageTests(Browser browser) : IAsyncLifetime
         Assert.StartsWith("month,service_type,agency,area,priority,sent", csv);
         Assert.Contains("specialised-mhpss,agency-a,demo-camp-1,high,<5", csv);
         Assert.DoesNotContain("PORTAL-TURNAROUND-1", csv);
+    }
+
+    [Fact]
+    public async Task Charts_draw_only_groups_of_five_or_more_and_say_their_figures_in_words_and_tables()
+    {
+        // Ten referrals in one group: five accepted, five declined for lack of capacity, all answered at once.
+        using var provider = await WorkflowData.ClientAsync(_hub, "agency-b-system", "agency-b-secret");
+        for (var i = 0; i < 10; i++)
+        {
+            var id = await HubData.SendReferralAsync(_hub, $"PORTAL-CHART-{i}");
+            var answer = i < 5
+                ? await provider.PostAsJsonAsync($"/api/v1/referrals/{id}/accept", new { })
+                : await provider.PostAsJsonAsync($"/api/v1/referrals/{id}/decline", new { reason = "no-capacity" });
+            answer.EnsureSuccessStatusCode();
+        }
+        await using var context = await browser.PhoneAsync(_hub.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync("coordinator@cluster.demo");
+        await page.GotoAsync("/turnaround?ServiceType=specialised-mhpss");
+
+        var charts = page.Locator("svg[role=img]");
+        Assert.Equal(4, await charts.CountAsync());
+        // Each chart is an image named by its title and description (what a screen reader says), with its figures as text.
+        var acceptance = page.GetByRole(AriaRole.Img, new() { Name = "Acceptance rate by month" });
+        Assert.Contains("50% of 10", await acceptance.TextContentAsync());
+        Assert.Contains("0% of 10", await page.GetByRole(AriaRole.Img, new() { Name = "Overdue share by month" }).TextContentAsync());
+        Assert.Contains("10 referrals", await page.GetByRole(AriaRole.Img, new() { Name = "Time to answer" }).TextContentAsync()); // all within 24 h
+        Assert.Contains("No capacity", await page.GetByRole(AriaRole.Img, new() { Name = "Declines by reason" }).TextContentAsync());
+        await page.GetByText("The charts' figures as tables").ClickAsync(); // <details> opens without JavaScript
+        Assert.Contains("Within 24 hours", await page.Locator("details table").Nth(1).InnerTextAsync());
+        Assert.Contains("50%", await page.Locator("details table").First.InnerTextAsync());
+        Assert.DoesNotContain("PORTAL-CHART", await page.ContentAsync());
+        await page.ScreenshotAsync("coordinator-charts");
+    }
+
+    [Fact]
+    public async Task The_coordinator_sees_directory_entries_needing_review_with_who_should_review_them()
+    {
+        await using var context = await browser.PhoneAsync(_hub.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync("coordinator@cluster.demo");
+        await page.GotoAsync("/turnaround");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Directory entries needing review" }).ClickAsync();
+
+        var stale = await page.Locator("#stale-entries").InnerTextAsync();
+        Assert.Contains("General food distribution referral", stale);
+        Assert.Contains("Shelter repair and allocation", stale);
+        Assert.Contains("Amina Demo", stale); // the district's child protection focal point reviews them
+        await page.ScreenshotAsync("coordinator-stale");
     }
 
     [Fact]

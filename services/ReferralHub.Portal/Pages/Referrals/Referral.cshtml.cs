@@ -12,7 +12,7 @@ namespace ReferralHub.Portal.Pages.Referrals;
 /// after acceptance the released need-to-know information, service started, and the Services Provided form.
 /// The referral service enforces every step (who, which state, consent at release); this page shows its answer.
 /// </summary>
-public sealed class ReferralModel(ReferralsApi referrals, IStringLocalizer<PortalText> text, TimeProvider clock) : PageModel
+public sealed class ReferralModel(ReferralsApi referrals, ReferralNotesApi notes, IStringLocalizer<PortalText> text, TimeProvider clock) : PageModel
 {
     public static readonly string[] DeclineReasons = ["no-capacity", "not-eligible", "service-not-available", "other"];
     public static readonly string[] Satisfaction = ["high", "medium", "low"];
@@ -36,6 +36,14 @@ public sealed class ReferralModel(ReferralsApi referrals, IStringLocalizer<Porta
     /// <summary>The released items, flattened to labelled lines (only what the service may see is in the payload).</summary>
     public IReadOnlyList<(string Label, string Value)> Released { get; private set; } = [];
 
+    /// <summary>Notes with the referring caseworker: only once accepted (a note may name the child; the service enforces it).</summary>
+    public bool NotesOpen => Status is "accepted" or "in-service" or "completed";
+
+    public IReadOnlyList<NoteViewModel> Notes { get; private set; } = [];
+
+    /// <summary>The note being written, kept in the box when the service refuses it.</summary>
+    public string? NoteDraft { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
     {
         if (done is not null) Message = text["Referral.Done." + done];
@@ -57,6 +65,18 @@ public sealed class ReferralModel(ReferralsApi referrals, IStringLocalizer<Porta
             providedBy = new { name = form.ProvidedByName, position = form.ProvidedByPosition, contact = form.ProvidedByContact },
             form.ChildSatisfaction, form.ChildSuggestions, form.CaregiverSatisfaction, form.CaregiverSuggestions,
         }, ct);
+
+    public async Task<IActionResult> OnPostNoteAsync(Guid id, string? note, CancellationToken ct)
+    {
+        var result = await notes.AddAsync(id, note, ct);
+        if (result.Ok) return Redirect($"/referrals/{id}?done=note#notes");
+        if (!await LoadAsync(id, ct)) return NotFoundPage();
+        Error = result.Title ?? text["Referral.Failed"];
+        Errors = result.Errors.ToDictionary(e => e.Key == "text" ? "note" : e.Key, e => e.Value);
+        NoteDraft = note;
+        Response.StatusCode = (int)result.Status;
+        return Page();
+    }
 
     private async Task<IActionResult> AnswerAsync(Guid id, string action, object? body, CancellationToken ct)
     {
@@ -85,6 +105,7 @@ public sealed class ReferralModel(ReferralsApi referrals, IStringLocalizer<Porta
         var lines = new List<(string, string)>();
         if (Referral.TryGetProperty("payload", out var payload) && payload.ValueKind == JsonValueKind.Object) Flatten(payload, "", lines);
         Released = lines;
+        if (NotesOpen && await notes.ListAsync(id, ct) is { Ok: true } list) Notes = list.Value!;
         return true;
     }
 

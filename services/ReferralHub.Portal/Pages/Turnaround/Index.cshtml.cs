@@ -25,6 +25,11 @@ public sealed class IndexModel(MetricsApi metrics, IStringLocalizer<PortalText> 
     public IReadOnlyList<string> Agencies { get; private set; } = [];
     public string? Error { get; private set; }
 
+    public IReadOnlyList<MonthFigures> MonthFigures { get; private set; } = [];
+    public IReadOnlyList<(Band Band, int Referrals)> ResponseBands { get; private set; } = [];
+    public IReadOnlyList<(string Reason, int Declines, int HiddenGroups)> Declines { get; private set; } = [];
+    public IReadOnlyList<BarChart> Charts { get; private set; } = [];
+
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
@@ -60,5 +65,35 @@ public sealed class IndexModel(MetricsApi metrics, IStringLocalizer<PortalText> 
             && (string.IsNullOrEmpty(Agency) || c.Agency == Agency)
             && (string.IsNullOrEmpty(Priority) || c.Priority == Priority))
             .OrderByDescending(c => c.Month).ThenBy(c => c.ServiceType)];
+        BuildCharts();
+    }
+
+    /// <summary>The charts of the filtered figures; every figure drawn is also in the tables under them.</summary>
+    private void BuildCharts()
+    {
+        if (Cells.Count == 0) return;
+        MonthFigures = TurnaroundCharts.ByMonth(Cells);
+        ResponseBands = TurnaroundCharts.ResponseBands(Cells);
+        Declines = TurnaroundCharts.Declines(Cells);
+        string Pct(double? v) => v is { } x ? x.ToString("P0", CultureInfo.CurrentCulture) : text["Chart.NoFigure"];
+        var maxBand = ResponseBands.Max(b => b.Referrals);
+        var maxDecline = Declines.Count == 0 ? 0 : Declines.Max(d => d.Declines);
+        Charts =
+        [
+            new("chart-response", text["Chart.Response"], text["Chart.ResponseDesc"],
+                [.. ResponseBands.Select(b => new Bar(text["Chart.Band." + b.Band.Key], TurnaroundCharts.Scale(b.Referrals, maxBand), text["Chart.Referrals", b.Referrals]))]),
+            new("chart-accepted", text["Chart.Acceptance"], text["Chart.AcceptanceDesc"],
+                [.. MonthFigures.Select(m => new Bar(m.Month, m.AcceptanceRate ?? 0, text["Chart.RateOf", Pct(m.AcceptanceRate), m.Counted]))]),
+            new("chart-overdue", text["Chart.Overdue"], text["Chart.OverdueDesc"],
+                [.. MonthFigures.Select(m => new Bar(m.Month, m.OverdueShare ?? 0, text["Chart.RateOf", Pct(m.OverdueShare), m.Counted]))]),
+            new("chart-declines", text["Chart.Declines"], text["Chart.DeclinesDesc"],
+                [.. Declines.Select(d => new Bar(DeclineLabel(d.Reason), TurnaroundCharts.Scale(d.Declines, maxDecline), text["Chart.Count", d.Declines]))]),
+        ];
+    }
+
+    public string DeclineLabel(string reason)
+    {
+        var label = text["Decline." + reason];
+        return label.ResourceNotFound ? reason : label.Value;
     }
 }

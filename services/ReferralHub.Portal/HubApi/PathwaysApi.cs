@@ -1,0 +1,31 @@
+using System.Net.Http.Json;
+
+namespace ReferralHub.Portal.HubApi;
+
+// The directory's pathway editing API as the focal point's pages read it.
+
+public sealed record PathwayView(Guid Id, string AreaCode, string ServiceType, List<Guid> ServiceIds, bool ReofferToNext,
+    DateTime? LastReviewedAt, string? LastReviewedBy, bool Stale, bool Retired, long Version, DateTime UpdatedAt, string UpdatedBy);
+
+public sealed record AreaView(string Code, string Name, string Level, string? ParentCode, List<string> AncestorCodes, bool Retired);
+
+/// <summary>Pathways: for an area and a service type, which services in which order (the directory checks who may edit).</summary>
+public sealed class PathwaysApi(HubApiClient api)
+{
+    public async Task<ApiResult<List<AreaView>>> AreasAsync(CancellationToken ct) =>
+        await ApiResult<List<AreaView>>.ReadAsync(await api.Http.GetAsync("api/v1/directory/areas", ct), ct);
+
+    public async Task<ApiResult<List<PathwayView>>> ListAsync(CancellationToken ct) =>
+        await ApiResult<List<PathwayView>>.ReadAsync(await api.Http.GetAsync("api/v1/directory/pathways", ct), ct);
+
+    public async Task<ApiResult<PathwayView>> GetAsync(Guid id, CancellationToken ct) =>
+        await ApiResult<PathwayView>.ReadAsync(await api.Http.GetAsync($"api/v1/directory/pathways/{id}", ct), ct);
+
+    public async Task<ApiResult<PathwayView>> UpdateAsync(Guid id, List<Guid> serviceIds, bool reofferToNext, long version, CancellationToken ct) =>
+        await ApiResult<PathwayView>.ReadAsync(await api.Http.PutAsJsonAsync($"api/v1/directory/pathways/{id}",
+            new { serviceIds, reofferToNext, version }, HubApiJson.Options, ct), ct);
+
+    public async Task<ApiResult<PathwayView>> CreateAsync(string areaCode, string serviceType, CancellationToken ct) =>
+        await ApiResult<PathwayView>.ReadAsync(await api.Http.PostAsJsonAsync("api/v1/directory/pathways",
+            new { areaCode, serviceType, serviceIds = Array.Empty<Guid>(), reofferToNext = true }, HubApiJson.Options, ct), ct);
+}

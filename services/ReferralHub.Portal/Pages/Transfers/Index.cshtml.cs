@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using ReferralHub.Portal.HubApi;
+
+namespace ReferralHub.Portal.Pages.Transfers;
+
+/// <summary>
+/// Transfer capacity requests addressed to the person's agency (seed 000: the case is explained without personal
+/// information first): waiting for an answer first, most urgent and oldest first; then the rest, newest first.
+/// </summary>
+public sealed class IndexModel(TransfersApi transfers, IStringLocalizer<PortalText> text) : PageModel
+{
+    private static readonly string[] Urgencies = ["high", "medium", "low"];
+
+    public IReadOnlyList<TransferViewModel> Waiting { get; private set; } = [];
+
+    public IReadOnlyList<TransferViewModel> Others { get; private set; } = [];
+
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var incoming = await transfers.ListAsync("incoming", null, ct);
+        if (!incoming.Ok)
+        {
+            Error = incoming.Title ?? text["Transfers.Unavailable"];
+            return;
+        }
+        Waiting = [.. incoming.Value!.Where(t => t.Status == "capacity-requested")
+            .OrderBy(t => Array.IndexOf(Urgencies, t.Urgency)).ThenBy(t => t.CreatedAt)];
+        Others = [.. incoming.Value!.Where(t => t.Status != "capacity-requested").OrderByDescending(t => t.UpdatedAt).Take(50)];
+    }
+}

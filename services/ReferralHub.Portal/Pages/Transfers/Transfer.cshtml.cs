@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using ReferralHub.Portal.HubApi;
+
+namespace ReferralHub.Portal.Pages.Transfers;
+
+/// <summary>
+/// One transfer capacity request: the non-personal summary, then confirm with the receiving caseworker (a code, not a
+/// name) or decline with a reason. The transfer service checks the agency and the step; its caseload warning (more
+/// than 25 cases, seed 004) is shown as it answers.
+/// </summary>
+public sealed class TransferModel(TransfersApi transfers, IStringLocalizer<PortalText> text) : PageModel
+{
+    public static readonly string[] DeclineReasons = ["no-capacity", "outside-mandate", "outside-area", "other"];
+
+    public TransferViewModel? Transfer { get; private set; }
+
+    public string? Message { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public IReadOnlyList<string> Warnings { get; private set; } = [];
+
+    public string? CaseworkerDraft { get; private set; }
+
+    /// <summary>Once released: what the consent lets the receiving caseworker see (read only when released or acknowledged).</summary>
+    public HandoverPackageView? Package { get; private set; }
+
+    public string Label(string item)
+    {
+        var label = text["Payload." + item];
+        return label.ResourceNotFound ? item : label.Value;
+    }
+
+    private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
+
+    public string? FieldError(string field) => _errors.TryGetValue(field, out var m) ? string.Join(" ", m) : null;
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFoundPage();
+        if (done is "confirm" or "decline" or "acknowledge")
+            Message = text["Transfer.Done." + (done == "confirm" && Transfer!.Status == "released" ? "confirm-released" : done)];
+        return Page();
+    }
+
+    public Task<IActionResult> OnPostConfirmAsync(Guid id, string? caseworkerId, CancellationToken ct) => AnswerAsync(id, "confirm", caseworkerId, null, ct);
+
+    public Task<IActionResult> OnPostDeclineAsync(Guid id, string? reason, CancellationToken ct) => AnswerAsync(id, "decline", null, reason, ct);
+
+    /// <summary>A released document, fetched as the person (the transfer service decides) and always sent as a download.</summary>
+    public async Task<IActionResult> OnGetDocumentAsync(Guid id, Guid documentId, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct) || Package?.Attachments.FirstOrDefault(a => a.Id == documentId) is not { } document
+            || await transfers.DocumentAsync(id, documentId, ct) is not { } file)
+        {
+            return NotFoundPage();
+        }
+        Response.Headers["X-Content-Type-Options"] = "nosniff";
+        Response.Headers.CacheControl = "no-store"; // personal data: never kept in a shared or browser cache
+        return File(file.Content, file.ContentType, document.FileName);
+    }
+
+    public async Task<IActionResult> OnPostAcknowledgeAsync(Guid id, string? receivingCaseCode, CancellationToken ct)
+    {
+        var result = await transfers.AcknowledgeAsync(id, string.IsNullOrWhiteSpace(receivingCaseCode) ? null : receivingCaseCode.Trim(), ct);
+        if (result.Ok) return RedirectToPage(new { id, done = "acknowledge" });
+        if (!await LoadAsync(id, ct)) return NotFoundPage();
+        Error = result.Title ?? text["Transfer.Failed"];
+        _errors = result.Errors;
+        Response.StatusCode = (int)result.Status;
+        return Page();
+    }
+
+    private async Task<IActionResult> AnswerAsync(Guid id, string decision, string? caseworkerId, string? reason, CancellationToken ct)
+    {
+        var result = await transfers.AnswerCapacityAsync(id, decision, caseworkerId?.Trim(), reason, ct);
+        if (result.Ok && result.Value!.Warnings.Count == 0) return RedirectToPage(new { id, done = decision });
+        if (result.Ok)
+        {
+            // Answered, with a warning the receiving supervisor must see now (not lost in a redirect).
+            Transfer = result.Value;
+            Message = text["Transfer.Done." + decision];
+            Warnings = result.Value!.Warnings;
+            return Page();
+        }
+        if (!await LoadAsync(id, ct)) return NotFoundPage();
+        Error = result.Title ?? text["Transfer.Failed"];
+        _errors = result.Errors;
+        CaseworkerDraft = caseworkerId;
+        Response.StatusCode = (int)result.Status;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var result = await transfers.GetAsync(id, ct);
+        // Only transfers addressed to this agency belong on this page.
+        Transfer = result.Ok && result.Value!.Direction == "incoming" ? result.Value : null;
+        if (Transfer?.Status is "released" or "acknowledged" && await transfers.PackageAsync(id, ct) is { Ok: true } package) Package = package.Value;
+        return Transfer is not null;
+    }
+
+    private IActionResult NotFoundPage()
+    {
+        Transfer = null;
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
+    }
+}

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace ReferralHub.Portal.Tests.Supervisor;
+
+/// <summary>
+/// Agency A's supervisor, from a phone with JavaScript off: approves a transfer its agency's setting holds for approval,
+/// authorises a consent override (allowed ground + justification) for one blocked referral, and starts a whole caseload
+/// transfer whose report lists the cases without consent with what to do. Agency A's system supplies the data.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
+{
+    private const string Supervisor = "supervisor@agency-a.demo";
+    private readonly PortalHub _hub = new() { Settings = new() { ["Transfers:AgenciesRequiringApproval:0"] = "agency-a" } };
+
+    public Task InitializeAsync() => _hub.InitializeAsync();
+
+    public async Task DisposeAsync() => await _hub.DisposeAsync();
+
+    [Fact]
+    public async Task The_supervisor_approves_a_transfer_waiting_for_approval()
+    {
+        var id = await WorkflowData.RequestTransferAsync(_hub, "PORTAL-APPROVE-1");
+        await using var context = await browser.PhoneAsync(_hub.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(Supervisor);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Approvals and overrides" }).First.ClickAsync();
+        await page.WaitForURLAsync("**/supervisor");
+        Assert.Contains("Transfer of case PORTAL-APPROVE-1 to agency-d", await page.Locator("ul.cards").First.InnerTextAsync());
+        var approved = await page.SubmitAsync("Approve the transfer of case PORTAL-APPROVE-1");
+
+        Assert.Equal(200, approved.Status);
+        Assert.StartsWith("Transfer approved.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Approve the transfer of case PORTAL-APPROVE-1" }).CountAsync());
+        Assert.NotEqual(JsonValueKind.Null, (await WorkflowData.TransferAsync(_hub, id)).GetProperty("approvedAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task The_supervisor_authorises_an_override_for_one_blocked_referral_on_an_allowed_ground()
+    {
+        var id = await WorkflowData.SendBlockedReferralAsync(_hub, "PORTAL-OVERRIDE-1");
+        await using var context = await browser.PhoneAsync(_hub.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(Supervisor);
+        await page.GotoAsync("/supervisor");
+        await page.ScreenshotAsync("supervisor-desk");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Consider a consent override for case PORTAL-OVERRIDE-1" }).ClickAsync();
+        await page.WaitForURLAsync($"**/supervisor/override?referral={id}");
+        Assert.DoesNotContain("Amal", await page.ContentAsync()); // no personal information is needed to authorise
+
+        var refused = await page.SubmitAsync("Authorise the override");
+        Assert.Equal(422, refused.Status);
+        Assert.NotEmpty(await page.Locator("#ground-error").InnerTextAsync());
+        Assert.NotEmpty(await page.Locator("#justification-error").InnerTextAsync());
+
+        await page.GetByLabel("The child has no parent or guardian and is too young to consent").CheckAsync();
+        await page.GetByLabel("Your justification").FillAsync("Four-year-old found alone at the distribution point; no caregiver traced yet.");
+        await page.ScreenshotAsync("supervisor-override");
+        var recorded = await page.SubmitAsync("Authorise the override");
+
+        Assert.Equal(200, recorded.Status);
+        Assert.Contains("Override recorded.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
+        using var referrer = await HubData.ReferrerAsync(_hub);
+        var overrides = await referrer.GetFromJsonAsync<JsonElement>("/api/v1/consents/PORTAL-OVERRIDE-1/overrides");
+        var entry = Assert.Single(overrides.EnumerateArray());
+        Assert.Equal($"referral:{id}", entry.GetProperty("releaseReference").GetString());
+        Assert.Equal("no-caregiver-child-too-young", entry.GetProperty("ground").GetString());
+        Assert.StartsWith("portal:", entry.GetProperty("supervisor").GetString());
+    }
+
+    [Fact]
+    public async Task A_transfer_stopped_for_lack_of_consent_after_approval_gets_an_override_for_that_transfer_only()
+    {
+        var id = await WorkflowData.RequestTransferAsync(_hub, "PORTAL-OVERRIDE-T1", withConsent: false);
+        using (var receiver = await WorkflowData.ClientAsync(_hub, "agency-d-system", "agency-d-secret"))
+            (await receiver.PostAsJsonAsync($"/api/v1/transfers/{id}/capacity", new { decision = "confirm", caseworkerId = "cw-9" })).EnsureSuccessStatusCode();
+        await using var context = await browser.PhoneAsync(_hub.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(Supervisor);
+        await page.GotoAsync("/supervisor");
+
+        Assert.Equal(200, (await page.SubmitAsync("Approve the transfer of case PORTAL-OVERRIDE-T1")).Status);
+        Assert.NotEqual("released", (await WorkflowData.TransferAsync(_hub, id)).GetProperty("status").GetString()); // no consent: nothing handed over
+        await page.GetByRole(AriaRole.Link, new() { Name = "Consider a consent override for case PORTAL-OVERRIDE-T1" }).ClickAsync();
+        await page.WaitForURLAsync($"**/supervisor/override?transfer={id}");
+        await page.GetByLabel("Imminent danger: severe abuse").CheckAsync();
+        await page.GetByLabel("Your justification").FillAsync("Severe abuse at home; the receiving agency must take over today.");
+        var recorded = await page.SubmitAsync("Authorise the override");
+
+        Assert.Equal(200, recorded.Status);
+        Assert.Contains("Override recorded.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
+        using var referrer = await HubData.ReferrerAsync(_hub);
+        var entry = Assert.Single((await referrer.GetFromJsonAsync<JsonElement>("/api/v1/consents/PORTAL-OVERRIDE-T1/overrides")).EnumerateArray());
+        Assert.Equal($"transfer:{id}", entry.GetProperty("releaseReference").GetString());
+        Assert.Equal("imminent-danger-severe-abuse", entry.GetProperty("ground").GetString());
+
+        // One override covers one release: asking again for the same transfer is refused and said so.
+        await page.GotoAsync($"/supervisor/override?transfer={id}");
+        await page.GetByLabel("Imminent danger: severe abuse").CheckAsync();
+        await page.GetByLabel("Your justification").FillAsync("Again.");
+        Assert.Equal(409, (await page.SubmitAsync("Authorise the override")).Status);
+        Assert.NotEmpty(await page.GetByRole(AriaRole.Alert).InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task A_caseload_transfer_report_lists_the_cases_without_consent_with_what_to_do()
+    {
+        await WorkflowData.RecordConsentAsync(_hub, "PORTAL-BULK-1", "case-transfer");
+        await using var context = await browser.PhoneAsync(_hub.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(Supervisor);
+        await page.GotoAsync("/supervisor");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Start a whole caseload transfer" }).ClickAsync();
+
+        await page.GetByLabel("Area code, row 1").FillAsync("demo-district");
+        await page.GetByLabel("Receiving agency code, row 1").FillAsync("agency-d");
+        await page.GetByLabel("Cases, one per line").FillAsync("PORTAL-BULK-1, demo-district, 10-14, female, high, neglect, ar\nPORTAL-BULK-2, demo-district, 5-9, male, medium");
+        var started = await page.SubmitAsync("Start the caseload transfer");
+        Assert.Equal(200, started.Status);
+        Assert.Matches("/supervisor/bulk/[0-9a-f-]{36}$", page.Url);
+
+        // The job runs in the background: reload (bounded) until the service reports it completed.
+        for (var attempt = 0; attempt < 100 && !(await page.Locator(".tag").First.InnerTextAsync()).Contains("Completed"); attempt++)
+        {
+            await Task.Delay(100);
+            await page.ReloadAsync();
+        }
+        Assert.Equal("Completed", await page.Locator(".tag").First.InnerTextAsync());
+        var notHandedOver = await page.Locator("table").Nth(1).InnerTextAsync();
+        Assert.Contains("PORTAL-BULK-2", notHandedOver);
+        Assert.Contains("No consent to the transfer", notHandedOver);
+        Assert.Contains("Contact the child/family", notHandedOver);
+        Assert.Contains("PORTAL-BULK-1", await page.Locator("table").Nth(2).InnerTextAsync());
+        await page.ScreenshotAsync("supervisor-bulk-report");
+    }
+
+    [Fact]
+    public async Task A_provider_cannot_open_the_supervisor_pages()
+    {
+        await using var context = await browser.PhoneAsync(_hub.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync("provider@agency-b.demo");
+
+        Assert.Equal((int)HttpStatusCode.Forbidden, (await page.GotoAsync("/supervisor/override?referral=" + Guid.NewGuid()))!.Status);
+    }
+}
