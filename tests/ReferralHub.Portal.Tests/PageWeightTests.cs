@@ -22,6 +22,7 @@ public sealed class PageWeightTests(Browser browser, PortalHub hub) : IClassFixt
     [InlineData("/supervisor", "supervisor@agency-a.demo")]
     [InlineData("/supervisor/bulk", "supervisor@agency-a.demo")]
     [InlineData("/directory/pathways", "focalpoint@district.demo")]
+    [InlineData("/directory/escalations", "focalpoint@district.demo")]
     [InlineData("/turnaround/stale", "coordinator@cluster.demo")]
     public async Task A_first_load_transfers_at_most_100_KB_and_labels_every_control(string path, string? user)
     {

@@ -25,6 +25,7 @@ public static class WorkflowApiRegistration
         builder.Services.AddScoped<SupervisorApi>();
         builder.Services.AddScoped<PathwaysApi>();
         builder.Services.AddScoped<CoordinatorApi>();
+        builder.Services.AddScoped<TransferEscalationsApi>();
         return builder;
     }
 }
