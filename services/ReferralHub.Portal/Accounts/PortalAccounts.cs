@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Hosting.Persistence;
+using ReferralHub.Portal.HubApi;
 using ReferralHub.Portal.Persistence;
 
 namespace ReferralHub.Portal.Accounts;
@@ -62,7 +63,7 @@ public static class PortalAccounts
         // How long an invitation or reset link (a one-time set-password token) stays usable.
         builder.Services.Configure<DataProtectionTokenProviderOptions>(o =>
             o.TokenLifespan = TimeSpan.FromHours(builder.Configuration.GetValue("Portal:SetPasswordLinkHours", 72)));
-        builder.Services.AddScoped<AgencyUserAdmin>();
+        builder.Services.AddAgencyAdministration();
         builder.Services.AddAuthorizationBuilder().AddPortalPolicies();
         builder.Services.AddScoped<IDatabaseSeeder<PortalDbContext>, DemoUserSeeder>();
         return builder;

@@ -22,6 +22,7 @@ public sealed class IndexModel : PageModel
         if (User.IsInRole(Roles.Coordinator)) pages.Add(("/turnaround", "Nav.Turnaround"));
         if (User.IsInRole(Roles.PathwayMaintainer)) pages.Add(("/directory", "Nav.Directory"));
         if (User.IsInRole(Roles.AgencyAdmin)) pages.Add(("/agency/users", "Nav.Users"));
+        if (User.IsInRole(Roles.AgencyAdmin)) pages.AddRange([("/agency/clients", "Nav.Clients"), ("/agency/webhooks", "Nav.Webhooks")]);
         Pages = pages;
     }
 }

@@ -1,10 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
-using ReferralHub.Hosting.Auth;
 using ReferralHub.Testing.Hub;
 
 namespace ReferralHub.Host.Tests.AgencyClients;
@@ -12,7 +9,7 @@ namespace ReferralHub.Host.Tests.AgencyClients;
 /// <summary>
 /// An agency admin manages their own agency's API clients through <c>/api/v1/agency/clients</c>: secrets shown once and
 /// working at once, a rotated secret refused at once, another agency's admin refused, bad input named by field.
-/// Admins are portal people: their tokens come from the portal-user grant, as the portal's pages get them.
+/// Admins are portal people (<see cref="AgencyAdmins"/>).
 /// </summary>
 public sealed class AgencyClientApiTests(EmbeddedHubFactory hub) : IClassFixture<EmbeddedHubFactory>
 {
@@ -137,23 +134,5 @@ public sealed class AgencyClientApiTests(EmbeddedHubFactory hub) : IClassFixture
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").Deserialize<Dictionary<string, string[]>>()!;
     }
 
-    /// <summary>An agency admin person's token, as the portal gets it for them.</summary>
-    private async Task<HttpClient> AdminAsync(string agency)
-    {
-        var form = new Dictionary<string, string>
-        {
-            ["grant_type"] = PortalClient.GrantType,
-            ["client_id"] = PortalClient.ClientId,
-            ["client_secret"] = hub.Services.GetRequiredService<PortalClientSecret>().Required,
-            [PortalClient.UserParameter] = $"admin-of-{agency}",
-            ["agency"] = agency,
-            ["role"] = Roles.AgencyAdmin,
-        };
-        var response = await hub.CreateClient().PostAsync("/connect/token", new FormUrlEncodedContent(form));
-        response.EnsureSuccessStatusCode();
-        var client = hub.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString());
-        return client;
-    }
+    private Task<HttpClient> AdminAsync(string agency) => hub.AdminOfAsync(agency);
 }
