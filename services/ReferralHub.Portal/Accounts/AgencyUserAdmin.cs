@@ -69,7 +69,12 @@ public sealed class AgencyUserAdmin(PortalDbContext db, UserManager<PortalUser> 
 
         var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = false, DisplayName = displayName!, CreatedAt = clock.GetUtcNow().UtcDateTime };
         var created = await users.CreateAsync(user); // no password: nobody can sign in until the person sets one
-        if (!created.Succeeded) return new(new Dictionary<string, string[]> { ["email"] = ["Users.Error.EmailTaken"] });
+        if (!created.Succeeded)
+        {
+            // Taken meanwhile, or characters Identity does not allow in a user name.
+            var taken = created.Errors.Any(e => e.Code is "DuplicateEmail" or "DuplicateUserName");
+            return new(new Dictionary<string, string[]> { ["email"] = [taken ? "Users.Error.EmailTaken" : "Users.Error.Email"] });
+        }
         Check(await users.AddClaimsAsync(user, [new Claim(HubClaims.Agency, agency), .. chosen.Select(r => new Claim(HubClaims.Role, r))]));
         logger.LogInformation("Portal user {UserId} of agency {Agency} invited by {AdminId}", user.Id, agency, admin.FindFirstValue(HubClaims.Subject));
         return new(Empty, user, await users.GeneratePasswordResetTokenAsync(user));

@@ -37,6 +37,7 @@ public sealed class SetPasswordModel(UserManager<PortalUser> users, IStringLocal
     public async Task<IActionResult> OnPostAsync(string? user, string? token, string? password, string? confirm)
     {
         Response.Headers.CacheControl = "no-store";
+        Response.Headers["Referrer-Policy"] = "no-referrer"; // the form posts back to the address with the token
         if (await ValidUserAsync(user, token) is not { } account) return Invalid();
         (UserId, Token, Email, LinkValid) = (account.Id, token, account.Email, true);
         if (string.IsNullOrEmpty(password) || password != confirm)
