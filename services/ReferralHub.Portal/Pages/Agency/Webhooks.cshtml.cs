@@ -62,7 +62,7 @@ public sealed class WebhooksModel(WebhooksApi webhooks, IStringLocalizer<PortalT
     private async Task LoadAsync(CancellationToken ct)
     {
         var list = await webhooks.ListAsync(ct);
-        // Active first, then newest registrations (the service lists them in no set order).
+        // Active ones first (the service lists them in no set order).
         Hooks = [.. (list.Value ?? []).OrderByDescending(h => h.Active)];
         if (!list.Ok) Error ??= text["Clients.Failed"];
     }
