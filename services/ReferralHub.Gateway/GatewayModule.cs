@@ -1,4 +1,5 @@
 using Microsoft.IdentityModel.Tokens;
+using ReferralHub.Gateway.AgencyClients;
 using OpenIddict.Server;
 using ReferralHub.Gateway.Identity;
 using ReferralHub.Gateway.Persistence;
@@ -16,6 +17,7 @@ public static class GatewayModule
         builder.AddServiceDatabase<GatewayDbContext, SqliteGatewayDbContext, PostgresGatewayDbContext>(GatewayDbContext.Name);
         builder.Services.AddSingleton<TokenIssuerInProcess>(); // lets HubSigningKey create the key on first start
         builder.Services.AddScoped<IDatabaseSeeder<GatewayDbContext>, ApiClientSeeder>();
+        builder.Services.AddSingleton<ConfiguredClients>();
 
         var issuer = builder.Configuration["Auth:Issuer"] ?? new HubAuthOptions().Issuer;
         builder.Services.AddOpenIddict()
@@ -49,6 +51,7 @@ public static class GatewayModule
     {
         app.MapTokenEndpoint();
         app.MapWhoAmI();
+        app.MapAgencyClients();
         return app;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Hosting.Persistence;
+using ReferralHub.Portal.HubApi;
 using ReferralHub.Portal.Persistence;
 
 namespace ReferralHub.Portal.Accounts;
@@ -56,10 +57,13 @@ public static class PortalAccounts
             cookie.LogoutPath = "/account/sign-out";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
-            cookie.Events = new CookieAuthenticationEvents { OnRedirectToAccessDenied = WriteForbiddenAsync };
+            // Replacing the events drops Identity's own stamp validator: PortalSessionCheck does that job, on every request.
+            cookie.Events = new CookieAuthenticationEvents { OnRedirectToAccessDenied = WriteForbiddenAsync, OnValidatePrincipal = PortalSessionCheck.ValidateAsync };
         });
-        // A disabled or re-secured account loses its sessions within minutes, not at cookie expiry.
-        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
+        // How long an invitation or reset link (a one-time set-password token) stays usable.
+        builder.Services.Configure<DataProtectionTokenProviderOptions>(o =>
+            o.TokenLifespan = TimeSpan.FromHours(builder.Configuration.GetValue("Portal:SetPasswordLinkHours", 72)));
+        builder.Services.AddAgencyAdministration();
         builder.Services.AddAuthorizationBuilder().AddPortalPolicies();
         builder.Services.AddScoped<IDatabaseSeeder<PortalDbContext>, DemoUserSeeder>();
         return builder;

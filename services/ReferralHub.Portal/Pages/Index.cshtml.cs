@@ -25,6 +25,7 @@ public sealed class IndexModel : PageModel
         if (User.IsInRole(Roles.Provider)) pages.Add(("/transfers", "Nav.Transfers"));
         if (User.IsInRole(Roles.Supervisor)) pages.Add(("/supervisor", "Nav.Supervisor"));
         if (User.IsInRole(Roles.PathwayMaintainer)) pages.Add(("/directory/pathways", "Nav.Pathways"));
+        if (User.IsInRole(Roles.AgencyAdmin)) pages.AddRange([("/agency/clients", "Nav.Clients"), ("/agency/webhooks", "Nav.Webhooks")]);
         Pages = pages;
     }
 }

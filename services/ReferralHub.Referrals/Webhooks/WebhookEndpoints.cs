@@ -31,6 +31,7 @@ public static class WebhookEndpoints
         hooks.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteWebhook");
         hooks.MapGet("/{id:guid}/dead-letters", DeadLettersAsync).WithName("WebhookDeadLetters");
         hooks.MapPost("/{id:guid}/dead-letters/{deadLetterId:guid}/resend", ResendAsync).WithName("ResendWebhook");
+        hooks.MapWebhookDeliveryLog();
         return group;
     }
 

@@ -47,7 +47,12 @@ public sealed class SignInModel(
             return LocalRedirect(ReturnUrl);
         }
 
-        if (result.IsLockedOut)
+        if (result.IsLockedOut && AgencyUserAdmin.IsDisabled(user!))
+        {
+            // Say "disabled" only to someone who knows the password; anyone else gets the usual answer.
+            Error = await signIn.UserManager.CheckPasswordAsync(user!, password) ? text["SignIn.Disabled"] : text["SignIn.Invalid"];
+        }
+        else if (result.IsLockedOut)
         {
             logger.LogWarning("Portal user {UserId} is locked out", user!.Id);
             Error = text["SignIn.LockedOut", (int)identity.Value.Lockout.DefaultLockoutTimeSpan.TotalMinutes];

@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using ReferralHub.Hosting.Auth;
-using ReferralHub.Portal.Persistence;
+using ReferralHub.Portal.Accounts;
 
 namespace ReferralHub.Portal.Pages.Agency;
 
 /// <summary>The agency admin's list of their own agency's portal users; another agency's users are never listed.</summary>
-public sealed class UsersModel(PortalDbContext db, TimeProvider clock) : PageModel
+public sealed class UsersModel(AgencyUserAdmin admin, TimeProvider clock, IStringLocalizer<PortalText> text) : PageModel
 {
     public string Agency { get; private set; } = "";
 
@@ -16,19 +16,17 @@ public sealed class UsersModel(PortalDbContext db, TimeProvider clock) : PageMod
     {
         // The folder policy guarantees the agency-admin role and an agency claim.
         Agency = User.Agency()!;
-        var claims = db.Set<Microsoft.AspNetCore.Identity.IdentityUserClaim<string>>();
-        var memberIds = claims.Where(c => c.ClaimType == HubClaims.Agency && c.ClaimValue == Agency).Select(c => c.UserId);
-        var users = await db.Users.Where(u => memberIds.Contains(u.Id)).OrderBy(u => u.DisplayName).ToListAsync(cancellationToken);
-        var ids = users.Select(u => u.Id).ToList();
-        var roles = await claims.Where(c => ids.Contains(c.UserId) && c.ClaimType == HubClaims.Role)
-            .Select(c => new { c.UserId, c.ClaimValue }).ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        Users = [.. users.Select(u => new UserRow(
-            u.DisplayName,
-            u.Email ?? "",
-            [.. roles.Where(r => r.UserId == u.Id).Select(r => r.ClaimValue!).Order()],
-            u.LockoutEnd is { } end && end > now ? end.UtcDateTime : null))];
+        Users = [.. (await admin.ListAsync(Agency, cancellationToken)).Select(m => new UserRow(
+            m.User.Id, m.User.DisplayName, m.User.Email ?? "", m.Roles, StatusOf(m.User, now, text)))];
     }
 
-    public sealed record UserRow(string DisplayName, string Email, IReadOnlyList<string> Roles, DateTime? LockedUntil);
+    /// <summary>Status in words (never colour alone): disabled, locked after wrong passwords, invited, active.</summary>
+    public static string StatusOf(PortalUser user, DateTimeOffset now, IStringLocalizer<PortalText> text) =>
+        AgencyUserAdmin.IsDisabled(user) ? text["Users.Disabled"]
+        : user.LockoutEnd is { } end && end > now ? text["Users.LockedUntil", end.UtcDateTime.ToString("yyyy-MM-dd HH:mm")]
+        : user.PasswordHash is null ? text["Users.NoPassword"]
+        : text["Users.Active"];
+
+    public sealed record UserRow(string Id, string DisplayName, string Email, IReadOnlyList<string> Roles, string Status);
 }

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Playwright;
+
+namespace ReferralHub.Portal.Tests.Agency;
+
+/// <summary>
+/// Agency A's admin adds a webhook from the portal, sees its signing secret once, and follows the deliveries of the
+/// agency's referral changes in the log: delivered, given up while the receiver was down, and sent again by hand.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AgencyWebhooksTests(Browser browser, AgencyWebhooksTests.FastRetryHub hub) : IClassFixture<AgencyWebhooksTests.FastRetryHub>, IDisposable
+{
+    /// <summary>Retries in milliseconds, two attempts before a change is dead-lettered: the log fills within a test.</summary>
+    public sealed class FastRetryHub : PortalHub
+    {
+        public FastRetryHub() => Settings = new()
+        {
+            ["Referrals:Webhooks:PollInterval"] = "00:00:00.100",
+            ["Referrals:Webhooks:RetryBaseDelay"] = "00:00:00.050",
+            ["Referrals:Webhooks:MaxAttempts"] = "2",
+        };
+    }
+
+    private readonly Receiver _receiver = new();
+
+    public void Dispose() => _receiver.Dispose();
+
+    [Fact]
+    public async Task An_admin_adds_a_webhook_and_follows_its_deliveries_then_sends_a_failed_one_again()
+    {
+        await using var context = await browser.PhoneAsync(hub.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync("admin@agency-a.demo");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Webhooks" }).First.ClickAsync();
+        await page.WaitForURLAsync("**/agency/webhooks");
+        await page.GetByLabel("URL that receives the callbacks (https)").FillAsync(_receiver.Url);
+        var added = await page.SubmitAsync("Add the webhook");
+        Assert.Equal(200, added.Status);
+        Assert.Contains("no-store", added.Headers["cache-control"]);
+        var secret = await page.Locator("#webhook-secret").InnerTextAsync();
+        Assert.True(secret.Length >= 32, "a generated secret");
+        await page.ScreenshotAsync("agency-webhooks");
+        await page.GotoAsync("/agency/webhooks");
+        Assert.DoesNotContain(secret, await page.ContentAsync());
+
+        // Agency A's system refers a child: "submitted" and "offered" are called back, signed with the secret.
+        await HubData.SendReferralAsync(hub, "PORTAL-HOOK-1");
+        await WaitAsync(() => _receiver.Accepted.Count >= 2, "two callbacks delivered");
+        foreach (var (timestamp, signature, body) in _receiver.Accepted)
+        {
+            Assert.Equal("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}"))), signature);
+            Assert.DoesNotContain("Nadia", body);
+        }
+        await page.GetByRole(AriaRole.Link, new() { Name = "Delivery log" }).First.ClickAsync();
+        var log = await page.Locator("table").InnerTextAsync();
+        Assert.Contains("submitted", log);
+        Assert.Contains("offered", log);
+        Assert.Contains("Delivered", log);
+        Assert.DoesNotContain("Nadia", await page.ContentAsync());
+        Assert.DoesNotContain("PORTAL-HOOK-1", await page.ContentAsync());
+
+        // The receiver is down: the next referral's changes are given up on after the retries.
+        _receiver.Down = true;
+        await HubData.SendReferralAsync(hub, "PORTAL-HOOK-2");
+        await WaitAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await page.GetByText("Not delivered (gave up)").CountAsync() >= 2;
+        }, "two dead-lettered callbacks in the log");
+        Assert.Contains("HTTP 503", await page.Locator("table").InnerTextAsync());
+        await page.ScreenshotAsync("agency-webhook-log");
+
+        _receiver.Down = false;
+        var before = _receiver.Accepted.Count;
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send again" }).Last.ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("resent=true", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+        Assert.Equal("Sent again: the receiver accepted it.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
+        Assert.Contains("Delivered when sent again", await page.Locator("table").InnerTextAsync());
+        Assert.Equal(before + 1, _receiver.Accepted.Count);
+    }
+
+    private static async Task WaitAsync(Func<bool> done, string what) => await WaitAsync(() => Task.FromResult(done()), what);
+
+    private static async Task WaitAsync(Func<Task<bool>> done, string what)
+    {
+        for (var attempt = 0; attempt < 300; attempt++) // a hang guard (30 s), not a speed check
+        {
+            if (await done()) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"waited 30 s for {what}");
+    }
+
+    /// <summary>An agency's receiving system on loopback: records signed callbacks; answers 503 while down.</summary>
+    private sealed class Receiver : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+
+        public Receiver()
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            Url = $"http://127.0.0.1:{port}/hook";
+            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            _listener.Start();
+            _ = Task.Run(LoopAsync);
+        }
+
+        public string Url { get; }
+
+        public volatile bool Down;
+
+        public ConcurrentQueue<(string Timestamp, string Signature, string Body)> Accepted { get; } = new();
+
+        private async Task LoopAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext call;
+                try { call = await _listener.GetContextAsync(); }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+                using var reader = new StreamReader(call.Request.InputStream, Encoding.UTF8);
+                var body = await reader.ReadToEndAsync();
+                if (Down)
+                {
+                    call.Response.StatusCode = 503;
+                }
+                else
+                {
+                    Accepted.Enqueue((call.Request.Headers["X-ReferralHub-Timestamp"] ?? "", call.Request.Headers["X-ReferralHub-Signature"] ?? "", body));
+                    call.Response.StatusCode = 204;
+                }
+                call.Response.Close();
+            }
+        }
+
+        public void Dispose() => _listener.Close();
+    }
+}
