@@ -14,7 +14,11 @@ public sealed record WebhookView(Guid Id, string Url, bool Active, long LastSequ
 public sealed record WebhookRegisteredView(Guid Id, string Url, string Secret);
 
 public sealed record WebhookDeliveryView(string DeliveryId, long Sequence, Guid ReferralId, string Event, DateTime ChangedAt, string State,
-    int Attempts, string? LastError, DateTime? NextAttemptAt, DateTime? DeadAt, DateTime? ResentAt, Guid? DeadLetterId);
+    int Attempts, string? LastError, DateTime? NextAttemptAt, DateTime? DeadAt, DateTime? ResentAt, Guid? DeadLetterId, string? Type = null)
+{
+    /// <summary>A transfer step (the same webhook carries the agency's referral and transfer events).</summary>
+    public bool IsTransfer => Type == "transfer.status-changed";
+}
 
 public sealed record DeadLetterView(Guid Id, long ChangeSequence, int Attempts, string? LastError, DateTime DeadAt, DateTime? ResentAt);
 

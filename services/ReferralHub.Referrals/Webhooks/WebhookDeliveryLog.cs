@@ -15,7 +15,13 @@ namespace ReferralHub.Referrals.Webhooks;
 /// <c>DeliveryId</c> is the <c>X-ReferralHub-Delivery</c> header the receiver saw.
 /// </summary>
 public sealed record WebhookDeliveryView(string DeliveryId, long Sequence, Guid ReferralId, string Event, DateTime ChangedAt, string State,
-    int Attempts, string? LastError, DateTime? NextAttemptAt, DateTime? DeadAt, DateTime? ResentAt, Guid? DeadLetterId);
+    int Attempts, string? LastError, DateTime? NextAttemptAt, DateTime? DeadAt, DateTime? ResentAt, Guid? DeadLetterId)
+{
+    /// <summary>The callback's <c>type</c>: <c>referral.status-changed</c> or <c>transfer.status-changed</c> (then <see cref="TransferId"/> is set and <see cref="ReferralId"/> is empty).</summary>
+    public string Type { get; init; } = "referral.status-changed";
+
+    public Guid? TransferId { get; init; }
+}
 
 /// <summary>
 /// <c>GET /api/v1/referrals/webhooks/{id}/deliveries</c>: the subscription's most recent callbacks, newest first.
@@ -50,7 +56,10 @@ public static class WebhookDeliveryLog
             .Where(d => d.SubscriptionId == id && sequences.Contains(d.ChangeSequence)).ToListAsync(cancellationToken);
         var next = changes.Where(c => c.Sequence > subscription.LastSequence).Select(c => (long?)c.Sequence).Min();
 
-        var views = changes.Select(change =>
+        var views = changes.Select(change => Describe(change) with { Type = WebhookEvent.From(subscription.Id, change).Type, TransferId = change.TransferId }).ToList();
+        return TypedResults.Ok(views);
+
+        WebhookDeliveryView Describe(Model.ReferralChange change)
         {
             var deliveryId = $"{subscription.Id:N}-{change.Sequence}";
             if (letters.FirstOrDefault(d => d.ChangeSequence == change.Sequence) is { } letter)
@@ -67,7 +76,6 @@ public static class WebhookDeliveryLog
                     "retrying", subscription.Attempts, subscription.LastError, subscription.NextAttemptAt, null, null, null)
                 : new WebhookDeliveryView(deliveryId, change.Sequence, change.ReferralId, change.Status, change.ChangedAt,
                     "queued", 0, null, null, null, null, null);
-        }).ToList();
-        return TypedResults.Ok(views);
+        }
     }
 }
