@@ -41,8 +41,9 @@ public sealed class NadiaFlowTests(FhirHub hub) : IClassFixture<FhirHub>
         Assert.Equal($"ServiceRequest/{id}", offered.Focus.Reference);
 
         // The provider's inbox as a Task search, and the minimal summary before acceptance: no name, no case code, no narrative.
-        var inbox = await provider.SearchAsync<FhirTask>(["status=received"]);
+        var inbox = await provider.SearchAsync<FhirTask>(["status=received", $"owner={offered.Owner.Reference}", "_count=50"]);
         Assert.Contains(inbox!.Entry, e => e.Resource.Id == id);
+        Assert.All(inbox.Entry, e => Assert.Equal(offered.Owner.Reference, ((FhirTask)e.Resource).Owner.Reference));
         var summary = await provider.ReadAsync<ServiceRequest>($"ServiceRequest/{id}");
         var child = summary!.Contained.OfType<Patient>().Single();
         Assert.Empty(child.Name);
