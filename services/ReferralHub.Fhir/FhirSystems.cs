@@ -55,4 +55,5 @@ public static class FhirSystems
     public const string ConsentScope = "http://terminology.hl7.org/CodeSystem/consentscope";
     public const string Loinc = "http://loinc.org";
     public const string ParticipationType = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
+    public const string BserTaskBusinessStatus = "http://hl7.org/fhir/us/bser/CodeSystem/TaskBusinessStatusCS";
 }

@@ -57,6 +57,7 @@ public static class TaskMapping
             LastModifiedElement = new FhirDateTime(new DateTimeOffset(DateTime.SpecifyKind(r.UpdatedAt, DateTimeKind.Utc))),
             BusinessStatus = new CodeableConcept(FhirSystems.TaskBusinessStatus, r.Overdue && r.Status == ReferralStatuses.Offered ? "overdue" : r.Status),
         };
+        if (Bser(r.Status) is { } bser) task.BusinessStatus.Coding.Add(bser);
         if (requesterAgency is not null)
             task.Requester = new ResourceReference { Identifier = new Identifier(FhirSystems.OrganisationCode, requesterAgency) };
         if (r.ServiceId is { } serviceId)
@@ -95,6 +96,16 @@ public static class TaskMapping
         }
         return task;
     }
+
+    /// <summary>The same state in BSeR's Task business status code system (STU1), where one matches exactly.</summary>
+    private static Coding? Bser(string status) => status switch
+    {
+        ReferralStatuses.Submitted or ReferralStatuses.Offered => new Coding(FhirSystems.BserTaskBusinessStatus, "2.0", "Service Request Created"),
+        ReferralStatuses.Accepted => new Coding(FhirSystems.BserTaskBusinessStatus, "3.0", "Service Request Accepted"),
+        ReferralStatuses.Declined or ReferralStatuses.Unplaced => new Coding(FhirSystems.BserTaskBusinessStatus, "4.0", "Service Request Declined"),
+        ReferralStatuses.Completed => new Coding(FhirSystems.BserTaskBusinessStatus, "7.0", "Service Request Fulfillment Completed"),
+        _ => null,
+    };
 
     private static FhirString? Text(string? value) => string.IsNullOrEmpty(value) ? null : new FhirString(value);
 

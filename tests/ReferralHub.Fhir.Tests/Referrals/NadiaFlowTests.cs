@@ -86,6 +86,7 @@ public sealed class NadiaFlowTests(FhirHub hub) : IClassFixture<FhirHub>
         var outcome = await referrer.ReadAsync<FhirTask>($"Task/{id}");
         Assert.Equal(FhirTask.TaskStatus.Completed, outcome!.Status);
         Assert.Equal("completed", outcome.BusinessStatus.Coding[0].Code);
+        Assert.Contains(outcome.BusinessStatus.Coding, c => c.System == ReferralHub.Fhir.FhirSystems.BserTaskBusinessStatus && c.Code == "7.0");
         Assert.Equal("2026-11-22", outcome.ExecutionPeriod.End);
         Assert.Equal("Six sessions with the psychologist.", ((FhirString)OutputValue(outcome, "details")).Value);
         Assert.Equal("high", ((Coding)OutputValue(outcome, "child-satisfaction")).Code);
