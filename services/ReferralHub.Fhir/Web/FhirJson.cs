@@ -42,8 +42,10 @@ public static class FhirJson
         {
             throw FhirException.Of(400, OperationOutcome.IssueType.Structure, "The body is not valid JSON.");
         }
-        catch (FormatException)
+        catch (Exception ex) when (ex is not (FhirException or OperationCanceledException))
         {
+            // The engine reports some malformed input (e.g. a JSON array or string instead of an object) by other
+            // exception types; it is still the client's input.
             throw FhirException.Of(400, OperationOutcome.IssueType.Structure, "The body is not valid FHIR R4 JSON.");
         }
     }

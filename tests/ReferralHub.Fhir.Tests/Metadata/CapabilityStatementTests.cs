@@ -66,6 +66,18 @@ public sealed class CapabilityStatementTests(FhirHub hub) : IClassFixture<FhirHu
             HttpStatusCode.UnsupportedMediaType);
         await ExpectOutcomeAsync(await referrer.PostAsync("/fhir/", Fhir("""{"resourceType":"Bundle","type":"batch"}""")), HttpStatusCode.BadRequest);
         await ExpectOutcomeAsync(await referrer.GetAsync("/fhir/Consent/NO-SUCH-CASE"), HttpStatusCode.NotFound);
+        foreach (var body in new[] { "{}", "[]", "\"text\"", "null", """{"resourceType":"Nope"}""", """{"resourceType":"ServiceRequest","status":"sleeping"}""",
+            """{"resourceType":"ServiceRequest","status":"active","intent":"order","subject":{"reference":"Patient/1"}}""",
+            """{"resourceType":"Bundle","type":"transaction","entry":[{"resource":{"resourceType":"Patient"}}]}""" })
+        {
+            var path = body.Contains("Bundle", StringComparison.Ordinal) ? "/fhir/" : "/fhir/ServiceRequest";
+            await ExpectOutcomeAsync(await referrer.PostAsync(path, Fhir(body)), HttpStatusCode.BadRequest);
+        }
+        await ExpectOutcomeAsync(await referrer.PutAsync($"/fhir/Task/{Guid.NewGuid()}", Fhir("""{"resourceType":"Task","status":"accepted","intent":"order"}""")),
+            HttpStatusCode.BadRequest);
+        await ExpectOutcomeAsync(await referrer.PostAsync("/fhir/Consent", Fhir("""{"resourceType":"Consent","status":"active","scope":{"text":"x"},"category":[{"text":"x"}]}""")),
+            HttpStatusCode.BadRequest);
+        await ExpectOutcomeAsync(await referrer.DeleteAsync($"/fhir/Task/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
     }
 
     private static StringContent Fhir(string json) => new(json, Encoding.UTF8, "application/fhir+json");
