@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Hl7.Fhir.Model;
 using ReferralHub.Fhir.Consents;
 using ReferralHub.Fhir.Directory;
@@ -54,8 +53,6 @@ public static class FhirModule
 
     /// <summary>The base URL resources are addressed under, as the caller reached us.</summary>
     public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{Prefix}";
-
-    public static IReadOnlyList<string> Roles(ClaimsPrincipal user) => ReferralHub.Hosting.Auth.CallerExtensions.HubRoles(user);
 }
 
 /// <summary>Every error under /fhir is an OperationOutcome with its HTTP status; never a 500 for client input.</summary>

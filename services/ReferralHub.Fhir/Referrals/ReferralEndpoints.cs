@@ -22,7 +22,7 @@ internal static class ReferralEndpoints
         fhir.MapPost("/", TransactionAsync);
     }
 
-    private static async Task<IResult> ReadAsync(string id, HubApi api, ClaimsPrincipal user, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadAsync(string id, HubApi api, CancellationToken cancellationToken)
     {
         var referral = await ReadReferralAsync(api, id, cancellationToken);
         return new FhirResult(ServiceRequestMapping.FromReferral(referral));
@@ -34,7 +34,7 @@ internal static class ReferralEndpoints
         return await api.GetAsync<ReferralDto>($"api/v1/referrals/{guid}", cancellationToken);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest http, HubApi api, ClaimsPrincipal user, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpRequest http, HubApi api, TimeProvider clock, CancellationToken cancellationToken)
     {
         var request = await FhirJson.ReadAsync<ServiceRequest>(http, cancellationToken);
         var (referral, created) = await SubmitAsync(api, clock, request, r => Contained(request, r), http.Headers["If-None-Exist"].ToString(), null, cancellationToken);

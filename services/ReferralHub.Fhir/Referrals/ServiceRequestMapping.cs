@@ -87,7 +87,7 @@ public static class ServiceRequestMapping
         var consentGiven = request.SupportingInfo.Any(s => s.Reference?.StartsWith("Consent/", StringComparison.Ordinal) == true || resolve(s) is Consent)
             ? new ConsentStatementDto(true, null) : null;
 
-        return new SubmitBody(caseCode, Priority(request.Priority), serviceType, serviceId is null ? areaCode : areaCode, serviceId, consentGiven,
+        return new SubmitBody(caseCode, Priority(request.Priority), serviceType, areaCode, serviceId, consentGiven,
             request.AuthoredOnElement?.ToDateTimeOffset(TimeSpan.Zero) is { } authored ? DateOnly.FromDateTime(authored.UtcDateTime) : null,
             null, referredBy, Child(patient), Caregiver(patient), reason, history, outcome);
     }
