@@ -32,7 +32,7 @@ Starts RabbitMQ and PostgreSQL from the machine's binaries, then the gateway and
   --environment E        ASPNETCORE_ENVIRONMENT of every service        (default Development; env REFERRALHUB_ENVIRONMENT)
                          (the demo API clients exist only in Development)
   --gateway-port P       gateway port                                   (default 5080; env REFERRALHUB_GATEWAY_PORT)
-  --base-port P          directory=P, consent=P+1, referrals=P+2, transfers=P+3, portal=P+4
+  --base-port P          directory=P, consent=P+1, referrals=P+2, transfers=P+3, portal=P+4, fhir=P+5
                                                                         (default 5081; env REFERRALHUB_BASE_PORT)
   --rabbitmq-port P      AMQP port; P+1 is the node's distribution port (default 5672; env REFERRALHUB_RABBITMQ_PORT)
   --postgres-port P      PostgreSQL port                                (default 5432; env REFERRALHUB_POSTGRES_PORT)
@@ -78,12 +78,13 @@ mkdir -p "$LOG_DIR" "$DATA_DIR" "$RMQ_DIR" "$PG_DIR"
 # The rabbitmq and postgres users must be able to reach their folders (mktemp -d makes 0700 directories).
 chmod a+rx "$WORK_DIR"
 
-SERVICES=(gateway directory consent referrals transfers portal)
+SERVICES=(gateway directory consent referrals transfers portal fhir)
 declare -A PROJECT=([gateway]=ReferralHub.Gateway [directory]=ReferralHub.Directory [consent]=ReferralHub.Consent
-                    [referrals]=ReferralHub.Referrals [transfers]=ReferralHub.Transfers [portal]=ReferralHub.Portal)
+                    [referrals]=ReferralHub.Referrals [transfers]=ReferralHub.Transfers [portal]=ReferralHub.Portal
+                    [fhir]=ReferralHub.Fhir)
 declare -A PORT=([gateway]=$GATEWAY_PORT)
 i=0
-for name in directory consent referrals transfers portal; do PORT[$name]=$((BASE_PORT + i)); i=$((i + 1)); done
+for name in directory consent referrals transfers portal fhir; do PORT[$name]=$((BASE_PORT + i)); i=$((i + 1)); done
 declare -A PID=()
 
 GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"
@@ -239,7 +240,7 @@ if [[ -f "$PG_DIR/data/postmaster.pid" ]]; then
 fi
 
 for port in "$RABBITMQ_PORT" $((RABBITMQ_PORT + 1)) "$POSTGRES_PORT" "$GATEWAY_PORT" "${PORT[directory]}" "${PORT[consent]}" \
-            "${PORT[referrals]}" "${PORT[transfers]}" "${PORT[portal]}"; do
+            "${PORT[referrals]}" "${PORT[transfers]}" "${PORT[portal]}" "${PORT[fhir]}"; do
   if port_in_use "$port"; then
     fail "127.0.0.1:$port is already in use (see --help for the port options)"
   fi
@@ -305,10 +306,14 @@ start_service() {
   if [[ "$name" == gateway ]]; then
     extra=("Services__directory=http://127.0.0.1:${PORT[directory]}" "Services__consent=http://127.0.0.1:${PORT[consent]}"
            "Services__referrals=http://127.0.0.1:${PORT[referrals]}" "Services__transfers=http://127.0.0.1:${PORT[transfers]}"
-           "Services__portal=http://127.0.0.1:${PORT[portal]}" "Portal__ClientSecret=$PORTAL_SECRET")
+           "Services__portal=http://127.0.0.1:${PORT[portal]}" "Services__fhir=http://127.0.0.1:${PORT[fhir]}"
+           "Portal__ClientSecret=$PORTAL_SECRET")
   elif [[ "$name" == portal ]]; then
     # The portal calls the APIs through the gateway with tokens for the signed-in person (docs/portal.md).
     extra=("Portal__ClientSecret=$PORTAL_SECRET" "Portal__ApiBaseUrl=$GATEWAY_URL/")
+  elif [[ "$name" == fhir ]]; then
+    # The FHIR facade calls the REST APIs through the gateway with the caller's own token (docs/fhir.md).
+    extra=("Fhir__ApiBaseUrl=$GATEWAY_URL/")
   fi
   mkdir -p "$DATA_DIR/$name"
   : > "$LOG_DIR/$name.log"
@@ -350,9 +355,9 @@ wait_healthy() {
 log "starting gateway on :$GATEWAY_PORT"
 start_service gateway
 wait_healthy gateway
-log "starting directory, consent, referrals, transfers, portal on :${PORT[directory]}-${PORT[portal]}"
-for name in directory consent referrals transfers portal; do start_service "$name"; done
-for name in directory consent referrals transfers portal; do wait_healthy "$name"; done
+log "starting directory, consent, referrals, transfers, portal, fhir on :${PORT[directory]}-${PORT[fhir]}"
+for name in directory consent referrals transfers portal fhir; do start_service "$name"; done
+for name in directory consent referrals transfers portal fhir; do wait_healthy "$name"; done
 log "all services healthy after $((SECONDS - STARTED_AT)) s"
 
 print_table() {
@@ -417,6 +422,14 @@ if [[ $CHECK == 1 ]]; then
   http GET "$GATEWAY_URL/" -H "Authorization: Bearer $agency_token"
   if [[ "$CODE" =~ ^(2..|3..|401|403)$ ]]; then result PASS "gateway -> portal" "GET / via gateway -> $CODE"
   else result FAIL "gateway -> portal" "GET / via gateway -> $CODE"; fi
+
+  # FHIR: the CapabilityStatement through the gateway, and a directory read that goes facade -> gateway -> directory.
+  http GET "$GATEWAY_URL/fhir/metadata"
+  if [[ "$CODE" == 200 && "$BODY" == *'"resourceType":"CapabilityStatement"'* ]]; then result PASS "fhir metadata" "GET /fhir/metadata -> 200"
+  else result FAIL "fhir metadata" "GET /fhir/metadata -> $CODE ${BODY:0:300}"; fi
+  http GET "$GATEWAY_URL/fhir/Location/demo-camp-1" -H "Authorization: Bearer $agency_token"
+  if [[ "$CODE" == 200 && "$BODY" == *'"resourceType":"Location"'* ]]; then result PASS "fhir -> directory" "GET /fhir/Location/demo-camp-1 -> 200"
+  else result FAIL "fhir -> directory" "GET /fhir/Location/demo-camp-1 -> $CODE ${BODY:0:300}"; fi
 
   token_for ops-system ops-secret
   ops_token="$TOKEN"

@@ -1,6 +1,7 @@
 using ReferralHub.Consent;
 using ReferralHub.Directory;
 using ReferralHub.Directory.Exchange;
+using ReferralHub.Fhir;
 using ReferralHub.Gateway;
 using ReferralHub.Hosting;
 using ReferralHub.Hosting.Messaging;
@@ -18,6 +19,7 @@ builder.AddConsent();
 builder.AddReferrals();
 builder.AddTransfers();
 builder.AddPortal();
+builder.AddFhir();
 builder.AddMessageBus();
 
 var app = builder.Build();
@@ -28,6 +30,7 @@ app.MapConsent();
 app.MapReferrals();
 app.MapTransfers();
 app.MapPortal();
+app.MapFhir();
 // `-- directory export <file> | import <file> | replay`: run the directory verb and exit (docs/directory.md).
 if (args is ["directory", .. var directoryArgs]) return await DirectoryCommands.RunAsync(app.Services, directoryArgs);
 app.Run();

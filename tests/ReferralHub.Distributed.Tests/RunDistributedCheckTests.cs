@@ -15,7 +15,7 @@ namespace ReferralHub.Distributed.Tests;
 /// </summary>
 public sealed class RunDistributedCheckTests(ITestOutputHelper output)
 {
-    private static readonly string[] Services = ["gateway", "directory", "consent", "referrals", "transfers", "portal"];
+    private static readonly string[] Services = ["gateway", "directory", "consent", "referrals", "transfers", "portal", "fhir"];
 
     [Fact]
     public async Task Check_mode_runs_every_service_as_its_own_process_on_rabbitmq_and_postgres_and_stops_them_all()
@@ -67,6 +67,9 @@ public sealed class RunDistributedCheckTests(ITestOutputHelper output)
             Assert.Matches(new Regex(@"^PASS\s+me via gateway\s.*-> 200 .*""agency"":""agency-a""", RegexOptions.Multiline), log);
             Assert.Matches(new Regex(@"^PASS\s+no token refused\s.*-> 401", RegexOptions.Multiline), log);
             Assert.Matches(new Regex(@"^PASS\s+wrong role forbidden\s.*-> 403", RegexOptions.Multiline), log);
+            // FHIR through the gateway, and the facade calling the directory back through the gateway with the caller's token.
+            Assert.Matches(new Regex(@"^PASS\s+fhir metadata\s.*-> 200", RegexOptions.Multiline), log);
+            Assert.Matches(new Regex(@"^PASS\s+fhir -> directory\s.*-> 200", RegexOptions.Multiline), log);
             Assert.DoesNotMatch(new Regex("^FAIL", RegexOptions.Multiline), log);
             Assert.Empty(await StillRunningAsync(workDir));
         }
@@ -105,14 +108,14 @@ public sealed class RunDistributedCheckTests(ITestOutputHelper output)
         kill?.WaitForExit();
     }
 
-    /// <summary>RabbitMQ p and p+1, PostgreSQL, gateway, then five consecutive service ports, all free and distinct.</summary>
+    /// <summary>RabbitMQ p and p+1, PostgreSQL, gateway, then six consecutive service ports, all free and distinct.</summary>
     private static int[] DistinctFreePorts()
     {
         for (var attempt = 0; attempt < 500; attempt++)
         {
             var rabbit = Random.Shared.Next(20000, 31000) & ~1;
             var services = Random.Shared.Next(20000, 31000);
-            int[] ports = [rabbit, rabbit + 1, Random.Shared.Next(20000, 32000), Random.Shared.Next(20000, 32000), .. Enumerable.Range(services, 5)];
+            int[] ports = [rabbit, rabbit + 1, Random.Shared.Next(20000, 32000), Random.Shared.Next(20000, 32000), .. Enumerable.Range(services, 6)];
             if (ports.Distinct().Count() == ports.Length && ports.All(FreePort.IsFree)) return ports;
         }
 

@@ -12,9 +12,10 @@ public static class ServiceRoutes
     [
         ("directory", "http://127.0.0.1:5081", ["/api/v1/directory/{**rest}", "/api/v1/pathways/{**rest}", "/hsds/{**rest}"]),
         ("consent", "http://127.0.0.1:5082", ["/api/v1/consents/{**rest}"]),
-        ("referrals", "http://127.0.0.1:5083", ["/api/v1/referrals/{**rest}", "/api/v1/inbox/{**rest}", "/api/v1/cases/{**rest}", "/api/v1/metrics/{**rest}", "/fhir/{**rest}"]),
+        ("referrals", "http://127.0.0.1:5083", ["/api/v1/referrals/{**rest}", "/api/v1/inbox/{**rest}", "/api/v1/cases/{**rest}", "/api/v1/metrics/{**rest}"]),
         ("transfers", "http://127.0.0.1:5084", ["/api/v1/transfers/{**rest}"]),
         ("portal", "http://127.0.0.1:5085", ["/{**rest}"]),
+        ("fhir", "http://127.0.0.1:5086", ["/fhir/{**rest}"]),
     ];
 
     public static IHostApplicationBuilder AddServiceRoutes(this IHostApplicationBuilder builder)

@@ -1,0 +1,82 @@
+using Hl7.Fhir.Model;
+using ReferralHub.Fhir.Web;
+using static Hl7.Fhir.Model.CapabilityStatement;
+
+namespace ReferralHub.Fhir.Metadata;
+
+/// <summary>
+/// GET /fhir/metadata: exactly what this facade supports (tests check it against what they exercise). Anonymous, as
+/// FHIR clients read it before they have a token.
+/// </summary>
+internal static class CapabilityEndpoint
+{
+    public static void Map(RouteGroupBuilder fhir) =>
+        fhir.MapGet("/metadata", (HttpRequest http) => new FhirResult(Statement(FhirModule.BaseUrl(http))));
+
+    public static CapabilityStatement Statement(string baseUrl)
+    {
+        var statement = new CapabilityStatement
+        {
+            Id = "referralhub",
+            Url = FhirSystems.Base + "/CapabilityStatement/referralhub",
+            Name = "ReferralHub",
+            Title = "ReferralHub FHIR R4 API",
+            Status = PublicationStatus.Active,
+            Experimental = false,
+            Date = "2026-11-23",
+            Publisher = "ReferralHub",
+            Description = new Markdown("Interagency child protection referrals (ServiceRequest + Task, the BSeR/360X pattern), consent and the service directory, on the same services and rules as the REST API. See docs/fhir.md."),
+            Kind = CapabilityStatementKind.Instance,
+            Software = new SoftwareComponent { Name = "ReferralHub" },
+            Implementation = new ImplementationComponent { Description = "ReferralHub FHIR facade", Url = baseUrl },
+            FhirVersion = FHIRVersion.N4_0_1,
+            Format = ["application/fhir+json", "json"],
+        };
+        var rest = new RestComponent
+        {
+            Mode = RestfulCapabilityMode.Server,
+            Documentation = new Markdown("Bearer tokens from POST /connect/token (OAuth2 client credentials), the same tokens and roles as the REST API."),
+            Security = new SecurityComponent
+            {
+                Service = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/restful-security-service", "OAuth", "OAuth")],
+                Description = new Markdown("OAuth2 client credentials at /connect/token; every interaction except metadata needs the bearer token."),
+            },
+            Interaction = [new SystemInteractionComponent { Code = SystemRestfulInteraction.Transaction, Documentation = new Markdown("A referral: ServiceRequest + Task (+ Patient, Practitioner) in one transaction.") }],
+        };
+        rest.Resource.Add(Resource(ResourceType.ServiceRequest, [TypeRestfulInteraction.Read, TypeRestfulInteraction.Create], [],
+            conditionalCreate: true, documentation: "A referral. Conditional create on identifier (If-None-Exist) is idempotent. A provider sees the minimal summary until it accepts."));
+        rest.Resource.Add(Resource(ResourceType.Task, [TypeRestfulInteraction.Read, TypeRestfulInteraction.Update, TypeRestfulInteraction.Patch, TypeRestfulInteraction.SearchType],
+            [("status", SearchParamType.Token), ("owner", SearchParamType.Reference), ("_lastUpdated", SearchParamType.Date), ("_count", SearchParamType.Number)],
+            documentation: "The referral's lifecycle. Update (PUT, or PATCH with FHIRPath Patch) status to accepted, rejected (statusReason), in-progress, completed (output), cancelled."));
+        rest.Resource.Add(Resource(ResourceType.Consent, [TypeRestfulInteraction.Read, TypeRestfulInteraction.Create, TypeRestfulInteraction.Update], [],
+            documentation: "The case's consent (id = case code). Update with status inactive withdraws it."));
+        rest.Resource.Add(Resource(ResourceType.HealthcareService, [TypeRestfulInteraction.Read, TypeRestfulInteraction.SearchType],
+            [("service-category", SearchParamType.Token), ("location", SearchParamType.Reference), ("active", SearchParamType.Token), ("organization", SearchParamType.Reference), ("_lastUpdated", SearchParamType.Date)]));
+        rest.Resource.Add(Resource(ResourceType.Organization, [TypeRestfulInteraction.Read, TypeRestfulInteraction.SearchType],
+            [("identifier", SearchParamType.Token), ("name", SearchParamType.String), ("active", SearchParamType.Token), ("_lastUpdated", SearchParamType.Date)]));
+        rest.Resource.Add(Resource(ResourceType.Location, [TypeRestfulInteraction.Read, TypeRestfulInteraction.SearchType],
+            [("identifier", SearchParamType.Token), ("name", SearchParamType.String), ("partof", SearchParamType.Reference), ("_lastUpdated", SearchParamType.Date)]));
+        rest.Resource.Add(Resource(ResourceType.CodeSystem, [TypeRestfulInteraction.Read], [], documentation: "CodeSystem/service-type: the service-type list."));
+        statement.Rest.Add(rest);
+        return statement;
+    }
+
+    private static ResourceComponent Resource(ResourceType type, TypeRestfulInteraction[] interactions, (string Name, SearchParamType Type)[] search,
+        bool conditionalCreate = false, string? documentation = null)
+    {
+        var resource = new ResourceComponent
+        {
+            Type = type.ToString(),
+            Interaction = [.. interactions.Select(i => new ResourceInteractionComponent { Code = i })],
+            Versioning = ResourceVersionPolicy.Versioned,
+            ReadHistory = false,
+            UpdateCreate = false,
+            ConditionalCreate = conditionalCreate,
+            ConditionalUpdate = false,
+            ConditionalDelete = ConditionalDeleteStatus.NotSupported,
+            SearchParam = [.. search.Select(s => new CapabilityStatement.SearchParamComponent { Name = s.Name, Type = s.Type })],
+        };
+        if (documentation is not null) resource.Documentation = new Markdown(documentation);
+        return resource;
+    }
+}

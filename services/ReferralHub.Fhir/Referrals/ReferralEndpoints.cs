@@ -1,0 +1,187 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Hl7.Fhir.Model;
+using ReferralHub.Hosting.Auth;
+using ReferralHub.Fhir.Web;
+using FhirTask = Hl7.Fhir.Model.Task;
+
+namespace ReferralHub.Fhir.Referrals;
+
+/// <summary>
+/// Creating a referral: POST /fhir/ServiceRequest (the hub creates the Task) or a transaction Bundle with ServiceRequest
+/// + Task (+ Patient, Practitioner). Conditional create (If-None-Exist: identifier=system|value) becomes the REST
+/// Idempotency-Key, so a retry returns the same referral. Reading: GET /fhir/ServiceRequest/{id}.
+/// </summary>
+internal static class ReferralEndpoints
+{
+    public static void Map(RouteGroupBuilder fhir)
+    {
+        fhir.MapPost("/ServiceRequest", CreateAsync);
+        fhir.MapGet("/ServiceRequest/{id}", ReadAsync);
+        fhir.MapPost("/", TransactionAsync);
+    }
+
+    private static async Task<IResult> ReadAsync(string id, HubApi api, CancellationToken cancellationToken)
+    {
+        var referral = await ReadReferralAsync(api, id, cancellationToken);
+        return new FhirResult(ServiceRequestMapping.FromReferral(referral));
+    }
+
+    public static async Task<ReferralDto> ReadReferralAsync(HubApi api, string id, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var guid)) throw FhirException.NotFound($"No referral '{id}'.");
+        return await api.GetAsync<ReferralDto>($"api/v1/referrals/{guid}", cancellationToken);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest http, HubApi api, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var request = await FhirJson.ReadAsync<ServiceRequest>(http, cancellationToken);
+        var (referral, created) = await SubmitAsync(api, clock, request, r => Contained(request, r), http.Headers["If-None-Exist"].ToString(), null, cancellationToken);
+        var resource = ServiceRequestMapping.FromReferral(referral);
+        return new FhirResult(resource, created ? 201 : 200, $"{FhirModule.BaseUrl(http)}/ServiceRequest/{referral.Id}/_history/{referral.Version}");
+    }
+
+    private static async Task<IResult> TransactionAsync(HttpRequest http, HubApi api, ClaimsPrincipal user, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var bundle = await FhirJson.ReadAsync<Bundle>(http, cancellationToken);
+        if (bundle.Type != Bundle.BundleType.Transaction)
+            throw FhirException.Invalid("Bundle.type", "POST /fhir takes a transaction Bundle (a referral: ServiceRequest + Task, with its Patient).");
+        var byFullUrl = new Dictionary<string, Resource>(StringComparer.Ordinal);
+        for (var i = 0; i < bundle.Entry.Count; i++)
+        {
+            var entry = bundle.Entry[i];
+            if (entry.Resource is null) throw FhirException.Invalid($"Bundle.entry[{i}].resource", "Every entry carries a resource.");
+            if (entry.Request?.Method != Bundle.HTTPVerb.POST || entry.Request.Url != entry.Resource.TypeName)
+                throw FhirException.Invalid($"Bundle.entry[{i}].request", $"Only creates are supported in a transaction: method POST, url '{entry.Resource.TypeName}'.");
+            if (entry.Resource is not (ServiceRequest or FhirTask or Patient or Practitioner))
+                throw FhirException.Invalid($"Bundle.entry[{i}].resource", $"A referral transaction holds a ServiceRequest, a Task, its Patient and Practitioner; not a {entry.Resource.TypeName}.");
+            if (entry.FullUrl is { } fullUrl) byFullUrl[fullUrl] = entry.Resource;
+        }
+        var requests = bundle.Entry.Select((e, i) => (Entry: e, Index: i)).Where(x => x.Entry.Resource is ServiceRequest).ToList();
+        if (requests.Count != 1) throw FhirException.Invalid("Bundle.entry", "A referral transaction holds exactly one ServiceRequest.");
+        var tasks = bundle.Entry.Where(e => e.Resource is FhirTask).ToList();
+        if (tasks.Count > 1) throw FhirException.Invalid("Bundle.entry", "A referral transaction holds at most one Task (the hub keeps one Task per referral).");
+        var (requestEntry, _) = requests[0];
+        var request = (ServiceRequest)requestEntry.Resource!;
+        ResourceReference? owner = null;
+        if (tasks.FirstOrDefault()?.Resource is FhirTask task)
+        {
+            if (task.Intent is not FhirTask.TaskIntent.Order) throw FhirException.Invalid("Task.intent", "The referral's Task has intent 'order'.");
+            if (task.Status is not (FhirTask.TaskStatus.Requested or FhirTask.TaskStatus.Draft))
+                throw FhirException.Unprocessable("Task.status", "A new referral's Task has status 'requested'.");
+            if (task.Focus?.Reference is { } focus && focus != requestEntry.FullUrl)
+                throw FhirException.Invalid("Task.focus", "The Task's focus must be the ServiceRequest of the same transaction (its fullUrl).");
+            owner = task.Owner;
+        }
+
+        Resource? Resolve(ResourceReference reference) =>
+            reference.Reference is { } r && byFullUrl.TryGetValue(r, out var found) ? found : Contained(request, reference);
+
+        var (referral, created) = await SubmitAsync(api, clock, request, Resolve, requestEntry.Request?.IfNoneExist, owner, cancellationToken);
+        var baseUrl = FhirModule.BaseUrl(http);
+        var status = created ? "201 Created" : "200 OK";
+        var response = new Bundle { Type = Bundle.BundleType.TransactionResponse };
+        foreach (var entry in bundle.Entry)
+        {
+            switch (entry.Resource)
+            {
+                case ServiceRequest:
+                    response.Entry.Add(new Bundle.EntryComponent
+                    {
+                        FullUrl = $"{baseUrl}/ServiceRequest/{referral.Id}",
+                        Resource = ServiceRequestMapping.FromReferral(referral),
+                        Response = new Bundle.ResponseComponent { Status = status, Location = $"ServiceRequest/{referral.Id}/_history/{referral.Version}", Etag = $"W/\"{referral.Version}\"" },
+                    });
+                    break;
+                case FhirTask:
+                    response.Entry.Add(new Bundle.EntryComponent
+                    {
+                        FullUrl = $"{baseUrl}/Task/{referral.Id}",
+                        Resource = TaskMapping.FromReferral(referral, user.Agency()),
+                        Response = new Bundle.ResponseComponent { Status = status, Location = $"Task/{referral.Id}/_history/{referral.Version}", Etag = $"W/\"{referral.Version}\"" },
+                    });
+                    break;
+                default:
+                    // Patient and Practitioner are stored inside the referral (encrypted), not as resources of their own.
+                    response.Entry.Add(new Bundle.EntryComponent
+                    {
+                        Response = new Bundle.ResponseComponent
+                        {
+                            Status = "200 OK",
+                            Outcome = Outcomes.Single(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational,
+                                $"Stored as part of ServiceRequest/{referral.Id} (contained); not readable on its own."),
+                        },
+                    });
+                    break;
+            }
+        }
+        return new FhirResult(response);
+    }
+
+    /// <summary>Maps and submits; true when this request created the referral (false: a conditional create found it).</summary>
+    public static async Task<(ReferralDto Referral, bool Created)> SubmitAsync(HubApi api, TimeProvider clock, ServiceRequest request,
+        Func<ResourceReference, Resource?> resolve, string? ifNoneExist, ResourceReference? taskOwner, CancellationToken cancellationToken)
+    {
+        if (request.Subject is null) throw FhirException.Invalid("ServiceRequest.subject", "Required: the child, as a contained Patient or one in the same transaction.");
+        var patient = resolve(request.Subject) as Patient
+            ?? throw FhirException.Invalid("ServiceRequest.subject", "Reference a Patient contained in the ServiceRequest (#id) or in the same transaction (its fullUrl); the hub keeps no Patient resources.");
+        var performer = request.Performer.FirstOrDefault() ?? taskOwner;
+        var serviceId = performer is null ? (Guid?)null : await ServiceOfAsync(api, performer, ServiceRequestMapping.ServiceTypeOf(request), cancellationToken);
+        var body = ServiceRequestMapping.ToSubmit(request, patient, serviceId, resolve);
+        var key = IdempotencyKey(ifNoneExist, request);
+        var started = clock.GetUtcNow().UtcDateTime;
+        var (answer, _) = await api.PostAsync<SubmitAnswer>("api/v1/referrals", body, cancellationToken, new Dictionary<string, string> { ["Idempotency-Key"] = key });
+        var referral = await api.GetAsync<ReferralDto>($"api/v1/referrals/{answer.Id}", cancellationToken);
+        // The REST API answers a replay like a first submission; a referral created before this request began was found,
+        // not created (FHIR conditional create: 200 instead of 201). A second of slack covers clock granularity.
+        var created = referral.CreatedAt >= started.AddSeconds(-1);
+        return (referral, created);
+    }
+
+    /// <summary>Performer → a directory service id: HealthcareService/{id}, or Organization/{id} when it has one service of the type.</summary>
+    private static async Task<Guid> ServiceOfAsync(HubApi api, ResourceReference performer, string? serviceType, CancellationToken cancellationToken)
+    {
+        var reference = performer.Reference ?? "";
+        if (reference.StartsWith("HealthcareService/", StringComparison.Ordinal) && Guid.TryParse(reference["HealthcareService/".Length..], out var serviceId))
+            return serviceId;
+        if (reference.StartsWith("Organization/", StringComparison.Ordinal) && Guid.TryParse(reference["Organization/".Length..], out var organisationId))
+        {
+            var organisation = await api.TryGetAsync<Directory.OrganisationDto>($"api/v1/directory/organisations/{organisationId}", cancellationToken)
+                ?? throw FhirException.Unprocessable("ServiceRequest.performer", $"No Organization/{organisationId} in the directory.");
+            var services = await api.GetAsync<List<Directory.ServiceDto>>(
+                $"api/v1/directory/services?organisation={Uri.EscapeDataString(organisation.Code)}&serviceType={Uri.EscapeDataString(serviceType ?? "")}", cancellationToken);
+            return services.Count == 1 ? services[0].Id
+                : throw FhirException.Unprocessable("ServiceRequest.performer", services.Count == 0
+                    ? $"Organization/{organisationId} offers no service of this type."
+                    : $"Organization/{organisationId} offers several services of this type; name one as HealthcareService/{{id}}.");
+        }
+        throw FhirException.Invalid("ServiceRequest.performer", "Reference a HealthcareService/{id} or Organization/{id} of the directory (or none: route along the area's pathway).");
+    }
+
+    /// <summary>If-None-Exist "identifier=system|value" (or the ServiceRequest's first identifier) → a stable Idempotency-Key.</summary>
+    internal static string IdempotencyKey(string? ifNoneExist, ServiceRequest request)
+    {
+        string? identity = null;
+        if (!string.IsNullOrWhiteSpace(ifNoneExist))
+        {
+            var query = ifNoneExist.TrimStart('?');
+            var parts = query.Split('&', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != 1 || !parts[0].StartsWith("identifier=", StringComparison.Ordinal) || parts[0].Length == "identifier=".Length)
+                throw FhirException.Invalid("If-None-Exist", "Conditional create is supported on one identifier: If-None-Exist: identifier=system|value.");
+            identity = Uri.UnescapeDataString(parts[0]["identifier=".Length..]);
+            if (!request.Identifier.Any(i => identity == i.Value || identity == $"{i.System}|{i.Value}"))
+                throw FhirException.Invalid("If-None-Exist", "The identifier in If-None-Exist must be one of the ServiceRequest's identifiers.");
+        }
+        else if (request.Identifier.FirstOrDefault() is { Value: { Length: > 0 } value } identifier)
+        {
+            identity = $"{identifier.System}|{value}";
+        }
+        if (identity is null) return "fhir:" + Guid.NewGuid().ToString("N"); // a plain create: nothing to match a retry on
+        var key = "fhir:" + identity;
+        return key.Length <= 200 ? key : "fhir:sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
+    }
+
+    private static Resource? Contained(DomainResource resource, ResourceReference reference) =>
+        reference.Reference is { } r && r.StartsWith('#') ? resource.Contained.FirstOrDefault(c => c.Id == r[1..]) : null;
+}

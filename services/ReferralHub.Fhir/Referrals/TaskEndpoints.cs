@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Security.Claims;
+using Hl7.Fhir.Model;
+using ReferralHub.Contracts.Referrals;
+using ReferralHub.Hosting.Auth;
+using ReferralHub.Fhir.Web;
+using FhirTask = Hl7.Fhir.Model.Task;
+
+namespace ReferralHub.Fhir.Referrals;
+
+/// <summary>
+/// The referral's Task: read, search (polling), and the provider's and referrer's answers as Task updates (PUT, or
+/// PATCH with FHIRPath Patch). Each status change is one call of the REST API as the caller, so its rules apply.
+/// </summary>
+internal static class TaskEndpoints
+{
+    public const int DefaultCount = 20;
+    public const int MaxCount = 50;
+
+    public static void Map(RouteGroupBuilder fhir)
+    {
+        fhir.MapGet("/Task/{id}", ReadAsync);
+        fhir.MapGet("/Task", SearchAsync);
+        fhir.MapPut("/Task/{id}", UpdateAsync);
+        fhir.MapPatch("/Task/{id}", PatchAsync);
+    }
+
+    private static async Task<IResult> ReadAsync(string id, HubApi api, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        new FhirResult(ToTask(await ReferralEndpoints.ReadReferralAsync(api, id, cancellationToken), user));
+
+    /// <summary>The referring agency sees itself as requester; a provider is not told which agency referred.</summary>
+    public static FhirTask ToTask(ReferralDto referral, ClaimsPrincipal user) =>
+        TaskMapping.FromReferral(referral, referral.CaseCode is not null ? user.Agency() : null);
+
+    // ---- search -------------------------------------------------------------------------------------------------------
+
+    private static async Task<IResult> SearchAsync(HttpRequest http, HubApi api, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var query = http.Query;
+        var statuses = new HashSet<FhirTask.TaskStatus>();
+        foreach (var value in query["status"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)))
+        {
+            var parsed = Hl7.Fhir.Utility.EnumUtility.ParseLiteral<FhirTask.TaskStatus>(value.Trim());
+            if (parsed is null) throw FhirException.Invalid("status", $"'{value}' is not a Task status.");
+            statuses.Add(parsed.Value);
+        }
+        var owners = query["owner"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+            .Select(o => o.StartsWith("HealthcareService/", StringComparison.Ordinal) ? o["HealthcareService/".Length..] : o)
+            .Select(o => Guid.TryParse(o, out var g) ? g : throw FhirException.Invalid("owner", "Search by owner=HealthcareService/{id}."))
+            .ToHashSet();
+        var updated = query["_lastUpdated"].Select(v => DateParam.Parse("_lastUpdated", v)).ToList();
+        var count = DefaultCount;
+        if (query["_count"].FirstOrDefault() is { } c && (!int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxCount))
+            throw FhirException.Invalid("_count", $"Between 1 and {MaxCount}.");
+        var cursor = query["_cursor"].FirstOrDefault();
+
+        // A provider polls its inbox; a referring agency its own referrals (same data as GET /api/v1/inbox and /referrals).
+        var roles = user.HubRoles();
+        var asProvider = roles.Contains(Roles.Provider) && !roles.Contains(Roles.Referrer) && !roles.Contains(Roles.Supervisor);
+        var path = asProvider ? "api/v1/inbox" : "api/v1/referrals";
+        var parameters = new List<string> { $"limit={count}" };
+        if (cursor is not null) parameters.Add("cursor=" + Uri.EscapeDataString(cursor));
+        var hubStatuses = statuses.SelectMany(TaskMapping.HubStatuses).Distinct().ToList();
+        if (hubStatuses.Count == 1 && (!asProvider || hubStatuses[0] is not (ReferralStatuses.Submitted or ReferralStatuses.BlockedConsent or ReferralStatuses.Unplaced)))
+            parameters.Add("status=" + hubStatuses[0]);
+        if (!asProvider && updated.Where(u => u.Prefix is "gt" or "ge" or "eq").Select(u => u.Value).DefaultIfEmpty().Max() is { } since && since != default)
+            parameters.Add("updatedSince=" + Uri.EscapeDataString(since.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+        var page = await api.GetAsync<PageDto<IdItem>>($"{path}?{string.Join('&', parameters)}", cancellationToken);
+
+        var baseUrl = FhirModule.BaseUrl(http);
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset };
+        foreach (var item in page.Items)
+        {
+            var referral = await api.TryGetAsync<ReferralDto>($"api/v1/referrals/{item.Id}", cancellationToken);
+            if (referral is null) continue;
+            var task = ToTask(referral, user);
+            if (statuses.Count > 0 && !statuses.Contains(task.Status!.Value)) continue;
+            if (owners.Count > 0 && !(referral.ServiceId is { } s && owners.Contains(s))) continue;
+            var lastUpdated = new DateTimeOffset(DateTime.SpecifyKind(referral.UpdatedAt, DateTimeKind.Utc));
+            if (!updated.All(u => u.Matches(lastUpdated))) continue;
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                FullUrl = $"{baseUrl}/Task/{referral.Id}",
+                Resource = task,
+                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
+            });
+        }
+        var self = $"{baseUrl}/Task{http.QueryString}";
+        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = self });
+        if (page.NextCursor is { } next)
+        {
+            var nextQuery = query.Where(q => q.Key != "_cursor").SelectMany(q => q.Value.Select(v => $"{q.Key}={Uri.EscapeDataString(v ?? "")}"))
+                .Append("_cursor=" + Uri.EscapeDataString(next));
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = $"{baseUrl}/Task?{string.Join('&', nextQuery)}" });
+        }
+        return new FhirResult(bundle);
+    }
+
+    // ---- updates ------------------------------------------------------------------------------------------------------
+
+    private static async Task<IResult> UpdateAsync(string id, HttpRequest http, HubApi api, ClaimsPrincipal user, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var desired = await FhirJson.ReadAsync<FhirTask>(http, cancellationToken);
+        if (desired.Id is { } bodyId && bodyId != id) throw FhirException.Invalid("Task.id", "The Task's id must match the URL.");
+        if (desired.Id is null) throw FhirException.Invalid("Task.id", "An update carries the Task's id.");
+        var current = await ReferralEndpoints.ReadReferralAsync(api, id, cancellationToken);
+        CheckVersion(http, current);
+        return new FhirResult(ToTask(await ApplyAsync(api, clock, current, desired, user, cancellationToken), user));
+    }
+
+    /// <summary>PATCH with FHIRPath Patch (a Parameters resource): replace Task.status, add/replace Task.statusReason, executionPeriod, output.</summary>
+    private static async Task<IResult> PatchAsync(string id, HttpRequest http, HubApi api, ClaimsPrincipal user, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var patch = await FhirJson.ReadAsync<Parameters>(http, cancellationToken);
+        var current = await ReferralEndpoints.ReadReferralAsync(api, id, cancellationToken);
+        CheckVersion(http, current);
+        var desired = ToTask(current, user);
+        FhirPathPatch.Apply(desired, patch);
+        return new FhirResult(ToTask(await ApplyAsync(api, clock, current, desired, user, cancellationToken), user));
+    }
+
+    private static void CheckVersion(HttpRequest http, ReferralDto current)
+    {
+        var ifMatch = http.Headers.IfMatch.ToString();
+        if (ifMatch.Length == 0) return;
+        var version = ifMatch.Replace("W/", "", StringComparison.Ordinal).Trim('"', ' ');
+        if (version != current.Version.ToString(CultureInfo.InvariantCulture))
+            throw FhirException.Of(412, OperationOutcome.IssueType.Conflict, $"The Task is at version {current.Version}, not {version}; read it again.");
+    }
+
+    /// <summary>One status change = one REST call as the caller; the referral service decides whether it is allowed.</summary>
+    private static async Task<ReferralDto> ApplyAsync(HubApi api, TimeProvider clock, ReferralDto current, FhirTask desired, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var from = ToTask(current, user).Status;
+        var to = desired.Status ?? throw FhirException.Invalid("Task.status", "Required.");
+        if (to == from) return current; // nothing to do: a repeated update answers the Task as it is
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var path = $"api/v1/referrals/{current.Id}";
+        switch (to)
+        {
+            case FhirTask.TaskStatus.Accepted:
+                await api.PostAsync<IdItem>($"{path}/accept", new { }, cancellationToken);
+                break;
+            case FhirTask.TaskStatus.Rejected:
+                var decline = desired.StatusReason?.Coding.FirstOrDefault(c => c.System == FhirSystems.DeclineReason) ?? desired.StatusReason?.Coding.FirstOrDefault();
+                if (decline?.Code is null)
+                    throw FhirException.Invalid("Task.statusReason", $"A decline needs a reason: a coding from {FhirSystems.DeclineReason} ({string.Join(", ", HubCodes.DeclineReasons)}); details in statusReason.text.");
+                await api.PostAsync<IdItem>($"{path}/decline", new { reason = decline.Code, details = desired.StatusReason!.Text }, cancellationToken);
+                break;
+            case FhirTask.TaskStatus.InProgress:
+                var started = DateOf(TaskMapping.Output(desired, TaskMapping.Outputs.StartedOn)) ?? DateOf(desired.ExecutionPeriod?.StartElement) ?? today;
+                await api.PostAsync<IdItem>($"{path}/start", new { startedOn = started }, cancellationToken);
+                break;
+            case FhirTask.TaskStatus.Completed:
+                await api.PostAsync<IdItem>($"{path}/complete", Completion(desired, today), cancellationToken);
+                break;
+            case FhirTask.TaskStatus.Cancelled:
+                var withdraw = desired.StatusReason?.Coding.FirstOrDefault(c => c.System == FhirSystems.WithdrawReason)?.Code ?? "other";
+                await api.PostAsync<IdItem>($"{path}/withdraw", new { reason = withdraw }, cancellationToken);
+                break;
+            case FhirTask.TaskStatus.Requested or FhirTask.TaskStatus.Received:
+                throw FhirException.Of(409, OperationOutcome.IssueType.BusinessRule,
+                    $"The Task is {Literal(from)}; it cannot go back to {Literal(to)}.");
+            default:
+                throw FhirException.Of(422, OperationOutcome.IssueType.NotSupported,
+                    $"Task status '{Literal(to)}' is not used by the hub: accepted, rejected, in-progress, completed or cancelled.", "Task.status");
+        }
+        return await api.GetAsync<ReferralDto>(path, cancellationToken);
+    }
+
+    private static CompleteBody Completion(FhirTask task, DateOnly today)
+    {
+        string? Text(string type) => TaskMapping.Output(task, type) switch
+        {
+            FhirString s => s.Value,
+            Markdown m => m.Value,
+            _ => null,
+        };
+        string? Code(string type) => TaskMapping.Output(task, type) switch
+        {
+            Coding c => c.Code,
+            CodeableConcept cc => cc.Coding.FirstOrDefault()?.Code,
+            Code code => code.Value,
+            FhirString s => s.Value,
+            _ => null,
+        };
+        var started = DateOf(TaskMapping.Output(task, TaskMapping.Outputs.StartedOn)) ?? DateOf(task.ExecutionPeriod?.StartElement);
+        var completed = DateOf(TaskMapping.Output(task, TaskMapping.Outputs.CompletedOn)) ?? DateOf(task.ExecutionPeriod?.EndElement) ?? today;
+        var providedBy = Text(TaskMapping.Outputs.ProvidedBy);
+        return new CompleteBody(started, completed, Text(TaskMapping.Outputs.Details), Text(TaskMapping.Outputs.FollowUpRecommendations),
+            providedBy is null ? null : new ProviderFocalPointDto(providedBy, null, null, null),
+            Code(TaskMapping.Outputs.ChildSatisfaction), Text(TaskMapping.Outputs.ChildSuggestions), Text(TaskMapping.Outputs.CaregiverSuggestions),
+            Code(TaskMapping.Outputs.CaregiverSatisfaction));
+    }
+
+    private static DateOnly? DateOf(DataType? value)
+    {
+        var text = value switch
+        {
+            Date d => d.Value,
+            FhirDateTime dt => dt.Value,
+            _ => null,
+        };
+        if (text is null || text.Length < 10) return null;
+        return DateOnly.TryParseExact(text[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
+    }
+
+    private static string Literal(FhirTask.TaskStatus? status) => status is { } s ? Hl7.Fhir.Utility.EnumUtility.GetLiteral(s) ?? s.ToString() : "unknown";
+}
+
+/// <summary>A date search parameter value: prefix (eq, gt, ge, lt, le) and instant.</summary>
+internal sealed record DateParam(string Prefix, DateTimeOffset Value)
+{
+    public static DateParam Parse(string name, string? raw)
+    {
+        raw ??= "";
+        var prefix = raw.Length > 2 && char.IsLetter(raw[0]) && char.IsLetter(raw[1]) ? raw[..2] : "eq";
+        var text = prefix == "eq" && !raw.StartsWith("eq", StringComparison.Ordinal) ? raw : raw[2..];
+        if (prefix is not ("eq" or "gt" or "ge" or "lt" or "le"))
+            throw FhirException.Invalid(name, $"Prefix '{prefix}' is not supported: eq, gt, ge, lt, le.");
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+            throw FhirException.Invalid(name, $"'{text}' is not a FHIR date or dateTime.");
+        return new DateParam(prefix, value);
+    }
+
+    public bool Matches(DateTimeOffset instant) => Prefix switch
+    {
+        "gt" => instant > Value,
+        "ge" => instant >= Value,
+        "lt" => instant < Value,
+        "le" => instant <= Value,
+        _ => Math.Abs((instant - Value).TotalSeconds) < 1,
+    };
+}
