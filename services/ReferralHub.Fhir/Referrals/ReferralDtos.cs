@@ -19,7 +19,7 @@ public sealed record SubmitBody(
     string? CaseHistory,
     string? ExpectedOutcome);
 
-public sealed record SubmitAnswer(Guid Id, string Status, string? Reason, string Location);
+public sealed record SubmitAnswer(Guid Id, string Status, string? Reason, string Location, bool Replayed);
 
 public sealed record ConsentStatementDto(bool? Given, string? ReasonIfNot);
 

@@ -34,15 +34,15 @@ internal static class ReferralEndpoints
         return await api.GetAsync<ReferralDto>($"api/v1/referrals/{guid}", cancellationToken);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest http, HubApi api, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpRequest http, HubApi api, CancellationToken cancellationToken)
     {
         var request = await FhirJson.ReadAsync<ServiceRequest>(http, cancellationToken);
-        var (referral, created) = await SubmitAsync(api, clock, request, r => Contained(request, r), http.Headers["If-None-Exist"].ToString(), null, cancellationToken);
+        var (referral, created) = await SubmitAsync(api, request, r => Contained(request, r), http.Headers["If-None-Exist"].ToString(), null, cancellationToken);
         var resource = ServiceRequestMapping.FromReferral(referral);
         return new FhirResult(resource, created ? 201 : 200, $"{FhirModule.BaseUrl(http)}/ServiceRequest/{referral.Id}/_history/{referral.Version}");
     }
 
-    private static async Task<IResult> TransactionAsync(HttpRequest http, HubApi api, ClaimsPrincipal user, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> TransactionAsync(HttpRequest http, HubApi api, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var bundle = await FhirJson.ReadAsync<Bundle>(http, cancellationToken);
         if (bundle.Type != Bundle.BundleType.Transaction)
@@ -78,7 +78,7 @@ internal static class ReferralEndpoints
         Resource? Resolve(ResourceReference reference) =>
             reference.Reference is { } r && byFullUrl.TryGetValue(r, out var found) ? found : Contained(request, reference);
 
-        var (referral, created) = await SubmitAsync(api, clock, request, Resolve, requestEntry.Request?.IfNoneExist, owner, cancellationToken);
+        var (referral, created) = await SubmitAsync(api, request, Resolve, requestEntry.Request?.IfNoneExist, owner, cancellationToken);
         var baseUrl = FhirModule.BaseUrl(http);
         var status = created ? "201 Created" : "200 OK";
         var response = new Bundle { Type = Bundle.BundleType.TransactionResponse };
@@ -120,7 +120,7 @@ internal static class ReferralEndpoints
     }
 
     /// <summary>Maps and submits; true when this request created the referral (false: a conditional create found it).</summary>
-    public static async Task<(ReferralDto Referral, bool Created)> SubmitAsync(HubApi api, TimeProvider clock, ServiceRequest request,
+    public static async Task<(ReferralDto Referral, bool Created)> SubmitAsync(HubApi api, ServiceRequest request,
         Func<ResourceReference, Resource?> resolve, string? ifNoneExist, ResourceReference? taskOwner, CancellationToken cancellationToken)
     {
         if (request.Subject is null) throw FhirException.Invalid("ServiceRequest.subject", "Required: the child, as a contained Patient or one in the same transaction.");
@@ -130,13 +130,10 @@ internal static class ReferralEndpoints
         var serviceId = performer is null ? (Guid?)null : await ServiceOfAsync(api, performer, ServiceRequestMapping.ServiceTypeOf(request), cancellationToken);
         var body = ServiceRequestMapping.ToSubmit(request, patient, serviceId, resolve);
         var key = IdempotencyKey(ifNoneExist, request);
-        var started = clock.GetUtcNow().UtcDateTime;
         var (answer, _) = await api.PostAsync<SubmitAnswer>("api/v1/referrals", body, cancellationToken, new Dictionary<string, string> { ["Idempotency-Key"] = key });
         var referral = await api.GetAsync<ReferralDto>($"api/v1/referrals/{answer.Id}", cancellationToken);
-        // The REST API answers a replay like a first submission; a referral created before this request began was found,
-        // not created (FHIR conditional create: 200 instead of 201). A second of slack covers clock granularity.
-        var created = referral.CreatedAt >= started.AddSeconds(-1);
-        return (referral, created);
+        // The REST API says when the key had already created the referral: found, not created (conditional create: 200, not 201).
+        return (referral, !answer.Replayed);
     }
 
     /// <summary>Performer → a directory service id: HealthcareService/{id}, or Organization/{id} when it has one service of the type.</summary>

@@ -32,7 +32,8 @@ public static class SubmitReferralEndpoint
         return group;
     }
 
-    public sealed record Accepted(Guid Id, string Status, string? Reason, string Location);
+    /// <summary><paramref name="Replayed"/>: this Idempotency-Key had already created the referral (nothing new stored).</summary>
+    public sealed record Accepted(Guid Id, string Status, string? Reason, string Location, bool Replayed = false);
 
     private static async Task<Results<Accepted<Accepted>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         HttpRequest http, ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, TimeProvider clock,
@@ -157,7 +158,7 @@ public static class SubmitReferralEndpoint
         if (!string.Equals(stored, hash, StringComparison.Ordinal))
             return TypedResults.Problem("This Idempotency-Key was already used with a different body.", statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "Idempotency-Key reused");
-        return TypedResults.Accepted(Location(existing.Id), new Accepted(existing.Id, existing.Status, existing.StatusReason, Location(existing.Id)));
+        return TypedResults.Accepted(Location(existing.Id), new Accepted(existing.Id, existing.Status, existing.StatusReason, Location(existing.Id), Replayed: true));
     }
 
     private static async Task<(SubmitReferralRequest?, ProblemHttpResult?)> ReadAsync(HttpRequest http, CancellationToken cancellationToken)

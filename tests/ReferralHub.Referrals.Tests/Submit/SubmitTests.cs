@@ -32,6 +32,7 @@ public sealed class SubmitTests(ModuleHost hub) : IClassFixture<ModuleHost>
         var id = body.GetProperty("id").GetGuid();
         Assert.Equal($"/api/v1/referrals/{id}", response.Headers.Location?.OriginalString);
         Assert.Equal("submitted", body.GetProperty("status").GetString());
+        Assert.False(body.GetProperty("replayed").GetBoolean());
     }
 
     [Fact]
@@ -41,10 +42,13 @@ public sealed class SubmitTests(ModuleHost hub) : IClassFixture<ModuleHost>
         var first = await SubmitOkAsync(_referrer, NadiaReferral("CASE-IDEM"), key);
         var count = await CountAsync();
 
-        var again = await SubmitOkAsync(_referrer, NadiaReferral("CASE-IDEM"), key);
+        var againResponse = await SubmitAsync(_referrer, NadiaReferral("CASE-IDEM"), key);
         var different = await SubmitAsync(_referrer, NadiaReferral("CASE-IDEM", priority: "high"), key);
 
-        Assert.Equal(first, again);
+        Assert.Equal(HttpStatusCode.Accepted, againResponse.StatusCode);
+        var again = await againResponse.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(first, again.GetProperty("id").GetGuid());
+        Assert.True(again.GetProperty("replayed").GetBoolean()); // the caller can tell a retry from a first submission
         Assert.Equal(HttpStatusCode.UnprocessableEntity, different.StatusCode);
         Assert.Equal(count, await CountAsync());
         // Keys are per agency: another agency may use the same key.
