@@ -5,7 +5,8 @@ public sealed record TurnaroundCellView(
     string ServiceType, string Agency, string? Area, string Priority, string Month, string Sent, string Accepted,
     Dictionary<string, string> DeclinedByReason, string Withdrawn, string Overdue,
     double? MedianHoursToResponse, double? P90HoursToResponse, double? MedianDaysToServiceStart, double? P90DaysToServiceStart,
-    double? ShareAnsweredWithinDeadline);
+    double? ShareAnsweredWithinDeadline,
+    Dictionary<string, string>? AnsweredWithin = null);
 
 public sealed record TurnaroundReportView(DateTime From, DateTime To, int SmallCellThreshold, List<TurnaroundCellView> Cells);
 

@@ -27,13 +27,18 @@ public sealed record TurnaroundCell(
     double? P90HoursToResponse,
     double? MedianDaysToServiceStart,
     double? P90DaysToServiceStart,
-    double? ShareAnsweredWithinDeadline);
+    double? ShareAnsweredWithinDeadline,
+    IReadOnlyDictionary<string, string>? AnsweredWithin = null);
 
 public sealed record TurnaroundReport(DateTime From, DateTime To, int SmallCellThreshold, IReadOnlyList<TurnaroundCell> Cells);
 
 public static class TurnaroundEndpoint
 {
     public const int SmallCell = 5;
+
+    /// <summary>Bands of the time from offer to answer, at the priority deadlines (seed 000: 24 hours, 3 days, 1 week).</summary>
+    public static readonly IReadOnlyList<(string Key, double UpToHours)> ResponseBands =
+        [("within-24h", 24), ("within-3d", 72), ("within-7d", 168), ("over-7d", double.MaxValue)];
 
     public static IEndpointRouteBuilder MapTurnaround(this IEndpointRouteBuilder app)
     {
@@ -52,8 +57,9 @@ public static class TurnaroundEndpoint
         if (end - start > TimeSpan.FromDays(3 * 366)) return Problems.Invalid("from", "at most three years at once");
 
         // Only codes, statuses and times are read: no case codes, no personal data.
+        // The referring agency is the origin: a case transfer later does not move a referral's past between agencies.
         var rows = await db.Referrals.AsNoTracking().Where(r => r.CreatedAt >= start && r.CreatedAt <= end)
-            .Select(r => new { r.ServiceType, r.AgencyCode, r.AreaCode, r.Priority, r.CreatedAt, r.Status, r.DeclineReason, r.OfferedAt, r.RespondedAt,
+            .Select(r => new { r.ServiceType, AgencyCode = r.OriginAgencyCode, r.AreaCode, r.Priority, r.CreatedAt, r.Status, r.DeclineReason, r.OfferedAt, r.RespondedAt,
                 r.AcceptedAt, r.DeadlineAt, r.ServiceStartedOn, r.Overdue, r.OverdueAt })
             .ToListAsync(cancellationToken);
         var cells = rows
@@ -76,11 +82,15 @@ public static class TurnaroundEndpoint
                     Count(list.Count(r => r.OverdueAt is not null)),
                     small ? null : Percentile(responses, 0.5), small ? null : Percentile(responses, 0.9),
                     small ? null : Percentile(starts, 0.5), small ? null : Percentile(starts, 0.9),
-                    small || offered.Count == 0 ? null : Math.Round((double)inTime / offered.Count, 3));
+                    small || offered.Count == 0 ? null : Math.Round((double)inTime / offered.Count, 3),
+                    // The distribution behind the median: answered referrals per band, each band under 5 shown as "<5".
+                    small ? null : ResponseBands.ToDictionary(b => b.Key, b => Count(responses.Count(h => BandOf(h) == b.Key))));
             })
             .ToList();
         return TypedResults.Ok(new TurnaroundReport(start, end, SmallCell, cells));
     }
+
+    private static string BandOf(double hours) => ResponseBands.First(b => hours <= b.UpToHours).Key;
 
     private static string Count(int count) => count is > 0 and < SmallCell ? "<5" : count.ToString(CultureInfo.InvariantCulture);
 

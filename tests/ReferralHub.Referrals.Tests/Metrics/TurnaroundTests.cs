@@ -34,9 +34,14 @@ public sealed class TurnaroundTests(ModuleHost hub) : IClassFixture<ModuleHost>
         Assert.Equal("<5", highCell.GetProperty("declinedByReason").GetProperty("no-capacity").GetString());
         Assert.Equal(1.0, highCell.GetProperty("shareAnsweredWithinDeadline").GetDouble());
         Assert.True(highCell.GetProperty("medianHoursToResponse").GetDouble() >= 0);
+        // The distribution behind the median: all five answered within 24 hours; the other bands empty.
+        var bands = highCell.GetProperty("answeredWithin");
+        Assert.Equal("5", bands.GetProperty("within-24h").GetString());
+        Assert.Equal("0", bands.GetProperty("over-7d").GetString());
         var lowCell = cells.Single(c => c.GetProperty("priority").GetString() == "low");
         Assert.Equal("<5", lowCell.GetProperty("sent").GetString());
         Assert.Equal(JsonValueKind.Null, lowCell.GetProperty("medianHoursToResponse").ValueKind);
+        Assert.Equal(JsonValueKind.Null, lowCell.GetProperty("answeredWithin").ValueKind);
         Assert.DoesNotContain("CASE-M", report.GetRawText());
         Assert.DoesNotContain("Nadia", report.GetRawText());
     }

@@ -26,7 +26,7 @@ public sealed record Band(string Key, double UpToHours);
 /// </summary>
 public static class TurnaroundCharts
 {
-    /// <summary>Bands of the median time to answer (priority deadlines: 24 h, 3 days, 1 week).</summary>
+    /// <summary>Bands of the time to answer (priority deadlines: 24 h, 3 days, 1 week), as the turnaround API counts them.</summary>
     public static readonly IReadOnlyList<Band> Bands =
         [new("within-24h", 24), new("within-3d", 72), new("within-7d", 168), new("over-7d", double.MaxValue)];
 
@@ -51,15 +51,16 @@ public static class TurnaroundCharts
         }),
     ];
 
-    /// <summary>Referrals (of groups with exact counts) by the band their group's median time to answer falls in.</summary>
+    /// <summary>
+    /// Answered referrals by how long the provider took after the offer (the API's per-group distribution); a band count
+    /// under 5 in a group ("&lt;5") is left out, never estimated.
+    /// </summary>
     public static IReadOnlyList<(Band Band, int Referrals)> ResponseBands(IEnumerable<TurnaroundCellView> cells)
     {
         var sums = Bands.ToDictionary(b => b.Key, _ => 0);
         foreach (var c in cells)
-        {
-            if (c.MedianHoursToResponse is not { } median || Exact(c.Sent) is not { } sent) continue;
-            sums[Bands.First(b => median <= b.UpToHours).Key] += sent;
-        }
+            foreach (var (band, count) in c.AnsweredWithin ?? [])
+                if (sums.ContainsKey(band) && Exact(count) is { } n) sums[band] += n;
         return [.. Bands.Select(b => (b, sums[b.Key]))];
     }
 
