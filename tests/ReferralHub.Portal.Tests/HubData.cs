@@ -56,20 +56,24 @@ public static class HubData
             ["caseHistory"] = "Nightmares about the fighting she witnessed in her hometown.",
             ["expectedOutcome"] = "Learn to manage her feelings and her recurring nightmares.",
         };
+        return await SubmitAndWaitAsync(api, body, "offered");
+    }
+
+    /// <summary>Submits a referral as agency A's system and waits (bounded) until routing, which runs over the bus, has moved it to <paramref name="expected"/>.</summary>
+    public static async Task<Guid> SubmitAndWaitAsync(HttpClient api, JsonObject body, string expected)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/referrals") { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         var submitted = await api.SendAsync(request);
         Assert.True(submitted.StatusCode == HttpStatusCode.Accepted, await submitted.Content.ReadAsStringAsync());
         var id = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-
-        // Routing runs over the bus: wait (bounded) until the offer is made.
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var status = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/{id}")).GetProperty("status").GetString();
-            if (status == "offered") return id;
-            Assert.True(status is "submitted", $"the referral became {status}, not offered");
+            if (status == expected) return id;
+            Assert.True(status is "submitted", $"the referral became {status}, not {expected}");
             await Task.Delay(100);
         }
-        throw new TimeoutException("the referral was not offered within 10 s");
+        throw new TimeoutException($"the referral was not {expected} within 10 s");
     }
 }

@@ -74,18 +74,6 @@ public static class WorkflowData
             ["child"] = new JsonObject { ["firstName"] = "Amal", ["sex"] = "female" },
             ["reasonForReferral"] = "Unaccompanied young child in distress.",
         };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/referrals") { Content = JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        var submitted = await api.SendAsync(request);
-        Assert.True(submitted.StatusCode == HttpStatusCode.Accepted, await submitted.Content.ReadAsStringAsync());
-        var id = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var status = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/{id}")).GetProperty("status").GetString();
-            if (status == "blocked-consent") return id;
-            Assert.True(status is "submitted", $"the referral became {status}, not blocked-consent");
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the referral was not blocked within 10 s");
+        return await HubData.SubmitAndWaitAsync(api, body, "blocked-consent");
     }
 }

@@ -21,7 +21,7 @@ public sealed class ConsentCheckScenario : IBenchScenario
     public async Task<IReadOnlyList<BenchResult>> RunAsync(string[] options)
     {
         var n = Option(options, "--n", 2000);
-        UseHostContentRoot();
+        BenchHost.UseHostContentRoot();
         var results = new List<BenchResult>();
 
         await using (var hub = new EmbeddedHubFactory { Settings = { ["Logging:LogLevel:Default"] = "Warning" } })
@@ -126,17 +126,6 @@ public sealed class ConsentCheckScenario : IBenchScenario
 
         return new BenchResult(label, n, Stopwatch.GetElapsedTime(started).TotalSeconds, recorder.Summary(),
             new Dictionary<string, string> { ["mode"] = "sequential, one caller, bearer token, JSON both ways" });
-    }
-
-    /// <summary>WebApplicationFactory finds the host's folder from a test assembly's metadata; a bench exe tells it directly.</summary>
-    private static void UseHostContentRoot()
-    {
-        const string variable = "ASPNETCORE_TEST_CONTENTROOT_REFERRALHUB_HOST";
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable))) return;
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "ReferralHub.sln"))) folder = folder.Parent;
-        if (folder is null) throw new InvalidOperationException("Run the bench from inside the repository.");
-        Environment.SetEnvironmentVariable(variable, Path.Combine(folder.FullName, "services", "ReferralHub.Host"));
     }
 
     private static int Option(string[] options, string name, int fallback)

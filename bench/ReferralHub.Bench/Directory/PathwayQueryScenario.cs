@@ -27,10 +27,7 @@ public sealed class PathwayQueryScenario : IBenchScenario
         var seconds = Option(2, 20);
         var concurrency = Option(3, 8);
 
-        // The bench is an exe, not a test project: tell WebApplicationFactory where the host's content root is.
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ReferralHub.sln")))
-                Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_REFERRALHUB_HOST", Path.Combine(dir.FullName, "services", "ReferralHub.Host"));
+        BenchHost.UseHostContentRoot();
         await using var hub = new EmbeddedHubFactory();
         hub.Settings["Logging:LogLevel:Default"] = "Warning";
         hub.Settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning";

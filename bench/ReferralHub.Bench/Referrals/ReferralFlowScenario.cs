@@ -39,7 +39,7 @@ public sealed class ReferralFlowScenario : IBenchScenario
         var seconds = double.Parse(Option("--seconds", "5"), CultureInfo.InvariantCulture);
         var cycles = int.Parse(Option("--cycles", "100"), CultureInfo.InvariantCulture);
 
-        UseHostContentRoot();
+        BenchHost.UseHostContentRoot();
         var results = new List<BenchResult>();
         if (mode is "embedded" or "both")
         {
@@ -193,17 +193,6 @@ public sealed class ReferralFlowScenario : IBenchScenario
         await ping.StopAsync();
         await handle.StopAsync();
         return results;
-    }
-
-    /// <summary>WebApplicationFactory finds the host's folder from a test assembly's metadata; a bench exe tells it directly.</summary>
-    private static void UseHostContentRoot()
-    {
-        const string variable = "ASPNETCORE_TEST_CONTENTROOT_REFERRALHUB_HOST";
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable))) return;
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "ReferralHub.sln"))) folder = folder.Parent;
-        if (folder is null) throw new InvalidOperationException("Run the bench from inside the repository.");
-        Environment.SetEnvironmentVariable(variable, Path.Combine(folder.FullName, "services", "ReferralHub.Host"));
     }
 
     private sealed class MessageCounter : IPublishObserver, ISendObserver

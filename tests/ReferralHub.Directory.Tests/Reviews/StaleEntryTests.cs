@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using ReferralHub.Testing.Hub;
 
 namespace ReferralHub.Directory.Tests.Reviews;
 
@@ -8,7 +9,7 @@ public sealed class StaleEntryTests
     [Fact]
     public async Task Entries_not_reviewed_for_six_months_are_listed_stale_until_someone_confirms_the_review()
     {
-        var clock = new MovableClock();
+        var clock = new ManualClock();
         await using var hub = new DirectoryHubFactory { ConfigureTestServices = s => s.AddSingleton<TimeProvider>(clock) };
         var coordinator = await hub.ClientForAsync(Demo.Coordinator);
         var maintainer = await hub.ClientForAsync(Demo.Pathways);

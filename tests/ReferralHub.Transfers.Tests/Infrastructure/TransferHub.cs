@@ -68,23 +68,6 @@ public class TransferHub : EmbeddedHubFactory
     public Task<HttpClient> ClientAsync(string clientId) => ClientForAsync(clientId, Secret);
 }
 
-/// <summary>A clock the test moves by hand.</summary>
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    private readonly Lock _gate = new();
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow()
-    {
-        lock (_gate) return _now;
-    }
-
-    public void Advance(TimeSpan by)
-    {
-        lock (_gate) _now += by;
-    }
-}
-
 /// <summary>The calls an agency's system makes.</summary>
 public static class TransferApi
 {
