@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.Tokens;
 using ReferralHub.Hosting.Persistence;
+using ReferralHub.Hosting.Posture;
 
 namespace ReferralHub.Hosting.Auth;
 
@@ -16,7 +17,7 @@ public sealed class HubSigningKey
     public HubSigningKey(IConfiguration configuration, IHostEnvironment environment, IEnumerable<TokenIssuerInProcess> issuer)
     {
         var rsa = RSA.Create();
-        var pem = configuration["Auth:SigningKeyPem"];
+        var pem = PemSetting.Read(configuration, "Auth:SigningKeyPem");
         if (!string.IsNullOrWhiteSpace(pem))
         {
             rsa.ImportFromPem(pem);
@@ -43,7 +44,7 @@ public sealed class HubSigningKey
         }
 
         Key = WithKeyId(rsa);
-        if (configuration["Auth:PreviousSigningKeyPem"] is { Length: > 0 } previousPem)
+        if (PemSetting.Read(configuration, "Auth:PreviousSigningKeyPem") is { Length: > 0 } previousPem)
         {
             var previous = RSA.Create();
             previous.ImportFromPem(previousPem);

@@ -64,8 +64,8 @@ public static class ProductionPosture
             if (environment.IsDevelopment()) return Task.CompletedTask;
             var issues = services.GetServices<TokenIssuerInProcess>().Any();
             var validatesLocally = string.IsNullOrWhiteSpace(configuration["Auth:Authority"]);
-            if ((issues || validatesLocally) && string.IsNullOrWhiteSpace(configuration["Auth:SigningKeyPem"]))
-                throw Refuse(environment, "Auth:SigningKeyPem", issues
+            if ((issues || validatesLocally) && string.IsNullOrWhiteSpace(PemSetting.Read(configuration, "Auth:SigningKeyPem")))
+                throw Refuse(environment, "Auth:SigningKeyPem (or Auth:SigningKeyPemFile)", issues
                     ? "is missing: this process issues tokens and would otherwise generate a key file in its data folder"
                     : "is missing and Auth:Authority is empty: this process could not validate any token");
             return Task.CompletedTask;
@@ -84,4 +84,17 @@ public static class ProductionPosture
 
     internal static string DataDirectoryOf(IConfiguration configuration, IHostEnvironment environment) =>
         ServiceDatabase.DataDirectory(configuration, environment);
+}
+
+/// <summary>
+/// A PEM setting given either inline (<c>Auth:SigningKeyPem</c>) or as a file (<c>Auth:SigningKeyPemFile</c>, e.g. a
+/// mounted Kubernetes or compose secret): environment variables cannot carry a PEM's line breaks everywhere.
+/// </summary>
+public static class PemSetting
+{
+    public static string? Read(IConfiguration configuration, string key)
+    {
+        if (configuration[key] is { Length: > 0 } inline) return inline;
+        return configuration[key + "File"] is { Length: > 0 } path ? File.ReadAllText(path) : null;
+    }
 }

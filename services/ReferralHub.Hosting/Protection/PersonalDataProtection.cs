@@ -38,7 +38,7 @@ public static class PersonalDataProtection
                 if (ProductionPosture.IsInside(Path.GetFullPath(configured, environment.ContentRootPath), dataFolder))
                     throw ProductionPosture.Refuse(environment, "Protection:KeyRingDirectory", $"is inside the data folder ({dataFolder}, Storage:DataDirectory)");
                 if (certificate is null)
-                    throw ProductionPosture.Refuse(environment, "Protection:CertificatePem", "is not set: the key ring would be stored unencrypted");
+                    throw ProductionPosture.Refuse(environment, "Protection:CertificatePem (or Protection:CertificatePemFile)", "is not set: the key ring would be stored unencrypted");
             }
 
             var folder = string.IsNullOrWhiteSpace(configured)
@@ -69,8 +69,8 @@ public static class PersonalDataProtection
     /// <summary>An X.509 certificate with its RSA private key from PEM settings (the key may be in the same PEM).</summary>
     private static X509Certificate2? KeyRingCertificate(IConfiguration configuration, string certificateSetting, string keySetting)
     {
-        if (configuration[certificateSetting] is not { Length: > 0 } pem) return null;
-        var keyPem = configuration[keySetting] is { Length: > 0 } separate ? separate : pem;
+        if (PemSetting.Read(configuration, certificateSetting) is not { Length: > 0 } pem) return null;
+        var keyPem = PemSetting.Read(configuration, keySetting) is { Length: > 0 } separate ? separate : pem;
         var certificate = X509Certificate2.CreateFromPem(pem, keyPem);
         if (!certificate.HasPrivateKey || certificate.GetRSAPrivateKey() is null)
             throw new InvalidOperationException($"{certificateSetting} needs an RSA certificate with its private key ({keySetting}).");
