@@ -29,17 +29,23 @@ public static class FhirModule
         // Authentication is checked here (not by the fallback policy) so that a missing or bad token is answered with an
         // OperationOutcome like every other FHIR error; the services called check the same token again.
         var fhir = app.MapGroup(Prefix).WithTags("FHIR R4").AllowAnonymous().AddEndpointFilter(FhirErrors.FilterAsync)
-            .WithBodyLimit(FhirJson.MaxBodyBytes);
+            .AddEndpointFilter(JsonOnly).WithBodyLimit(FhirJson.MaxBodyBytes);
         CapabilityEndpoint.Map(fhir);
+        SmartConfiguration.Map(fhir);
         var secured = fhir.MapGroup("").AddEndpointFilter(RequireToken);
         ReferralEndpoints.Map(secured);
         TaskEndpoints.Map(secured);
         ConsentEndpoints.Map(secured);
         DirectoryEndpoints.Map(secured);
-        fhir.Map("/{**rest}", (HttpContext http) =>
-            new FhirResult(Outcomes.Single(OperationOutcome.IssueSeverity.Error, OperationOutcome.IssueType.NotSupported,
-                $"{http.Request.Method} {http.Request.Path} is not supported; GET /fhir/metadata lists what is."), 404))
-            .WithOrder(int.MaxValue).ExcludeFromDescription();
+        // A resource type the server has, with an interaction it does not support: 405 (FHIR http.html); anything else: 404.
+        fhir.Map("/{**rest}", (HttpContext http, string? rest) =>
+        {
+            var type = (rest ?? "").Split('/')[0];
+            var known = CapabilityEndpoint.ResourceTypes.Contains(type);
+            return new FhirResult(Outcomes.Single(OperationOutcome.IssueSeverity.Error, OperationOutcome.IssueType.NotSupported,
+                known ? $"{http.Request.Method} {http.Request.Path} is not an interaction this server supports for {type}; GET /fhir/metadata lists those it does."
+                      : $"{http.Request.Method} {http.Request.Path} is not supported; GET /fhir/metadata lists what is."), known ? 405 : 404);
+        }).WithOrder(int.MaxValue).ExcludeFromDescription();
         return app;
     }
 
@@ -50,6 +56,24 @@ public static class FhirModule
             context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
             throw FhirException.Of(401, OperationOutcome.IssueType.Login, "A valid bearer token is required (OAuth2 client credentials at /connect/token).");
         }
+        return await next(context);
+    }
+
+    /// <summary>
+    /// The facade speaks FHIR JSON only: a request for XML (<c>_format=xml</c>, or an Accept that takes no JSON) gets a
+    /// clean 406 rather than JSON it did not ask for. XML bodies are refused with 415 where bodies are read.
+    /// </summary>
+    private static async ValueTask<object?> JsonOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        var format = request.Query["_format"].FirstOrDefault();
+        var accept = request.Headers.Accept.ToString();
+        var wantsXml = format is not null
+            ? format.Contains("xml", StringComparison.OrdinalIgnoreCase)
+            : accept.Length > 0 && !accept.Contains("json", StringComparison.OrdinalIgnoreCase) && !accept.Contains("*/*", StringComparison.Ordinal)
+              && !accept.Contains("application/*", StringComparison.OrdinalIgnoreCase);
+        if (wantsXml || (format is not null && !format.Contains("json", StringComparison.OrdinalIgnoreCase)))
+            throw FhirException.Of(406, OperationOutcome.IssueType.NotSupported, "This server answers FHIR JSON only (application/fhir+json, _format=json).", "_format");
         return await next(context);
     }
 

@@ -8,6 +8,9 @@ namespace ReferralHub.Fhir.Directory;
 /// <summary>HealthcareService, Organization and Location read and search, from the directory's REST API; CodeSystem read.</summary>
 internal static class DirectoryEndpoints
 {
+    public const int DefaultCount = 50;
+    public const int MaxCount = 200;
+
     public static void Map(RouteGroupBuilder fhir)
     {
         fhir.MapGet("/HealthcareService/{id}", async (string id, HubApi api, CancellationToken ct) =>
@@ -28,6 +31,7 @@ internal static class DirectoryEndpoints
 
     private static async Task<IResult> SearchServicesAsync(HttpRequest http, HubApi api, CancellationToken ct)
     {
+        var search = FhirSearch.Parse(http, DefaultCount, MaxCount, "service-category", "location", "active", "organization", "_lastUpdated");
         var q = http.Query;
         var parameters = new List<string> { "includeRetired=true" };
         var category = Token(q["service-category"].FirstOrDefault(), FhirSystems.ServiceType, "service-category");
@@ -43,11 +47,12 @@ internal static class DirectoryEndpoints
             .Where(s => organisation is null || s.OrganisationId.ToString() == organisation)
             .Where(s => updated.All(u => u.Matches(Utc(s.UpdatedAt))))
             .Select(DirectoryMapping.Service);
-        return new FhirResult(Searchset(http, "HealthcareService", matches));
+        return new FhirResult(search.Page(http, "HealthcareService", [.. matches]));
     }
 
     private static async Task<IResult> SearchOrganisationsAsync(HttpRequest http, HubApi api, CancellationToken ct)
     {
+        var search = FhirSearch.Parse(http, DefaultCount, MaxCount, "identifier", "name", "active", "_lastUpdated");
         var q = http.Query;
         var identifier = Token(q["identifier"].FirstOrDefault(), FhirSystems.OrganisationCode, "identifier");
         var name = q["name"].FirstOrDefault();
@@ -60,11 +65,12 @@ internal static class DirectoryEndpoints
             .Where(o => active is null || o.Retired != active)
             .Where(o => updated.All(u => u.Matches(Utc(o.UpdatedAt))))
             .Select(DirectoryMapping.Organisation);
-        return new FhirResult(Searchset(http, "Organization", matches));
+        return new FhirResult(search.Page(http, "Organization", [.. matches]));
     }
 
     private static async Task<IResult> SearchLocationsAsync(HttpRequest http, HubApi api, CancellationToken ct)
     {
+        var search = FhirSearch.Parse(http, DefaultCount, MaxCount, "identifier", "name", "partof", "_lastUpdated");
         var q = http.Query;
         var partOf = q["partof"].FirstOrDefault() is { } p ? (p.StartsWith("Location/", StringComparison.Ordinal) ? p["Location/".Length..] : p) : null;
         var identifier = Token(q["identifier"].FirstOrDefault(), FhirSystems.AreaCode, "identifier");
@@ -77,23 +83,7 @@ internal static class DirectoryEndpoints
             .Where(a => name is null || a.Name.StartsWith(name, StringComparison.OrdinalIgnoreCase))
             .Where(a => updated.All(u => u.Matches(Utc(a.UpdatedAt))))
             .Select(DirectoryMapping.Area);
-        return new FhirResult(Searchset(http, "Location", matches));
-    }
-
-    public static Bundle Searchset(HttpRequest http, string type, IEnumerable<Resource> resources)
-    {
-        var baseUrl = FhirModule.BaseUrl(http);
-        var bundle = new Bundle { Type = Bundle.BundleType.Searchset };
-        foreach (var resource in resources)
-            bundle.Entry.Add(new Bundle.EntryComponent
-            {
-                FullUrl = $"{baseUrl}/{type}/{resource.Id}",
-                Resource = resource,
-                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
-            });
-        bundle.Total = bundle.Entry.Count;
-        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = $"{baseUrl}/{type}{http.QueryString}" });
-        return bundle;
+        return new FhirResult(search.Page(http, "Location", [.. matches]));
     }
 
     /// <summary>A token parameter: "code" or "system|code" where the system must be <paramref name="system"/>.</summary>

@@ -81,6 +81,8 @@ public static class DirectoryMapping
         var system = new CodeSystem
         {
             Id = "service-type",
+            // Declared versioned in the CapabilityStatement: the taxonomy version is the resource version (and the ETag).
+            Meta = new Meta { VersionId = ServiceTypes.TaxonomyVersion },
             Url = FhirSystems.ServiceType,
             Version = ServiceTypes.TaxonomyVersion,
             Name = "ReferralHubServiceType",

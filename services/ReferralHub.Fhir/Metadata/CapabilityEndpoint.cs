@@ -13,6 +13,9 @@ internal static class CapabilityEndpoint
     public static void Map(RouteGroupBuilder fhir) =>
         fhir.MapGet("/metadata", (HttpRequest http) => new FhirResult(Statement(FhirModule.BaseUrl(http))));
 
+    /// <summary>The resource types the server has (for 405 versus 404 on an unsupported interaction).</summary>
+    public static readonly IReadOnlySet<string> ResourceTypes = Statement("http://localhost/fhir").Rest[0].Resource.Select(r => r.Type!).ToHashSet(StringComparer.Ordinal);
+
     public static CapabilityStatement Statement(string baseUrl)
     {
         var statement = new CapabilityStatement
@@ -36,11 +39,7 @@ internal static class CapabilityEndpoint
         {
             Mode = RestfulCapabilityMode.Server,
             Documentation = new Markdown("Bearer tokens from POST /connect/token (OAuth2 client credentials), the same tokens and roles as the REST API."),
-            Security = new SecurityComponent
-            {
-                Service = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/restful-security-service", "OAuth", "OAuth")],
-                Description = new Markdown("OAuth2 client credentials at /connect/token; every interaction except metadata needs the bearer token."),
-            },
+            Security = Security(baseUrl),
             Interaction = [new SystemInteractionComponent { Code = SystemRestfulInteraction.Transaction, Documentation = new Markdown("A referral: ServiceRequest + Task (+ Patient, Practitioner) in one transaction.") }],
         };
         rest.Resource.Add(Resource(ResourceType.ServiceRequest, [TypeRestfulInteraction.Read, TypeRestfulInteraction.Create], [],
@@ -51,14 +50,33 @@ internal static class CapabilityEndpoint
         rest.Resource.Add(Resource(ResourceType.Consent, [TypeRestfulInteraction.Read, TypeRestfulInteraction.Create, TypeRestfulInteraction.Update], [],
             documentation: "The case's consent (id = case code). Update with status inactive withdraws it."));
         rest.Resource.Add(Resource(ResourceType.HealthcareService, [TypeRestfulInteraction.Read, TypeRestfulInteraction.SearchType],
-            [("service-category", SearchParamType.Token), ("location", SearchParamType.Reference), ("active", SearchParamType.Token), ("organization", SearchParamType.Reference), ("_lastUpdated", SearchParamType.Date)]));
+            [("service-category", SearchParamType.Token), ("location", SearchParamType.Reference), ("active", SearchParamType.Token), ("organization", SearchParamType.Reference), ("_lastUpdated", SearchParamType.Date), ("_count", SearchParamType.Number)]));
         rest.Resource.Add(Resource(ResourceType.Organization, [TypeRestfulInteraction.Read, TypeRestfulInteraction.SearchType],
-            [("identifier", SearchParamType.Token), ("name", SearchParamType.String), ("active", SearchParamType.Token), ("_lastUpdated", SearchParamType.Date)]));
+            [("identifier", SearchParamType.Token), ("name", SearchParamType.String), ("active", SearchParamType.Token), ("_lastUpdated", SearchParamType.Date), ("_count", SearchParamType.Number)]));
         rest.Resource.Add(Resource(ResourceType.Location, [TypeRestfulInteraction.Read, TypeRestfulInteraction.SearchType],
-            [("identifier", SearchParamType.Token), ("name", SearchParamType.String), ("partof", SearchParamType.Reference), ("_lastUpdated", SearchParamType.Date)]));
+            [("identifier", SearchParamType.Token), ("name", SearchParamType.String), ("partof", SearchParamType.Reference), ("_lastUpdated", SearchParamType.Date), ("_count", SearchParamType.Number)]));
         rest.Resource.Add(Resource(ResourceType.CodeSystem, [TypeRestfulInteraction.Read], [], documentation: "CodeSystem/service-type: the service-type list."));
         statement.Rest.Add(rest);
         return statement;
+    }
+
+    /// <summary>
+    /// OAuth; the token endpoint is at /fhir/.well-known/smart-configuration. Not in the older SMART <c>oauth-uris</c>
+    /// extension: its definition requires an <c>authorize</c> URI, and the hub has no user-facing authorize endpoint
+    /// (client credentials only), so that extension would make this CapabilityStatement invalid.
+    /// </summary>
+    private static SecurityComponent Security(string baseUrl)
+    {
+        var security = new SecurityComponent
+        {
+            Service =
+            [
+                new CodeableConcept("http://terminology.hl7.org/CodeSystem/restful-security-service", "OAuth", "OAuth"),
+                new CodeableConcept("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR"),
+            ],
+            Description = new Markdown($"OAuth2 client credentials (client secret) at {SmartConfiguration.TokenEndpoint(baseUrl)} (also in .well-known/smart-configuration); every interaction except metadata and the SMART configuration needs the bearer token."),
+        };
+        return security;
     }
 
     private static ResourceComponent Resource(ResourceType type, TypeRestfulInteraction[] interactions, (string Name, SearchParamType Type)[] search,

@@ -17,6 +17,9 @@ internal static class TaskEndpoints
     public const int DefaultCount = 20;
     public const int MaxCount = 50;
 
+    /// <summary>A count-only search walks at most this many pages of <see cref="MaxCount"/>.</summary>
+    public const int MaxCountPages = 200;
+
     public static void Map(RouteGroupBuilder fhir)
     {
         fhir.MapGet("/Task/{id}", ReadAsync);
@@ -49,45 +52,71 @@ internal static class TaskEndpoints
             .Select(o => Guid.TryParse(o, out var g) ? g : throw FhirException.Invalid("owner", "Search by owner=HealthcareService/{id}."))
             .ToHashSet();
         var updated = query["_lastUpdated"].Select(v => DateParam.Parse("_lastUpdated", v)).ToList();
-        var count = DefaultCount;
-        if (query["_count"].FirstOrDefault() is { } c && (!int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxCount))
-            throw FhirException.Invalid("_count", $"Between 1 and {MaxCount}.");
+        var search = FhirSearch.Parse(http, DefaultCount, MaxCount, "status", "owner", "_lastUpdated", "_cursor");
         var cursor = query["_cursor"].FirstOrDefault();
 
         // A provider polls its inbox; a referring agency its own referrals (same data as GET /api/v1/inbox and /referrals).
         var roles = user.HubRoles();
         var asProvider = roles.Contains(Roles.Provider) && !roles.Contains(Roles.Referrer) && !roles.Contains(Roles.Supervisor);
         var path = asProvider ? "api/v1/inbox" : "api/v1/referrals";
-        var parameters = new List<string> { $"limit={count}" };
-        if (cursor is not null) parameters.Add("cursor=" + Uri.EscapeDataString(cursor));
+        var parameters = new List<string> { $"limit={(search.CountOnly ? MaxCount : search.Count)}" };
         var hubStatuses = statuses.SelectMany(TaskMapping.HubStatuses).Distinct().ToList();
         if (hubStatuses.Count == 1 && (!asProvider || hubStatuses[0] is not (ReferralStatuses.Submitted or ReferralStatuses.BlockedConsent or ReferralStatuses.Unplaced)))
             parameters.Add("status=" + hubStatuses[0]);
-        if (!asProvider && updated.Where(u => u.Prefix is "gt" or "ge" or "eq").Select(u => u.Value).DefaultIfEmpty().Max() is { } since && since != default)
-            parameters.Add("updatedSince=" + Uri.EscapeDataString(since.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
-        var page = await api.GetAsync<PageDto<IdItem>>($"{path}?{string.Join('&', parameters)}", cancellationToken);
+        // The REST list narrows by its updatedSince (a lower bound, widened by a second); the exact FHIR range is applied below.
+        if (!asProvider && updated.Select(u => u.LowerBound).Where(b => b is not null).DefaultIfEmpty().Max() is { } since)
+            parameters.Add("updatedSince=" + Uri.EscapeDataString(since.AddSeconds(-1).UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+
+        async Task<(List<FhirTask> Tasks, string? Next)> PageAsync(string? at)
+        {
+            var page = await api.GetAsync<PageDto<IdItem>>($"{path}?{string.Join('&', parameters.Append(at is null ? "" : "cursor=" + Uri.EscapeDataString(at)).Where(p => p.Length > 0))}", cancellationToken);
+            var tasks = new List<FhirTask>();
+            foreach (var item in page.Items)
+            {
+                var referral = await api.TryGetAsync<ReferralDto>($"api/v1/referrals/{item.Id}", cancellationToken);
+                if (referral is null) continue;
+                var task = ToTask(referral, user);
+                if (statuses.Count > 0 && !statuses.Contains(task.Status!.Value)) continue;
+                if (owners.Count > 0 && !(referral.ServiceId is { } s && owners.Contains(s))) continue;
+                var lastUpdated = new DateTimeOffset(DateTime.SpecifyKind(referral.UpdatedAt, DateTimeKind.Utc));
+                if (!updated.All(u => u.Matches(lastUpdated))) continue;
+                tasks.Add(task);
+            }
+            return (tasks, page.NextCursor);
+        }
 
         var baseUrl = FhirModule.BaseUrl(http);
-        var bundle = new Bundle { Type = Bundle.BundleType.Searchset };
-        foreach (var item in page.Items)
+        if (search.CountOnly)
         {
-            var referral = await api.TryGetAsync<ReferralDto>($"api/v1/referrals/{item.Id}", cancellationToken);
-            if (referral is null) continue;
-            var task = ToTask(referral, user);
-            if (statuses.Count > 0 && !statuses.Contains(task.Status!.Value)) continue;
-            if (owners.Count > 0 && !(referral.ServiceId is { } s && owners.Contains(s))) continue;
-            var lastUpdated = new DateTimeOffset(DateTime.SpecifyKind(referral.UpdatedAt, DateTimeKind.Utc));
-            if (!updated.All(u => u.Matches(lastUpdated))) continue;
+            // _count=0 / _summary=count: the total only, counted over every page of the caller's referrals.
+            var total = 0;
+            string? at = cursor;
+            var pages = 0;
+            do
+            {
+                if (++pages > MaxCountPages) throw FhirException.Of(422, OperationOutcome.IssueType.TooCostly, $"More than {MaxCountPages * MaxCount} Tasks to count; narrow the search (status, owner, _lastUpdated).");
+                var (tasks, following) = await PageAsync(at);
+                total += tasks.Count;
+                at = following;
+            }
+            while (at is not null);
+            var counted = search.Empty(http, "Task", total);
+            search.AddOutcome(counted);
+            return new FhirResult(counted);
+        }
+
+        var (found, nextCursor) = await PageAsync(cursor);
+        // The total of a cursor-paged list is not known without walking it: given on the last page only (FHIR: total is optional).
+        var bundle = search.Empty(http, "Task", nextCursor is null && cursor is null ? found.Count : null);
+        foreach (var task in found)
             bundle.Entry.Add(new Bundle.EntryComponent
             {
-                FullUrl = $"{baseUrl}/Task/{referral.Id}",
+                FullUrl = $"{baseUrl}/Task/{task.Id}",
                 Resource = task,
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
             });
-        }
-        var self = $"{baseUrl}/Task{http.QueryString}";
-        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = self });
-        if (page.NextCursor is { } next)
+        search.AddOutcome(bundle);
+        if (nextCursor is { } next)
         {
             var nextQuery = query.Where(q => q.Key != "_cursor").SelectMany(q => q.Value.Select(v => $"{q.Key}={Uri.EscapeDataString(v ?? "")}"))
                 .Append("_cursor=" + Uri.EscapeDataString(next));
@@ -208,27 +237,3 @@ internal static class TaskEndpoints
     private static string Literal(FhirTask.TaskStatus? status) => status is { } s ? Hl7.Fhir.Utility.EnumUtility.GetLiteral(s) ?? s.ToString() : "unknown";
 }
 
-/// <summary>A date search parameter value: prefix (eq, gt, ge, lt, le) and instant.</summary>
-internal sealed record DateParam(string Prefix, DateTimeOffset Value)
-{
-    public static DateParam Parse(string name, string? raw)
-    {
-        raw ??= "";
-        var prefix = raw.Length > 2 && char.IsLetter(raw[0]) && char.IsLetter(raw[1]) ? raw[..2] : "eq";
-        var text = prefix == "eq" && !raw.StartsWith("eq", StringComparison.Ordinal) ? raw : raw[2..];
-        if (prefix is not ("eq" or "gt" or "ge" or "lt" or "le"))
-            throw FhirException.Invalid(name, $"Prefix '{prefix}' is not supported: eq, gt, ge, lt, le.");
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
-            throw FhirException.Invalid(name, $"'{text}' is not a FHIR date or dateTime.");
-        return new DateParam(prefix, value);
-    }
-
-    public bool Matches(DateTimeOffset instant) => Prefix switch
-    {
-        "gt" => instant > Value,
-        "ge" => instant >= Value,
-        "lt" => instant < Value,
-        "le" => instant <= Value,
-        _ => Math.Abs((instant - Value).TotalSeconds) < 1,
-    };
-}

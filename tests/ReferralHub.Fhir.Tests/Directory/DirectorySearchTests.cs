@@ -72,6 +72,8 @@ public sealed class DirectorySearchTests(FhirHub hub) : IClassFixture<FhirHub>
         var system = await client.ReadAsync<CodeSystem>("CodeSystem/service-type");
 
         Assert.Equal(ReferralHub.Fhir.FhirSystems.ServiceType, system!.Url);
+        Assert.Equal(ServiceTypes.TaxonomyVersion, system.Meta.VersionId);
+        Assert.Equal($"W/\"{ServiceTypes.TaxonomyVersion}\"", client.LastResult!.Etag);
         Assert.Equal(CodeSystemContentMode.Complete, system.Content);
         Assert.Equal(ServiceTypes.All.Select(t => t.Code), system.Concept.Select(c => c.Code));
         var mhpss = system.Concept.Single(c => c.Code == "specialised-mhpss");

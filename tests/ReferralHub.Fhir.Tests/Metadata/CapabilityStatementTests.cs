@@ -18,9 +18,9 @@ public sealed class CapabilityStatementTests(FhirHub hub) : IClassFixture<FhirHu
         ["ServiceRequest"] = (["create", "read"], []),
         ["Task"] = (["patch", "read", "search-type", "update"], ["_count", "_lastUpdated", "owner", "status"]),
         ["Consent"] = (["create", "read", "update"], []),
-        ["HealthcareService"] = (["read", "search-type"], ["_lastUpdated", "active", "location", "organization", "service-category"]),
-        ["Organization"] = (["read", "search-type"], ["_lastUpdated", "active", "identifier", "name"]),
-        ["Location"] = (["read", "search-type"], ["_lastUpdated", "identifier", "name", "partof"]),
+        ["HealthcareService"] = (["read", "search-type"], ["_count", "_lastUpdated", "active", "location", "organization", "service-category"]),
+        ["Organization"] = (["read", "search-type"], ["_count", "_lastUpdated", "active", "identifier", "name"]),
+        ["Location"] = (["read", "search-type"], ["_count", "_lastUpdated", "identifier", "name", "partof"]),
         ["CodeSystem"] = (["read"], []),
     };
 
@@ -56,7 +56,9 @@ public sealed class CapabilityStatementTests(FhirHub hub) : IClassFixture<FhirHu
         using var referrer = await hub.RawAsync("agency-a-system", "agency-a-secret");
         await ExpectOutcomeAsync(await referrer.GetAsync("/fhir/Patient/123"), HttpStatusCode.NotFound);
         await ExpectOutcomeAsync(await referrer.GetAsync($"/fhir/ServiceRequest/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
-        await ExpectOutcomeAsync(await referrer.GetAsync("/fhir/Task?_count=1000"), HttpStatusCode.BadRequest);
+        await ExpectOutcomeAsync(await referrer.GetAsync("/fhir/Task?_count=-1"), HttpStatusCode.BadRequest);
+        await ExpectOutcomeAsync(await referrer.GetAsync("/fhir/Organization?_lastUpdated=2026-13-01"), HttpStatusCode.BadRequest);
+        await ExpectOutcomeAsync(await referrer.GetAsync("/fhir/Organization?_lastUpdated=ap2026-11-01"), HttpStatusCode.BadRequest);
         await ExpectOutcomeAsync(await referrer.GetAsync("/fhir/Task?status=sleeping"), HttpStatusCode.BadRequest);
         await ExpectOutcomeAsync(await referrer.PostAsync("/fhir/ServiceRequest", Fhir("{not json")), HttpStatusCode.BadRequest);
         await ExpectOutcomeAsync(await referrer.PostAsync("/fhir/ServiceRequest",
@@ -77,7 +79,16 @@ public sealed class CapabilityStatementTests(FhirHub hub) : IClassFixture<FhirHu
             HttpStatusCode.BadRequest);
         await ExpectOutcomeAsync(await referrer.PostAsync("/fhir/Consent", Fhir("""{"resourceType":"Consent","status":"active","scope":{"text":"x"},"category":[{"text":"x"}]}""")),
             HttpStatusCode.BadRequest);
-        await ExpectOutcomeAsync(await referrer.DeleteAsync($"/fhir/Task/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        // A resource type the server has but an interaction it does not support: 405; an unknown type: 404.
+        await ExpectOutcomeAsync(await referrer.DeleteAsync($"/fhir/Task/{Guid.NewGuid()}"), HttpStatusCode.MethodNotAllowed);
+        await ExpectOutcomeAsync(await referrer.PostAsync("/fhir/HealthcareService", Fhir("""{"resourceType":"HealthcareService"}""")), HttpStatusCode.MethodNotAllowed);
+        await ExpectOutcomeAsync(await referrer.GetAsync("/fhir/ServiceRequest/x/_history"), HttpStatusCode.MethodNotAllowed);
+        await ExpectOutcomeAsync(await referrer.DeleteAsync("/fhir/Spaceship/1"), HttpStatusCode.NotFound);
+        // JSON only: XML asked for is a clean 406, never JSON it did not ask for.
+        await ExpectOutcomeAsync(await referrer.GetAsync("/fhir/HealthcareService?_format=xml"), HttpStatusCode.NotAcceptable);
+        using var xml = new HttpRequestMessage(HttpMethod.Get, "/fhir/metadata");
+        xml.Headers.Accept.ParseAdd("application/fhir+xml");
+        await ExpectOutcomeAsync(await referrer.SendAsync(xml), HttpStatusCode.NotAcceptable);
     }
 
     private static StringContent Fhir(string json) => new(json, Encoding.UTF8, "application/fhir+json");
