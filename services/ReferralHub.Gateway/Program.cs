@@ -16,4 +16,7 @@ app.MapServiceDefaults();
 app.MapGateway();
 // The owning service enforces each endpoint's body limit; the gateway lets any size through to it.
 app.MapReverseProxy().WithBodyLimit(long.MaxValue);
+// `keys …`: evacuation, retention, key-ring rotation, a new signing key (docs/operations.md, "Keys"); then exit.
+if (args is ["keys", .. var keyArgs]) return await ReferralHub.Hosting.Protection.KeyCommands.RunAsync(app.Services, keyArgs, Console.Out);
 app.Run();
+return 0;

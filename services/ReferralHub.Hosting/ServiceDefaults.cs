@@ -14,6 +14,8 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Posture;
+using ReferralHub.Hosting.Protection;
 using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Hosting;
@@ -23,6 +25,8 @@ public static class ServiceDefaults
 {
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
+        // First hosted service: outside Development nothing else starts when a setting is unsafe.
+        builder.Services.AddHostedService<ProductionPosture.StartupCheck>();
         builder.Services.AddSingleton(TimeProvider.System);
         // SQL text on every query is noise in a service's log; parameter values are never logged (no sensitive logging).
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
@@ -118,6 +122,7 @@ public static class ServiceDefaults
         }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapOpsEndpoints();
+        app.MapKeyEndpoints();
         return app;
     }
 }
