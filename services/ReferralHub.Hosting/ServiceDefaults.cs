@@ -33,6 +33,10 @@ public static class ServiceDefaults
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
+            // Minimal APIs' own 415 names nothing; the field at fault is the Content-Type header.
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && !context.ProblemDetails.Extensions.ContainsKey("errors")
+                && context.ProblemDetails is not HttpValidationProblemDetails)
+                context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { ["Content-Type"] = ["Send application/json (charset utf-8 or none)."] };
             SanitizeProblem(context.ProblemDetails);
         });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -39,6 +40,13 @@ public static class ServiceDatabase
             else
                 options.UseSqlite(connectionString).AddInterceptors(sqliteInterceptors);
             options.AddInterceptors(new OutboxSaveChangesInterceptor<TContext>(services.GetRequiredService<OutboxSignal<TContext>>()));
+            // A failed save is the caller's to judge: an expected race (a duplicate Idempotency-Key, a concurrent edit)
+            // is caught and answered, and logged there at information; anything else propagates and is logged, with its
+            // stack, by whoever handles it. EF's own error-level entries with a stack for every such race were noise.
+            options.ConfigureWarnings(warnings => warnings.Log(
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                (CoreEventId.OptimisticConcurrencyException, LogLevel.Debug),
+                (RelationalEventId.CommandError, LogLevel.Debug)));
         }
 
         if (provider == DatabaseProvider.Postgres)

@@ -24,11 +24,14 @@ public static partial class Refusals
     /// Writes the refusal unless the response has started. <paramref name="field"/> names the offending field or
     /// parameter (never its value). Returns false when nothing could be written.
     /// </summary>
-    public static async Task<bool> WriteAsync(HttpContext context, int status, string title, string detail, string? field = null, string? oauthError = null)
+    public static async Task<bool> WriteAsync(HttpContext context, int status, string title, string detail, string? field = null, string? oauthError = null,
+        bool closeConnection = false)
     {
         if (context.Response.HasStarted) return false;
         context.Response.Clear();
         context.Response.StatusCode = status;
+        // An unread body over the limit is not worth draining: end the connection after this answer.
+        if (closeConnection) context.Response.Headers.Connection = "close";
         if (IsToken(context))
         {
             context.Response.Headers.CacheControl = "no-store";

@@ -60,8 +60,7 @@ internal sealed class RequestGuard(RequestDelegate next, ILogger<RequestGuard> l
         {
             logger.LogInformation("Refused a {Length}-byte body to {Path}: the limit there is {Limit}", context.Request.ContentLength, context.Request.Path, limit);
             await Refusals.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
-                $"At most {limit.ToString(CultureInfo.InvariantCulture)} bytes are accepted here.", "body");
-            context.Response.Headers.Connection = "close"; // the unread body is not worth draining
+                $"At most {limit.ToString(CultureInfo.InvariantCulture)} bytes are accepted here.", "body", closeConnection: true);
             return;
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)

@@ -142,6 +142,7 @@ public static class SubmitReferralEndpoint
             db.ChangeTracker.Clear();
             var winner = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.OriginAgencyCode == agency && r.IdempotencyKey == key, cancellationToken);
             if (winner is null) throw;
+            logger.LogInformation("Referral submission by {Agency} lost an Idempotency-Key race to {ReferralId}; answered as a replay", agency, winner.Id);
             return await ReplayAsync(winner, hash, vault, cancellationToken);
         }
 

@@ -83,13 +83,14 @@ internal static class AreaEndpoints
     {
         var area = await db.Areas.FirstOrDefaultAsync(a => a.Code == code, ct);
         if (area is null) return EditResults.NotFound("area");
+        // Permission first: a caller who may not edit learns nothing from validation or the current version.
+        var view = await cache.GetAsync(ct);
+        if (!user.MaintainsArea(view, code)) return Permissions.Forbidden($"You do not maintain {code}.");
         input = input with { Code = input.Code ?? area.Code, ParentCode = input.ParentCode ?? area.ParentCode };
         var errors = Validate(input);
         if (input.Code != area.Code) errors.Add("code", "cannot be changed");
         if (input.ParentCode != area.ParentCode) errors.Add("parentCode", "cannot be changed");
         if (errors.Any) return errors.Problem();
-        var view = await cache.GetAsync(ct);
-        if (!user.MaintainsArea(view, code)) return Permissions.Forbidden($"You do not maintain {code}.");
         if (EditResults.CheckVersion(input.Version, area.Version, errors) is { } versionProblem) return versionProblem;
         if (area.Retired) return EditResults.Conflict("The area is retired.", "A retired area cannot be edited.");
 

@@ -90,6 +90,9 @@ internal static class OrganisationEndpoints
     {
         var organisation = await db.Organisations.FirstOrDefaultAsync(o => o.Id == id, ct);
         if (organisation is null) return EditResults.NotFound("organisation");
+        // Permission first (who may edit at all); which fields an agency admin may change is checked below.
+        if (!user.IsMaintainer() && !user.AdministersOrganisation(organisation.Code))
+            return Permissions.Forbidden("Only pathway maintainers, or the organisation's own agency admin, may edit it.");
         input = input with { Code = input.Code ?? organisation.Code };
         var errors = Validate(input);
         if (input.Code != organisation.Code) errors.Add("code", "cannot be changed: it is the agency code in tokens and consents");

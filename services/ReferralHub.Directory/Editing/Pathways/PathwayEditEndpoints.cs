@@ -113,6 +113,8 @@ internal static class PathwayEditEndpoints
     {
         var pathway = await db.Pathways.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (pathway is null) return EditResults.NotFound("pathway");
+        // Permission first: a caller who may not edit learns nothing from validation or the current version.
+        if (!user.MaintainsArea(await cache.GetAsync(ct), pathway.AreaCode)) return Permissions.Forbidden($"You do not maintain pathways for {pathway.AreaCode}.");
         // Area and type identify the pathway: when omitted they stay as they are, and they cannot be changed.
         input = input with { AreaCode = input.AreaCode ?? pathway.AreaCode, ServiceType = input.ServiceType ?? pathway.ServiceType };
         var errors = Validate(input);

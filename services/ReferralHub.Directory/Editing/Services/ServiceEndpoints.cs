@@ -170,6 +170,11 @@ internal static class ServiceEndpoints
     {
         var service = await db.Services.FirstOrDefaultAsync(s => s.Id == id, ct);
         if (service is null) return EditResults.NotFound("service");
+        // Permission first (who may edit at all): a caller who may not learns nothing from validation or the current
+        // version. Which fields and areas the change touches is checked below.
+        var currentOwner = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == service.OrganisationId, ct);
+        if (!user.MaintainsAll(await cache.GetAsync(ct), service.AreaCodes) && !user.AdministersOrganisation(currentOwner.Code))
+            return Permissions.Forbidden("Only a pathway maintainer of the service's areas, or an agency admin of its organisation, may edit it.");
         var errors = Validate(input);
         if (errors.Any) return errors.Problem();
         if (EditResults.CheckVersion(input.Version, service.Version, errors) is { } versionProblem) return versionProblem;

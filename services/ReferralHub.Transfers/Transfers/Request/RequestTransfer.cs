@@ -124,7 +124,10 @@ internal static class RequestTransfer
             db.ChangeTracker.Clear();
             if (idempotencyKey.Length > 0
                 && await db.Transfers.AsNoTracking().FirstOrDefaultAsync(t => t.SendingAgency == agency && t.IdempotencyKey == idempotencyKey, cancellationToken) is { } winner)
+            {
+                logger.LogInformation("Transfer request by {Agency} lost an Idempotency-Key race to {TransferId}; answered as a replay", agency, winner.Id);
                 return TypedResults.Ok(TransferViews.ToView(winner, agency));
+            }
             return Problems.Conflict($"Case '{caseCode}' already has an open transfer; withdraw it first.");
         }
 
