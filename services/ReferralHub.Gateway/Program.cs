@@ -13,5 +13,6 @@ builder.AddMessageBus();
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapGateway();
+app.MapHubStatus();
 app.MapReverseProxy();
 app.Run();

@@ -26,14 +26,12 @@ public static class TransfersModule
         builder.AddPersonalDataProtection<TransfersDbContext>();
         builder.Services.Configure<TransfersOptions>(builder.Configuration.GetSection("Transfers"));
         builder.Services.AddScoped<TransferSteps>();
-        builder.Services.AddRedriveSweep<TransferSweep>();
+        builder.Services.AddRedriveSweep<TransferSweep, TransfersDbContext>();
         builder.Services.AddSingleton<BulkSignal>();
         builder.Services.AddHostedService<BulkTransferRunner>();
-        builder.AddBusConsumers(bus =>
-        {
-            bus.AddConsumer<ConsentWithdrawnConsumer>();
-            bus.AddConsumer<SupervisorOverrideConsumer>();
-        });
+        builder.AddBusConsumers("transfers", consumers => consumers
+            .Add<ConsentWithdrawnConsumer>()
+            .Add<SupervisorOverrideConsumer>());
         return builder;
     }
 
