@@ -86,7 +86,7 @@ public sealed class CrossProcessTests(DistributedHub hub) : IAsyncLifetime
     {
         using var supervisor = await hub.ClientAsync(DistributedHub.SupervisorClient, DistributedHub.SupervisorSecret);
         var caseCode = Agencies.NewCase("XP-OVR");
-        await _agencies.RecordConsentAsync(caseCode, "education");
+        await _agencies.RecordConsentAsync(caseCode, "education-formal");
         var referral = await _agencies.SubmitAsync(Agencies.Referral(caseCode));
         await Agencies.WaitForAsync(_agencies.Referrer, $"/api/v1/referrals/{referral}", "blocked-consent");
         var transfer = await _agencies.RequestTransferAsync(caseCode);

@@ -43,7 +43,7 @@ public sealed class DistributedHub : IAsyncLifetime
         Gateway = new Uri($"http://127.0.0.1:{ports.Gateway}");
         var start = new ProcessStartInfo("setsid") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in (string[])["bash", Path.Combine(root, "deploy", "run-distributed.sh"), "--no-build", "--fast-postgres",
-                     "--replicas", "2", "--configuration", configuration, "--dir", WorkDir,
+                     "--replicas", "2", "--environment", "Development", "--configuration", configuration, "--dir", WorkDir,
                      "--rabbitmq-port", Invariant(ports.Rabbit), "--postgres-port", Invariant(ports.Postgres),
                      "--gateway-port", Invariant(ports.Gateway), "--base-port", Invariant(ports.Services), "--start-timeout", "300"])
             start.ArgumentList.Add(argument);
