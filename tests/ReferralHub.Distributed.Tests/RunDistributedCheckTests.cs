@@ -36,6 +36,7 @@ public sealed class RunDistributedCheckTests(ITestOutputHelper output)
             "--configuration", configuration, "--dir", workDir,
             "--rabbitmq-port", Invariant(rabbitPort), "--postgres-port", Invariant(postgresPort),
             "--gateway-port", Invariant(gatewayPort), "--base-port", Invariant(basePort),
+            "--gateway-tls-port", Invariant(ports[^1]),
             "--start-timeout", "240", // a wait, not a timing: CI machines are busy
         ];
 
@@ -112,14 +113,14 @@ public sealed class RunDistributedCheckTests(ITestOutputHelper output)
         kill?.WaitForExit();
     }
 
-    /// <summary>RabbitMQ p and p+1, PostgreSQL, gateway, then twelve consecutive service ports (two replicas), all free and distinct.</summary>
+    /// <summary>RabbitMQ p and p+1, PostgreSQL, gateway, then twelve consecutive service ports (two replicas), then the gateway's https port, all free and distinct.</summary>
     private static int[] DistinctFreePorts()
     {
         for (var attempt = 0; attempt < 500; attempt++)
         {
             var rabbit = Random.Shared.Next(20000, 31000) & ~1;
             var services = Random.Shared.Next(20000, 31000);
-            int[] ports = [rabbit, rabbit + 1, Random.Shared.Next(20000, 32000), Random.Shared.Next(20000, 32000), .. Enumerable.Range(services, 12)];
+            int[] ports = [rabbit, rabbit + 1, Random.Shared.Next(20000, 32000), Random.Shared.Next(20000, 32000), .. Enumerable.Range(services, 12), Random.Shared.Next(20000, 32000)];
             if (ports.Distinct().Count() == ports.Length && ports.All(FreePort.IsFree)) return ports;
         }
 
