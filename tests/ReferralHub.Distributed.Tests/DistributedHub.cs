@@ -8,6 +8,9 @@ using System.Text;
 using System.Text.Json;
 using ReferralHub.Testing;
 
+// Each test class here starts a whole hub (13 processes and two servers): one at a time on a 2-core machine.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace ReferralHub.Distributed.Tests;
 
 /// <summary>
@@ -106,7 +109,7 @@ public sealed class DistributedHub : IAsyncLifetime
         var client = new HttpClient(new RetryingHandler(this, clientId, secret) { InnerHandler = new HttpClientHandler() })
         {
             BaseAddress = Gateway,
-            Timeout = TimeSpan.FromSeconds(60),
+            Timeout = Timeout.InfiniteTimeSpan, // each attempt has its own limit (RetryingHandler)
         };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(clientId, secret));
         return client;
@@ -215,8 +218,10 @@ public sealed class DistributedHub : IAsyncLifetime
                 }
 
                 HttpResponseMessage? response = null;
-                try { response = await base.SendAsync(copy, cancellationToken); }
-                catch (Exception ex) when ((ex is HttpRequestException || ex is TaskCanceledException && !cancellationToken.IsCancellationRequested) && attempt < 40) { }
+                using var attemptLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                attemptLimit.CancelAfter(TimeSpan.FromSeconds(45)); // a request caught by a restarting database or broker
+                try { response = await base.SendAsync(copy, attemptLimit.Token); }
+                catch (Exception ex) when ((ex is HttpRequestException || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested) && attempt < 40) { }
 
                 if (response is not null)
                 {

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace ReferralHub.Distributed.Tests;
 
 /// <summary>
-/// The short fault run (the long one is the bench's <c>faults</c> verb, docs/reliability.md): referrals driven through
+/// The short fault run (the long one is the same test with <c>REFERRALHUB_FAULT_REFERRALS=1000</c>, docs/reliability.md): referrals driven through
 /// their whole life while one replica of each service is killed with SIGKILL in turn, RabbitMQ is restarted and
 /// PostgreSQL is restarted. Every referral must end completed, with exactly one release and each status change once
 /// in the referrer's change feed — nothing lost, nothing repeated.
@@ -13,7 +13,11 @@ namespace ReferralHub.Distributed.Tests;
 [Collection(DistributedCollection.Name)]
 public sealed class FaultTests(DistributedHub hub, ITestOutputHelper output)
 {
-    private const int Referrals = 24;
+    /// <summary>24 in the default suite; <c>REFERRALHUB_FAULT_REFERRALS</c> sets more for the long run.</summary>
+    private static readonly int Referrals = int.TryParse(Environment.GetEnvironmentVariable("REFERRALHUB_FAULT_REFERRALS"), out var n) && n > 0 ? n : 24;
+    /// <summary>The stream spans about ten seconds in the short run (the faults fall inside it), 10/s in the long one.</summary>
+    private static int Spacing => Referrals <= 24 ? 400 : 100;
+
     private static readonly string[] Life = ["submitted", "offered", "accepted", "in-service", "completed"];
 
     [Fact]
@@ -27,7 +31,7 @@ public sealed class FaultTests(DistributedHub hub, ITestOutputHelper output)
 
         async Task LifeAsync(int n)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(400 * n)); // a steady stream, not one burst
+            await Task.Delay(TimeSpan.FromMilliseconds(Spacing * n)); // a steady stream, not one burst
             var caseCode = Agencies.NewCase("XP-FAULT");
             await agencies.RecordConsentAsync(caseCode, "mental-health");
             var id = await agencies.SubmitAsync(Agencies.Referral(caseCode));

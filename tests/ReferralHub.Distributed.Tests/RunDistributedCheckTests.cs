@@ -53,7 +53,7 @@ public sealed class RunDistributedCheckTests(ITestOutputHelper output)
 
         try
         {
-            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10)); // a hang guard, not a speed check
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(20)); // a hang guard, not a speed check
             await script.WaitForExitAsync(limit.Token);
             script.WaitForExit(); // drain redirected output
             var log = text.ToString();
