@@ -18,6 +18,7 @@ BASE_PORT="${REFERRALHUB_BASE_PORT:-5081}"
 RABBITMQ_PORT="${REFERRALHUB_RABBITMQ_PORT:-5672}"
 POSTGRES_PORT="${REFERRALHUB_POSTGRES_PORT:-5432}"
 START_TIMEOUT="${REFERRALHUB_START_TIMEOUT:-120}"
+REPLICAS="${REFERRALHUB_REPLICAS:-1}"
 BUILD=1
 CHECK=0
 FAST_POSTGRES=0
@@ -36,7 +37,10 @@ Starts RabbitMQ and PostgreSQL from the machine's binaries, then the gateway and
   --gateway-tls-port P   the gateway's https port, the token authority   (default gateway port + 363; outside Development)
   --gateway-port P       gateway port                                   (default 5080; env REFERRALHUB_GATEWAY_PORT)
   --base-port P          directory=P, consent=P+1, referrals=P+2, transfers=P+3, portal=P+4, fhir=P+5
+                         (replica r of each service: the same plus 6*(r-1))
                                                                         (default 5081; env REFERRALHUB_BASE_PORT)
+  --replicas N           processes per service behind the gateway (one gateway); a replica that exits is
+                         started again                                  (default 1; env REFERRALHUB_REPLICAS)
   --rabbitmq-port P      AMQP port; P+1 is the node's distribution port (default 5672; env REFERRALHUB_RABBITMQ_PORT)
   --postgres-port P      PostgreSQL port                                (default 5432; env REFERRALHUB_POSTGRES_PORT)
   --start-timeout S      seconds to wait for each /health               (default 120; env REFERRALHUB_START_TIMEOUT)
@@ -59,6 +63,7 @@ while [[ $# -gt 0 ]]; do
     --rabbitmq-port) need_value "$@"; RABBITMQ_PORT="$2"; shift 2 ;;
     --postgres-port) need_value "$@"; POSTGRES_PORT="$2"; shift 2 ;;
     --start-timeout) need_value "$@"; START_TIMEOUT="$2"; shift 2 ;;
+    --replicas) need_value "$@"; REPLICAS="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --fast-postgres) FAST_POSTGRES=1; shift ;;
     --check) CHECK=1; FAST_POSTGRES=1; shift ;;
@@ -67,9 +72,10 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-for value in "$GATEWAY_PORT" "$BASE_PORT" "$RABBITMQ_PORT" "$POSTGRES_PORT" "$START_TIMEOUT"; do
+for value in "$GATEWAY_PORT" "$BASE_PORT" "$RABBITMQ_PORT" "$POSTGRES_PORT" "$START_TIMEOUT" "$REPLICAS"; do
   [[ "$value" =~ ^[0-9]+$ ]] || { echo "run-distributed: '$value' is not a number" >&2; exit 2; }
 done
+(( REPLICAS >= 1 && REPLICAS <= 8 )) || { echo "run-distributed: --replicas must be 1..8" >&2; exit 2; }
 
 # ---- layout ----------------------------------------------------------------------------------------------------------
 mkdir -p "$WORK_DIR"
@@ -83,13 +89,34 @@ mkdir -p "$LOG_DIR" "$DATA_DIR" "$RMQ_DIR" "$PG_DIR"
 chmod a+rx "$WORK_DIR"
 
 SERVICES=(gateway directory consent referrals transfers portal fhir)
+BEHIND_GATEWAY=(directory consent referrals transfers portal fhir)
 declare -A PROJECT=([gateway]=ReferralHub.Gateway [directory]=ReferralHub.Directory [consent]=ReferralHub.Consent
                     [referrals]=ReferralHub.Referrals [transfers]=ReferralHub.Transfers [portal]=ReferralHub.Portal
                     [fhir]=ReferralHub.Fhir)
+# An instance is one process: "referrals" is replica 1, "referrals-2" replica 2, ... The gateway runs once.
 declare -A PORT=([gateway]=$GATEWAY_PORT)
-i=0
-for name in directory consent referrals transfers portal fhir; do PORT[$name]=$((BASE_PORT + i)); i=$((i + 1)); done
+declare -A SERVICE_OF=([gateway]=gateway)
+INSTANCES=(gateway)
+FIRST_REPLICAS=()
+LATER_REPLICAS=()
+for (( r=1; r<=REPLICAS; r++ )); do
+  i=0
+  for name in "${BEHIND_GATEWAY[@]}"; do
+    instance="$name"; (( r > 1 )) && instance="$name-$r"
+    PORT[$instance]=$((BASE_PORT + 6 * (r - 1) + i)); SERVICE_OF[$instance]=$name; i=$((i + 1))
+    INSTANCES+=("$instance")
+    if (( r == 1 )); then FIRST_REPLICAS+=("$instance"); else LATER_REPLICAS+=("$instance"); fi
+  done
+done
 declare -A PID=()
+# addresses NAME -> comma-separated URLs of every replica of a service (the gateway balances over them)
+addresses() {
+  local name="$1" list="" instance
+  for instance in "${INSTANCES[@]}"; do
+    [[ "${SERVICE_OF[$instance]}" == "$name" ]] && list="${list:+$list,}http://127.0.0.1:${PORT[$instance]}"
+  done
+  echo "$list"
+}
 
 GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"
 AMQP_URI="amqp://guest:guest@127.0.0.1:$RABBITMQ_PORT/"
@@ -167,13 +194,13 @@ rmq_env() {
 stop_services() {
   local name pid deadline
   # Reverse order: the others first, the gateway (their token authority) last.
-  for (( idx=${#SERVICES[@]}-1; idx>=0; idx-- )); do
-    name="${SERVICES[idx]}"
+  for (( idx=${#INSTANCES[@]}-1; idx>=0; idx-- )); do
+    name="${INSTANCES[idx]}"
     pid="${PID[$name]:-}"
     [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null || true
   done
   deadline=$((SECONDS + 20))
-  for name in "${SERVICES[@]}"; do
+  for name in "${INSTANCES[@]}"; do
     pid="${PID[$name]:-}"
     [[ -z "$pid" ]] && continue
     while kill -0 "$pid" 2>/dev/null && (( SECONDS < deadline )); do sleep 0.2; done
@@ -243,8 +270,7 @@ if [[ -f "$PG_DIR/data/postmaster.pid" ]]; then
   stop_postgres
 fi
 
-for port in "$RABBITMQ_PORT" $((RABBITMQ_PORT + 1)) "$POSTGRES_PORT" "$GATEWAY_PORT" "${PORT[directory]}" "${PORT[consent]}" \
-            "${PORT[referrals]}" "${PORT[transfers]}" "${PORT[portal]}" "${PORT[fhir]}"; do
+for port in "$RABBITMQ_PORT" $((RABBITMQ_PORT + 1)) "$POSTGRES_PORT" "${PORT[@]}"; do
   if port_in_use "$port"; then
     fail "127.0.0.1:$port is already in use (see --help for the port options)"
   fi
@@ -366,14 +392,16 @@ posture_env() {
 PORTAL_SECRET=$(head -c 32 /dev/urandom | base64 | tr -d '/+=')
 
 start_service() {
-  local name="$1" project="${PROJECT[$1]}" port="${PORT[$1]}"
+  local instance="$1" name="${SERVICE_OF[$1]}" project="${PROJECT[${SERVICE_OF[$1]}]}" port="${PORT[$1]}"
   local bin="$ROOT/services/$project/bin/$CONFIGURATION/net10.0"
   local -a extra=()
   if [[ "$name" == gateway ]]; then
-    extra=("Services__directory=http://127.0.0.1:${PORT[directory]}" "Services__consent=http://127.0.0.1:${PORT[consent]}"
-           "Services__referrals=http://127.0.0.1:${PORT[referrals]}" "Services__transfers=http://127.0.0.1:${PORT[transfers]}"
-           "Services__portal=http://127.0.0.1:${PORT[portal]}" "Services__fhir=http://127.0.0.1:${PORT[fhir]}"
-           "Portal__ClientSecret=$PORTAL_SECRET")
+    extra=("Services__directory=$(addresses directory)" "Services__consent=$(addresses consent)"
+           "Services__referrals=$(addresses referrals)" "Services__transfers=$(addresses transfers)"
+           "Services__portal=$(addresses portal)" "Services__fhir=$(addresses fhir)"
+           "Portal__ClientSecret=$PORTAL_SECRET"
+           # A replica that is starting or was killed fails its probes; the gateway says so once, not per probe.
+           "Logging__LogLevel__Yarp.ReverseProxy.Health=Error")
   elif [[ "$name" == portal ]]; then
     # The portal calls the APIs through the gateway with tokens for the signed-in person (docs/portal.md).
     extra=("Portal__ClientSecret=$PORTAL_SECRET" "Portal__ApiBaseUrl=$GATEWAY_URL/")
@@ -382,8 +410,9 @@ start_service() {
     extra=("Fhir__ApiBaseUrl=$GATEWAY_URL/")
   fi
   posture_env "$name"   # Production settings (the "production posture" block above)
+  # Replicas of a service share its data folder and key ring (docs/data-protection.md) and its database.
   mkdir -p "$DATA_DIR/$name"
-  : > "$LOG_DIR/$name.log"
+  touch "$LOG_DIR/$instance.log"
   # Content root = the output folder, as for `dotnet X.dll` run in place; data (the gateway's signing key) in the work dir.
   (
     cd "$bin"
@@ -396,9 +425,11 @@ start_service() {
       "Logging__LogLevel__Microsoft.EntityFrameworkCore=Warning" \
       "Logging__LogLevel__Microsoft.AspNetCore=Warning" \
       "${extra[@]}" \
-      dotnet "$bin/$project.dll" --urls "http://127.0.0.1:$port"
-  ) >>"$LOG_DIR/$name.log" 2>&1 < /dev/null &
-  PID[$name]=$!
+      dotnet "$bin/$project.dll" --urls "http://127.0.0.1:$port" --referralhub-run "$WORK_DIR"
+  ) >>"$LOG_DIR/$instance.log" 2>&1 < /dev/null &
+  PID[$instance]=$!
+  mkdir -p "$WORK_DIR/pids"
+  echo "${PID[$instance]}" > "$WORK_DIR/pids/$instance.pid"
 }
 
 wait_healthy() {
@@ -422,21 +453,27 @@ log "starting gateway on :$GATEWAY_PORT"
 start_service gateway
 wait_healthy gateway
 log "starting directory, consent, referrals, transfers, portal, fhir on :${PORT[directory]}-${PORT[fhir]}"
-for name in directory consent referrals transfers portal fhir; do start_service "$name"; done
-for name in directory consent referrals transfers portal fhir; do wait_healthy "$name"; done
+for name in "${FIRST_REPLICAS[@]}"; do start_service "$name"; done
+for name in "${FIRST_REPLICAS[@]}"; do wait_healthy "$name"; done
+if (( REPLICAS > 1 )); then
+  # After the first replicas: the schema, seed data and key rings exist, the others only join.
+  log "starting replicas 2..$REPLICAS of each service"
+  for name in "${LATER_REPLICAS[@]}"; do start_service "$name"; done
+  for name in "${LATER_REPLICAS[@]}"; do wait_healthy "$name"; done
+fi
 log "all services healthy after $((SECONDS - STARTED_AT)) s"
 
 print_table() {
   echo
-  printf '  %-10s %-38s %-8s %s\n' SERVICE URL PID LOG
-  for name in "${SERVICES[@]}"; do
-    printf '  %-10s %-38s %-8s %s\n' "$name" "http://127.0.0.1:${PORT[$name]}" "${PID[$name]}" "$LOG_DIR/$name.log"
+  printf '  %-12s %-38s %-8s %s\n' SERVICE URL PID LOG
+  for name in "${INSTANCES[@]}"; do
+    printf '  %-12s %-38s %-8s %s\n' "$name" "http://127.0.0.1:${PORT[$name]}" "${PID[$name]}" "$LOG_DIR/$name.log"
   done
-  printf '  %-10s %-38s %-8s %s\n' rabbitmq "$AMQP_URI" "$(tr -dc '0-9' < "$RMQ_DIR/pid" 2>/dev/null)" "$RMQ_DIR/log/"
-  printf '  %-10s %-38s %-8s %s\n' postgres "127.0.0.1:$POSTGRES_PORT (user postgres)" \
+  printf '  %-12s %-38s %-8s %s\n' rabbitmq "$AMQP_URI" "$(tr -dc '0-9' < "$RMQ_DIR/pid" 2>/dev/null)" "$RMQ_DIR/log/"
+  printf '  %-12s %-38s %-8s %s\n' postgres "127.0.0.1:$POSTGRES_PORT (user postgres)" \
     "$(head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null)" "$PG_DIR/postgres.log"
   echo
-  echo "  environment $ENVIRONMENT, configuration $CONFIGURATION, issuer/authority $AUTHORITY_URL/, working dir $WORK_DIR"
+  echo "  environment $ENVIRONMENT, configuration $CONFIGURATION, $REPLICAS replica(s) per service, issuer/authority $AUTHORITY_URL/, working dir $WORK_DIR"
   echo
 }
 print_table
@@ -469,7 +506,7 @@ if [[ $CHECK == 1 ]]; then
   }
 
   echo "check:"
-  for name in "${SERVICES[@]}"; do
+  for name in "${INSTANCES[@]}"; do
     http GET "http://127.0.0.1:${PORT[$name]}/health"
     if [[ "$CODE" == 200 ]]; then result PASS "health $name" "GET :${PORT[$name]}/health -> 200"
     else result FAIL "health $name" "GET :${PORT[$name]}/health -> $CODE"; fi
@@ -503,7 +540,7 @@ if [[ $CHECK == 1 ]]; then
   else result FAIL "token ops-system" "POST /connect/token -> $CODE"; fi
 
   # Each service validates the gateway's token itself (keys from the authority) and reports its transport.
-  for name in "${SERVICES[@]}"; do
+  for name in "${INSTANCES[@]}"; do
     http GET "http://127.0.0.1:${PORT[$name]}/ops/messaging" -H "Authorization: Bearer $ops_token"
     if [[ "$CODE" == 200 && "$BODY" =~ \"transport\":\"rabbitmq\" ]]; then
       result PASS "messaging $name" "GET :${PORT[$name]}/ops/messaging -> 200 transport rabbitmq, $(grep -o '"bus":"[^"]*"' <<<"$BODY" || true)"
@@ -520,9 +557,19 @@ if [[ $CHECK == 1 ]]; then
   if [[ "$CODE" == 403 ]]; then result PASS "wrong role forbidden" "GET :${PORT[referrals]}/ops/messaging (agency-a) -> 403"
   else result FAIL "wrong role forbidden" "GET :${PORT[referrals]}/ops/messaging (agency-a) -> $CODE"; fi
 
+  # The whole hub as the gateway sees it: every replica of every service.
+  http GET "$GATEWAY_URL/health/hub"
+  replicas_up="$(grep -o '"status":"Healthy"' <<<"$BODY" | wc -l)"
+  if [[ "$CODE" == 200 ]]; then result PASS "hub health" "GET /health/hub -> 200, $((replicas_up - 1)) service processes healthy"
+  else result FAIL "hub health" "GET /health/hub -> $CODE ${BODY:0:400}"; fi
+  http GET "$GATEWAY_URL/ops/messaging/hub" -H "Authorization: Bearer $ops_token"
+  if [[ "$CODE" == 200 && "$(grep -o '"transport":"rabbitmq"' <<<"$BODY" | wc -l)" == $(( ${#INSTANCES[@]} - 1 )) ]]; then
+    result PASS "hub messaging" "GET /ops/messaging/hub -> 200, every replica on rabbitmq"
+  else result FAIL "hub messaging" "GET /ops/messaging/hub -> $CODE ${BODY:0:400}"; fi
+
   echo "check: $passed passed, $failed failed ($((SECONDS - STARTED_AT)) s after start)"
   if (( failed > 0 )); then
-    for name in "${SERVICES[@]}"; do
+    for name in "${INSTANCES[@]}"; do
       grep -E '\b(fail|crit|error)\b|Exception' "$LOG_DIR/$name.log" 2>/dev/null | head -n 5 | sed "s/^/  [$name] /" || true
     done
     exit 1
@@ -531,14 +578,15 @@ if [[ $CHECK == 1 ]]; then
 fi
 
 # ---- foreground ------------------------------------------------------------------------------------------------------
+# A process that exits (crash, kill -9) is started again, as a supervisor (Kubernetes, systemd) would; its replicas and
+# the broker keep the hub working meanwhile (docs/reliability.md).
 log "running; Ctrl+C (or SIGTERM) stops every service and both servers"
 while true; do
-  for name in "${SERVICES[@]}"; do
+  for name in "${INSTANCES[@]}"; do
     if ! kill -0 "${PID[$name]}" 2>/dev/null; then
       wait "${PID[$name]}" 2>/dev/null && code=0 || code=$?
-      unset "PID[$name]"
-      tail_log "$LOG_DIR/$name.log"
-      fail "$name exited unexpectedly (exit code $code); stopping everything"
+      log "$name exited (exit code $code); starting it again"
+      start_service "$name"
     fi
   done
   sleep 1 &

@@ -25,7 +25,7 @@ public static class ConsentModule
         builder.AddPersonalDataProtection<ConsentRegistryDbContext>();
         builder.Services.AddSingleton<IConsentTextProtector, ConsentTextProtector>();
         builder.Services.AddScoped<ConsentDecider>();
-        builder.AddBusConsumers(bus => bus.AddConsumer<CheckConsentResponder>());
+        builder.AddBusConsumers("consent", consumers => consumers.Add<CheckConsentResponder>());
         return builder;
     }
 

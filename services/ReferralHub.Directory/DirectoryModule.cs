@@ -24,7 +24,7 @@ public static class DirectoryModule
         builder.Services.Configure<DirectoryOptions>(builder.Configuration.GetSection("Directory"));
         builder.Services.AddSingleton<DirectoryCache>();
         builder.Services.AddScoped<IDatabaseSeeder<DirectoryDbContext>, DemoDirectorySeeder>();
-        builder.AddBusConsumers(x => x.AddConsumer<ResolvePathwayResponder>());
+        builder.AddBusConsumers("directory", consumers => consumers.Add<ResolvePathwayResponder>());
         return builder;
     }
 

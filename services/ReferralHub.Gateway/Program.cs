@@ -14,6 +14,7 @@ builder.AddMessageBus();
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapGateway();
+app.MapHubStatus();
 // The owning service enforces each endpoint's body limit; the gateway lets any size through to it.
 app.MapReverseProxy().WithBodyLimit(long.MaxValue);
 // `keys …`: evacuation, retention, key-ring rotation, a new signing key (docs/operations.md, "Keys"); then exit.

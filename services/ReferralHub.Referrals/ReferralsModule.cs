@@ -31,17 +31,15 @@ public static class ReferralsModule
         builder.Services.AddSingleton(NeedToKnowProfiles.Load());
         builder.Services.AddScoped<ReferralVault>(sp => new ReferralVault(sp.GetRequiredService<IPersonalDataProtector<ReferralsDbContext>>()));
         builder.Services.AddScoped<OfferRouting>();
-        builder.Services.AddRedriveSweep<DeadlineSweep>();
+        builder.Services.AddRedriveSweep<DeadlineSweep, ReferralsDbContext>();
         builder.AddWebhookDelivery();
-        builder.AddBusConsumers(bus =>
-        {
-            bus.AddConsumer<OfferSubmittedReferralConsumer>();
-            bus.AddConsumer<OfferToNextServiceConsumer>();
-            bus.AddConsumer<ConsentWithdrawnConsumer>();
-            bus.AddConsumer<CaseResponsibilityTransferredConsumer>();
-            bus.AddConsumer<TransferStatusChangedConsumer>();
-            bus.AddConsumer<SupervisorOverrideConsumer>();
-        });
+        builder.AddBusConsumers("referrals", consumers => consumers
+            .Add<OfferSubmittedReferralConsumer>()
+            .Add<OfferToNextServiceConsumer>()
+            .Add<ConsentWithdrawnConsumer>()
+            .Add<CaseResponsibilityTransferredConsumer>()
+            .Add<TransferStatusChangedConsumer>()
+            .Add<SupervisorOverrideConsumer>());
         return builder;
     }
 

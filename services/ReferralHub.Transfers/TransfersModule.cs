@@ -28,14 +28,12 @@ public static class TransfersModule
         builder.Services.AddSingleton<IClosedCaseSource, ClosedTransferCases>();
         builder.Services.Configure<TransfersOptions>(builder.Configuration.GetSection("Transfers"));
         builder.Services.AddScoped<TransferSteps>();
-        builder.Services.AddRedriveSweep<TransferSweep>();
+        builder.Services.AddRedriveSweep<TransferSweep, TransfersDbContext>();
         builder.Services.AddSingleton<BulkSignal>();
         builder.Services.AddHostedService<BulkTransferRunner>();
-        builder.AddBusConsumers(bus =>
-        {
-            bus.AddConsumer<ConsentWithdrawnConsumer>();
-            bus.AddConsumer<SupervisorOverrideConsumer>();
-        });
+        builder.AddBusConsumers("transfers", consumers => consumers
+            .Add<ConsentWithdrawnConsumer>()
+            .Add<SupervisorOverrideConsumer>());
         return builder;
     }
 

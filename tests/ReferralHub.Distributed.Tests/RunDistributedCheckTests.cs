@@ -9,9 +9,10 @@ using Xunit.Abstractions;
 namespace ReferralHub.Distributed.Tests;
 
 /// <summary>
-/// The distributed setup for real: <c>deploy/run-distributed.sh --check</c> starts a local RabbitMQ node and PostgreSQL
-/// cluster, the gateway and every service as separate processes, checks health, tokens (validated by each service through
-/// the gateway's OpenID Connect metadata) and the RabbitMQ transport, then stops everything.
+/// The distributed setup for real: <c>deploy/run-distributed.sh --replicas 2 --check</c> starts a local RabbitMQ node and
+/// PostgreSQL cluster, the gateway and two processes of every service, checks health (each process, and the whole hub
+/// through the gateway), tokens (validated by each service through the gateway's OpenID Connect metadata) and the
+/// RabbitMQ transport, then stops everything.
 /// </summary>
 public sealed class RunDistributedCheckTests(ITestOutputHelper output)
 {
@@ -31,10 +32,11 @@ public sealed class RunDistributedCheckTests(ITestOutputHelper output)
         var workDir = Directory.CreateTempSubdirectory("referralhub-distributed-").FullName;
         string[] arguments =
         [
-            Path.Combine(root, "deploy", "run-distributed.sh"), "--no-build", "--check",
+            Path.Combine(root, "deploy", "run-distributed.sh"), "--no-build", "--check", "--replicas", "2",
             "--configuration", configuration, "--dir", workDir,
             "--rabbitmq-port", Invariant(rabbitPort), "--postgres-port", Invariant(postgresPort),
             "--gateway-port", Invariant(gatewayPort), "--base-port", Invariant(basePort),
+            "--gateway-tls-port", Invariant(ports[^1]),
             "--start-timeout", "240", // a wait, not a timing: CI machines are busy
         ];
 
@@ -51,18 +53,21 @@ public sealed class RunDistributedCheckTests(ITestOutputHelper output)
 
         try
         {
-            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10)); // a hang guard, not a speed check
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(20)); // a hang guard, not a speed check
             await script.WaitForExitAsync(limit.Token);
             script.WaitForExit(); // drain redirected output
             var log = text.ToString();
             output.WriteLine(log);
 
             Assert.True(script.ExitCode == 0, $"run-distributed.sh --check exited with {script.ExitCode}:\n{log}");
-            foreach (var service in Services)
+            foreach (var instance in Services.Concat(Services.Skip(1).Select(s => $"{s}-2")))
             {
-                Assert.Matches(new Regex($@"^PASS\s+health {service}\s.*-> 200", RegexOptions.Multiline), log);
-                Assert.Matches(new Regex($@"^PASS\s+messaging {service}\s.*-> 200 transport rabbitmq", RegexOptions.Multiline), log);
+                Assert.Matches(new Regex($@"^PASS\s+health {instance}\s.*-> 200", RegexOptions.Multiline), log);
+                Assert.Matches(new Regex($@"^PASS\s+messaging {instance}\s.*-> 200 transport rabbitmq", RegexOptions.Multiline), log);
             }
+
+            Assert.Matches(new Regex(@"^PASS\s+hub health\s.*-> 200, 12 service processes healthy", RegexOptions.Multiline), log);
+            Assert.Matches(new Regex(@"^PASS\s+hub messaging\s.*-> 200, every replica on rabbitmq", RegexOptions.Multiline), log);
 
             Assert.Matches(new Regex(@"^PASS\s+me via gateway\s.*-> 200 .*""agency"":""agency-a""", RegexOptions.Multiline), log);
             Assert.Matches(new Regex(@"^PASS\s+no token refused\s.*-> 401", RegexOptions.Multiline), log);
@@ -108,14 +113,14 @@ public sealed class RunDistributedCheckTests(ITestOutputHelper output)
         kill?.WaitForExit();
     }
 
-    /// <summary>RabbitMQ p and p+1, PostgreSQL, gateway, then six consecutive service ports, all free and distinct.</summary>
+    /// <summary>RabbitMQ p and p+1, PostgreSQL, gateway, then twelve consecutive service ports (two replicas), then the gateway's https port, all free and distinct.</summary>
     private static int[] DistinctFreePorts()
     {
         for (var attempt = 0; attempt < 500; attempt++)
         {
             var rabbit = Random.Shared.Next(20000, 31000) & ~1;
             var services = Random.Shared.Next(20000, 31000);
-            int[] ports = [rabbit, rabbit + 1, Random.Shared.Next(20000, 32000), Random.Shared.Next(20000, 32000), .. Enumerable.Range(services, 6)];
+            int[] ports = [rabbit, rabbit + 1, Random.Shared.Next(20000, 32000), Random.Shared.Next(20000, 32000), .. Enumerable.Range(services, 12), Random.Shared.Next(20000, 32000)];
             if (ports.Distinct().Count() == ports.Length && ports.All(FreePort.IsFree)) return ports;
         }
 

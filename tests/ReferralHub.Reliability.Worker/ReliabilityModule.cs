@@ -13,8 +13,8 @@ public static class ReliabilityModule
         builder.Services.AddSingleton(failures ?? new FailureInjection());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddServiceDatabase<ReliabilityDbContext, SqliteReliabilityDbContext, PostgresReliabilityDbContext>(ReliabilityDbContext.Name);
-        builder.AddBusConsumers(bus => { bus.AddConsumer<ProcessRequestConsumer>(); bus.AddConsumer<RecordTallyConsumer>(); });
-        builder.Services.AddRedriveSweep<PendingRequestSweep>();
+        builder.AddBusConsumers("reliability", consumers => consumers.Add<ProcessRequestConsumer>().Add<RecordTallyConsumer>());
+        builder.Services.AddRedriveSweep<PendingRequestSweep, ReliabilityDbContext>();
         return builder;
     }
 }

@@ -4,7 +4,7 @@ using DotNet.Testcontainers.Configurations;
 namespace ReferralHub.Testing;
 
 /// <summary>Small helpers shared by the server fixtures: executables, users, Docker probing, temp dirs.</summary>
-internal static class HostTools
+public static class HostTools
 {
     private static readonly Lazy<Task<DockerProbeResult>> DockerProbe = new(ProbeDockerAsync);
 
@@ -268,4 +268,4 @@ internal static class HostTools
 }
 
 /// <summary>Result of the one-per-run Docker check.</summary>
-internal sealed record DockerProbeResult(bool Available, string Description);
+public sealed record DockerProbeResult(bool Available, string Description);

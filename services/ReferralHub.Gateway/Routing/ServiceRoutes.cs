@@ -4,7 +4,9 @@ namespace ReferralHub.Gateway.Routing;
 
 /// <summary>
 /// Distributed mode only: which service owns which path. Service addresses come from <c>Services:{name}</c>
-/// (defaults: the ports deploy/run-distributed.sh uses). The embedded host needs none of this: every module is in-process.
+/// (defaults: the ports deploy/run-distributed.sh uses), a comma-separated list when a service runs as several
+/// replicas: requests are balanced over the replicas that answer their <c>/health</c>. The embedded host needs none of
+/// this: every module is in-process.
 /// </summary>
 public static class ServiceRoutes
 {
@@ -22,13 +24,37 @@ public static class ServiceRoutes
     {
         var routes = new List<RouteConfig>();
         var clusters = new List<ClusterConfig>();
+        var replicas = new List<ServiceReplica>();
         foreach (var (service, defaultAddress, paths) in Owners)
         {
-            var address = builder.Configuration[$"Services:{service}"] ?? defaultAddress;
+            var addresses = (builder.Configuration[$"Services:{service}"] ?? defaultAddress)
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var destinations = addresses.Select((address, i) => (Id: $"{service}-{i + 1}", Address: address)).ToList();
+            replicas.AddRange(destinations.Select((d, i) => new ServiceReplica(service, i + 1, new Uri(d.Address))));
             clusters.Add(new ClusterConfig
             {
                 ClusterId = service,
-                Destinations = new Dictionary<string, DestinationConfig> { [service] = new() { Address = address } },
+                Destinations = destinations.ToDictionary(d => d.Id, d => new DestinationConfig { Address = d.Address }),
+                LoadBalancingPolicy = "PowerOfTwoChoices",
+                // A replica that stops answering (killed, restarting) leaves the rotation until its /health is 200 again.
+                HealthCheck = new HealthCheckConfig
+                {
+                    Active = new ActiveHealthCheckConfig
+                    {
+                        Enabled = true,
+                        Interval = TimeSpan.FromSeconds(5),
+                        Timeout = TimeSpan.FromSeconds(5),
+                        Policy = "ConsecutiveFailures",
+                        Path = "/health",
+                    },
+                    Passive = new PassiveHealthCheckConfig
+                    {
+                        Enabled = true,
+                        Policy = "TransportFailureRate",
+                        ReactivationPeriod = TimeSpan.FromSeconds(5),
+                    },
+                    AvailableDestinationsPolicy = "HealthyOrPanic",
+                },
             });
             routes.AddRange(paths.Select((path, i) => new RouteConfig
             {
@@ -43,6 +69,14 @@ public static class ServiceRoutes
         }
 
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+        builder.Services.AddSingleton(new ServiceReplicas(replicas));
+        builder.Services.AddHttpClient(HubStatus.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(3));
         return builder;
     }
 }
+
+/// <summary>One process of a service behind the gateway.</summary>
+public sealed record ServiceReplica(string Service, int Replica, Uri Address);
+
+/// <summary>Every service process the gateway forwards to (distributed mode).</summary>
+public sealed record ServiceReplicas(IReadOnlyList<ServiceReplica> All);

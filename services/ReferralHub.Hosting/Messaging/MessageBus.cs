@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace ReferralHub.Hosting.Messaging;
@@ -17,10 +18,17 @@ public sealed class MessagingOptions
 
 public static class MessageBus
 {
-    /// <summary>Lets a service module add its consumers; <see cref="AddMessageBus"/> applies all of them to one bus.</summary>
-    public static IHostApplicationBuilder AddBusConsumers(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> register)
+    /// <summary>
+    /// Lets a service module add its consumers; <see cref="AddMessageBus"/> applies all of them to one bus.
+    /// Every consumer's receive endpoint (queue) is named after its owning service, <c>{service}-{consumer}</c>, so two
+    /// services that both subscribe to an event each get their own queue bound to the event's exchange instead of
+    /// competing for one (docs/messaging.md, "Queue ownership").
+    /// </summary>
+    public static IHostApplicationBuilder AddBusConsumers(this IHostApplicationBuilder builder, string service, Action<ServiceConsumers> register)
     {
-        Modules(builder.Services).Add(register);
+        ArgumentException.ThrowIfNullOrWhiteSpace(service);
+        var ownership = Ownership(builder.Services);
+        Modules(builder.Services).Add(bus => register(new ServiceConsumers(service, bus, ownership)));
         return builder;
     }
 
@@ -34,6 +42,7 @@ public static class MessageBus
         var options = builder.Configuration.GetSection("Messaging").Get<MessagingOptions>() ?? new MessagingOptions();
         var rabbitMq = builder.Configuration.GetConnectionString("RabbitMq");
         var modules = Modules(builder.Services);
+        Ownership(builder.Services); // also for a process that consumes nothing (gateway, portal)
 
         builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection("Messaging:Outbox"));
         builder.Services.AddSingleton<MessagingFaults>();
@@ -42,10 +51,14 @@ public static class MessageBus
         builder.Services.AddSingleton<ReceiveEndpointRegistry>();
         builder.Services.AddReceiveEndpointObserver(provider => provider.GetRequiredService<ReceiveEndpointRegistry>());
         builder.Services.AddSingleton<ErrorQueueInspector>();
+        builder.Services.AddSingleton<BusTopologyCheck>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BusTopologyCheck>());
+        builder.Services.AddHealthChecks().AddCheck<BusTopologyHealthCheck>("bus-topology", tags: ["ready"]);
 
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            bus.DisableUsageTelemetry(); // it would call an outside host; the hub talks only to its own broker
             foreach (var register in modules) register(bus);
 
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
@@ -79,6 +92,14 @@ public static class MessageBus
             o.StopTimeout = TimeSpan.FromSeconds(10);
         });
         return builder;
+    }
+
+    private static QueueOwnership Ownership(IServiceCollection services)
+    {
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(QueueOwnership))?.ImplementationInstance is QueueOwnership existing) return existing;
+        var ownership = new QueueOwnership();
+        services.AddSingleton(ownership);
+        return ownership;
     }
 
     private static List<Action<IBusRegistrationConfigurator>> Modules(IServiceCollection services)

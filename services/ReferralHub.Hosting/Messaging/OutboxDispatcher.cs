@@ -35,6 +35,7 @@ public sealed class OutboxDispatcher<TContext>(
     IServiceScopeFactory scopes,
     IBus bus,
     OutboxSignal<TContext> signal,
+    ServiceLeases<TContext> leases,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
     ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService
@@ -50,6 +51,13 @@ public sealed class OutboxDispatcher<TContext>(
         {
             try
             {
+                // One replica publishes a database's outbox at a time, which keeps each aggregate's order across replicas.
+                if (!await leases.HoldAsync("outbox", stoppingToken))
+                {
+                    await Task.Delay(options.Value.PollInterval, stoppingToken);
+                    continue;
+                }
+
                 var (published, blocked) = await DispatchOnceAsync(stoppingToken);
                 // Back off only when nothing went out (the broker is away); one broken aggregate must not slow the others.
                 failures = blocked && published == 0 ? failures + 1 : 0;

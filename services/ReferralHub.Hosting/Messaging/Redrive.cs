@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ReferralHub.Hosting.Persistence;
 
 namespace ReferralHub.Hosting.Messaging;
 
@@ -19,17 +20,22 @@ public interface IRedriveSweep
 
 public static class RedriveRegistration
 {
-    /// <summary>Runs <typeparamref name="TSweep"/> periodically in its own scope.</summary>
-    public static IServiceCollection AddRedriveSweep<TSweep>(this IServiceCollection services) where TSweep : class, IRedriveSweep
+    /// <summary>
+    /// Runs <typeparamref name="TSweep"/> periodically in its own scope, in one replica at a time (a lease on
+    /// <typeparamref name="TContext"/>'s database), so a period's sweep runs once however many replicas there are.
+    /// </summary>
+    public static IServiceCollection AddRedriveSweep<TSweep, TContext>(this IServiceCollection services)
+        where TSweep : class, IRedriveSweep where TContext : ServiceDbContext
     {
         services.AddScoped<TSweep>();
-        services.AddSingleton<IHostedService, RedriveSweepRunner<TSweep>>();
+        services.AddSingleton<IHostedService, RedriveSweepRunner<TSweep, TContext>>();
         return services;
     }
 }
 
-internal sealed class RedriveSweepRunner<TSweep>(IServiceScopeFactory scopes, ILogger<RedriveSweepRunner<TSweep>> logger) : BackgroundService
-    where TSweep : class, IRedriveSweep
+internal sealed class RedriveSweepRunner<TSweep, TContext>(
+    IServiceScopeFactory scopes, ServiceLeases<TContext> leases, ILogger<RedriveSweepRunner<TSweep, TContext>> logger) : BackgroundService
+    where TSweep : class, IRedriveSweep where TContext : ServiceDbContext
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,6 +47,7 @@ internal sealed class RedriveSweepRunner<TSweep>(IServiceScopeFactory scopes, IL
         {
             try
             {
+                if (!await leases.HoldAsync($"sweep:{typeof(TSweep).Name}", stoppingToken)) continue;
                 await using var scope = scopes.CreateAsyncScope();
                 var count = await scope.ServiceProvider.GetRequiredService<TSweep>().SweepAsync(stoppingToken);
                 if (count > 0) logger.LogInformation("{Sweep} re-drove {Count} item(s)", typeof(TSweep).Name, count);

@@ -13,7 +13,8 @@ public interface IDatabaseSeeder<in TContext> where TContext : ServiceDbContext
 }
 
 /// <summary>Applies migrations before the service accepts work, then runs the service's seeders.</summary>
-internal sealed class DatabaseInitializer<TContext>(IServiceScopeFactory scopes, DatabaseReadiness<TContext> readiness, ILogger<DatabaseInitializer<TContext>> logger)
+internal sealed class DatabaseInitializer<TContext>(
+    IServiceScopeFactory scopes, DatabaseReadiness<TContext> readiness, ServiceLeases<TContext> leases, ILogger<DatabaseInitializer<TContext>> logger)
     : IHostedService where TContext : ServiceDbContext
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -53,10 +54,14 @@ internal sealed class DatabaseInitializer<TContext>(IServiceScopeFactory scopes,
             await db.Database.CloseConnectionAsync();
         }
 
-        if (db.Database.GetMigrations().Any()) await db.Database.MigrateAsync(cancellationToken);
-        else await db.Database.EnsureCreatedAsync(cancellationToken); // tools and test contexts without migrations
-        foreach (var seeder in scope.ServiceProvider.GetServices<IDatabaseSeeder<TContext>>())
-            await seeder.SeedAsync(db, cancellationToken);
+        // Replicas starting together take turns: the second finds the schema and the seed data already there.
+        await leases.RunExclusiveAsync("initialise", async () =>
+        {
+            if (db.Database.GetMigrations().Any()) await db.Database.MigrateAsync(cancellationToken);
+            else await db.Database.EnsureCreatedAsync(cancellationToken); // tools and test contexts without migrations
+            foreach (var seeder in scope.ServiceProvider.GetServices<IDatabaseSeeder<TContext>>())
+                await seeder.SeedAsync(db, cancellationToken);
+        }, cancellationToken);
 
         readiness.MarkReady();
         logger.LogInformation("{Context} database ready ({Provider})", typeof(TContext).Name, db.Database.ProviderName);

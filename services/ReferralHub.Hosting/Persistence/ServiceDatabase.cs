@@ -31,7 +31,10 @@ public static class ServiceDatabase
         IInterceptor[] sqliteInterceptors = busyTimeout > 0 ? [new SqliteBusyTimeout(busyTimeout)] : [];
         builder.Services.AddSingleton<OutboxSignal<TContext>>();
         builder.Services.AddSingleton<DatabaseReadiness<TContext>>();
-        builder.Services.AddSingleton(new ServiceDatabaseInfo(typeof(TContext), name, provider));
+        var info = new ServiceDatabaseInfo(typeof(TContext), name, provider);
+        builder.Services.AddSingleton(info);
+        builder.Services.AddSingleton(sp => new ServiceLeases<TContext>(info, connectionString,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ServiceLeases<TContext>>>()));
 
         void Configure(IServiceProvider services, DbContextOptionsBuilder options)
         {

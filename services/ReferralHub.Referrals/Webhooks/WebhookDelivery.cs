@@ -6,6 +6,7 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ReferralHub.Hosting.Persistence;
 using ReferralHub.Hosting.Protection;
 using ReferralHub.Referrals.Model;
 using ReferralHub.Referrals.Persistence;
@@ -179,7 +180,8 @@ public sealed class WebhookSender(ReferralsDbContext db, IHttpClientFactory http
 }
 
 /// <summary>Polls for due subscriptions; callbacks are sent from the change log, so a crash only delays them.</summary>
-internal sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger) : BackgroundService
+internal sealed class WebhookDispatcher(
+    IServiceScopeFactory scopes, IOptions<WebhookOptions> options, ServiceLeases<ReferralsDbContext> leases, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -187,6 +189,13 @@ internal sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<We
         {
             try
             {
+                // One replica delivers at a time, so a callback is not sent twice by two replicas (a lease).
+                if (!await leases.HoldAsync("webhooks", stoppingToken))
+                {
+                    await Task.Delay(options.Value.PollInterval, stoppingToken);
+                    continue;
+                }
+
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<WebhookSender>().DeliverDueAsync(stoppingToken);
             }

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReferralHub.Contracts.Consent;
+using ReferralHub.Hosting.Persistence;
 using ReferralHub.Contracts.Taxonomy;
 using ReferralHub.Contracts.Transfers;
 using ReferralHub.Transfers.Handover;
@@ -16,7 +17,8 @@ namespace ReferralHub.Transfers.Bulk;
 /// Each case's transfer consent is pre-checked (Consume = false: nothing is released or used up here); cases with it
 /// get a transfer that starts, like any other, with the capacity check. A rerun finds the open transfers and creates none.
 /// </summary>
-public sealed class BulkTransferRunner(IServiceScopeFactory scopes, BulkSignal signal, ILogger<BulkTransferRunner> logger) : BackgroundService
+public sealed class BulkTransferRunner(
+    IServiceScopeFactory scopes, BulkSignal signal, ServiceLeases<TransfersDbContext> leases, ILogger<BulkTransferRunner> logger) : BackgroundService
 {
     public const int BatchSize = 100;
 
@@ -26,12 +28,13 @@ public sealed class BulkTransferRunner(IServiceScopeFactory scopes, BulkSignal s
         {
             try
             {
-                bool more;
-                do
+                // One replica works through the jobs at a time; another takes over when it dies (a lease).
+                var more = await leases.HoldAsync("bulk-transfers", stoppingToken);
+                while (more && !stoppingToken.IsCancellationRequested)
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     more = await RunBatchAsync(scope.ServiceProvider, stoppingToken);
-                } while (more && !stoppingToken.IsCancellationRequested);
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

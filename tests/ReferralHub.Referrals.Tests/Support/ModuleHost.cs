@@ -71,7 +71,7 @@ public sealed class ModuleHost : IAsyncLifetime
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.Services.AddSingleton(World);
         builder.AddReferrals();
-        builder.AddBusConsumers(bus => { bus.AddConsumer<FakeDirectoryResponder>(); bus.AddConsumer<FakeConsentResponder>(); });
+        builder.AddBusConsumers("test-fakes", consumers => consumers.Add<FakeDirectoryResponder>().Add<FakeConsentResponder>());
         builder.AddMessageBus();
         builder.Services.AddHttpClient("referral-webhooks").ConfigurePrimaryHttpMessageHandler(() => Receiver);
         _app = builder.Build();
