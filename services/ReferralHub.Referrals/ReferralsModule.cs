@@ -30,6 +30,7 @@ public static class ReferralsModule
         builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection("Referrals:Webhooks"));
         builder.Services.AddSingleton(NeedToKnowProfiles.Load());
         builder.Services.AddScoped<ReferralVault>(sp => new ReferralVault(sp.GetRequiredService<IPersonalDataProtector<ReferralsDbContext>>()));
+        builder.Services.AddScoped<ReleaseGate>();
         builder.Services.AddScoped<OfferRouting>();
         builder.Services.AddRedriveSweep<DeadlineSweep, ReferralsDbContext>();
         builder.AddWebhookDelivery();

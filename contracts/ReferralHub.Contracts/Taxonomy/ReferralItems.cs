@@ -18,6 +18,11 @@ public static class ReferralItems
     public const string ChildCurrentLocation = "child.currentLocation";
     public const string ChildPhone = "child.phone";
     public const string CaregiverName = "caregiver.name";
+
+    /// <summary>The caregiver's date of birth (and whether estimated): its own item, not released with the name.</summary>
+    public const string CaregiverDateOfBirth = "caregiver.dateOfBirth";
+
+    public const string CaregiverSex = "caregiver.sex";
     public const string CaregiverRelationship = "caregiver.relationship";
     public const string CaregiverPhone = "caregiver.phone";
     public const string CaregiverLocation = "caregiver.location";
@@ -31,7 +36,7 @@ public static class ReferralItems
     [
         ChildName, ChildOtherNames, ChildDateOfBirth, ChildSex, ChildIdentityDocuments, ChildPreviousCaseCode,
         ChildLanguages, ChildCommunicationNeeds, ChildCurrentLocation, ChildPhone,
-        CaregiverName, CaregiverRelationship, CaregiverPhone, CaregiverLocation, CaregiverInformed,
+        CaregiverName, CaregiverDateOfBirth, CaregiverSex, CaregiverRelationship, CaregiverPhone, CaregiverLocation, CaregiverInformed,
         ReasonForReferral, CaseHistory, ExpectedOutcome, ReferrerContact,
     ];
 

@@ -48,7 +48,10 @@ internal static class ConsentBodies
     private const int MaxReasonText = 2000;
 
     /// <summary>Checks the body; errors are keyed by the JSON field so the client sees what to fix. Nothing is stored on error.</summary>
-    public static Dictionary<string, string[]> Validate(ConsentBody body, bool requireCaseCode, DateTime now, bool callerIsSupervisor)
+    /// <summary>A supervisor's authorisation stands for at most this long (unless it is one-off): limited like an override.</summary>
+    public static readonly TimeSpan MaxAuthorisationValidity = TimeSpan.FromDays(7);
+
+    public static Dictionary<string, string[]> Validate(ConsentBody body, bool requireCaseCode, DateTime now, bool callerIsSupervisor, bool callerIsReferrer)
     {
         var errors = new Dictionary<string, string[]>();
         void Error(string field, string message) => errors[field] = [message];
@@ -65,8 +68,17 @@ internal static class ConsentBodies
             // Form part 4: a supervisor's authorisation stands in for consent only on the seed's grounds, and only a supervisor gives it.
             if (!OverrideGrounds.IsAllowed(body.AuthorisationGround))
                 Error("authorisationGround", $"A supervisor's authorisation needs one of the allowed grounds: {string.Join(", ", OverrideGrounds.All)}.");
-            if (!callerIsSupervisor)
-                Error("givenBy", "Only a caller holding the supervisor role may record a supervisor's authorisation.");
+            // Four eyes are two people: the supervisor who authorises is never an identity that also asks (referrer).
+            if (!callerIsSupervisor || callerIsReferrer)
+                Error("givenBy", "Only a supervisor who does not also hold the referrer role may record a supervisor's authorisation (four eyes: a second person).");
+            // Limited like an override: one release, or a short stated validity — never an open standing permit.
+            if (body.OneOff != true && (body.ValidUntil is not { } authorisedUntil || authorisedUntil.UtcDateTime > now + MaxAuthorisationValidity))
+                Error("validUntil", $"A supervisor's authorisation is one-off (oneOff: true) or valid for at most {MaxAuthorisationValidity.TotalDays:0} days.");
+        }
+        else if (!callerIsReferrer)
+        {
+            // The child's or caregiver's own consent is recorded by the caseworker who asked them.
+            Error("givenBy", "A consent given by the child or caregiver is recorded by a caller holding the referrer role.");
         }
         else if (body.AuthorisationGround is not null)
         {

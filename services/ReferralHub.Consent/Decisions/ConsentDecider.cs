@@ -88,6 +88,9 @@ public sealed class ConsentDecider(ConsentRegistryDbContext db, TimeProvider clo
     {
         if (current is null) return Outcome.Deny(ConsentDenialReasons.NoConsent, null);
         if (current.Status == ConsentStatus.Withdrawn) return Outcome.Deny(ConsentDenialReasons.Withdrawn, current);
+        // A supervisor's authorisation never permits a release its own supervisor asked for (four eyes, like an override).
+        if (current.GivenBy == ConsentGiver.SupervisorAuthorisation && current.RecordedBy == request.RequestedBy)
+            return Outcome.Deny(ConsentDenialReasons.NoConsent, current);
         if (!current.Sharing.Contains(required, StringComparer.Ordinal)) return Outcome.Deny(ConsentDenialReasons.Refused, current);
         if (current.Organisations.Count > 0 && !current.Organisations.Contains(request.RecipientOrganisation, StringComparer.Ordinal))
             return Outcome.Deny(ConsentDenialReasons.RecipientNotCovered, current);

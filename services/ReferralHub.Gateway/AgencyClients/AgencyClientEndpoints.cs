@@ -90,6 +90,8 @@ public static partial class AgencyClientEndpoints
             errors["roles"] = [$"at least one of: {string.Join(", ", AssignableRoles)}"];
         else if (roles.FirstOrDefault(r => !AssignableRoles.Contains(r)) is { } refused)
             errors["roles"] = [$"'{refused}' cannot be given by an agency admin; allowed: {string.Join(", ", AssignableRoles)}"];
+        else if (Roles.AsksAndAuthorises(roles))
+            errors["roles"] = [Roles.FourEyesMessage];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         if (await applications.FindByClientIdAsync(clientId!, ct) is not null)

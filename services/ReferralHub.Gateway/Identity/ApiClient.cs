@@ -25,7 +25,9 @@ public static class DemoClients
 
     public static IReadOnlyList<ApiClient> All { get; } =
     [
-        new() { ClientId = "agency-a-system", ClientSecret = "agency-a-secret", DisplayName = "Agency A case management system", Agency = "agency-a", Roles = ["referrer", "supervisor"] },
+        new() { ClientId = "agency-a-system", ClientSecret = "agency-a-secret", DisplayName = "Agency A case management system", Agency = "agency-a", Roles = ["referrer"] },
+        // Four eyes are two people: agency A's supervisor is a second identity, never the referring system itself.
+        new() { ClientId = "agency-a-supervisor", ClientSecret = "agency-a-supervisor-secret", DisplayName = "Agency A supervisor", Agency = "agency-a", Roles = ["supervisor"] },
         new() { ClientId = "agency-b-system", ClientSecret = "agency-b-secret", DisplayName = "Agency B service provider system", Agency = "agency-b", Roles = ["provider"] },
         new() { ClientId = "agency-d-system", ClientSecret = "agency-d-secret", DisplayName = "Agency D case management system (receives transfers)", Agency = "agency-d", Roles = ["referrer"] },
         new() { ClientId = "coordinator-system", ClientSecret = "coordinator-secret", DisplayName = "Child protection sub-sector information management", Agency = "cluster", Roles = ["coordinator"] },

@@ -97,5 +97,7 @@ internal sealed class ApiClientSeeder(
         var unknown = client.Roles.Except(Roles.All).ToList();
         if (unknown.Count > 0)
             throw new InvalidOperationException($"Client {client.ClientId} has unknown role(s): {string.Join(", ", unknown)}.");
+        if (Roles.AsksAndAuthorises(client.Roles))
+            throw new InvalidOperationException($"Client {client.ClientId}: {Roles.FourEyesMessage} Split it into two clients.");
     }
 }

@@ -36,11 +36,14 @@ internal static class TokenEndpoint
         if (application is null) return Forbid(Errors.InvalidClient, "Unknown client.");
 
         var properties = await applications.GetPropertiesAsync(application, context.RequestAborted);
+        var clientRoles = Read<List<string>>(properties, ApiClientSeeder.RolesProperty) ?? [];
+        // A client registered before the four-eyes rule could hold both roles: it gets no token until it is split.
+        if (Roles.AsksAndAuthorises(clientRoles)) return Forbid(Errors.UnauthorizedClient, Roles.FourEyesMessage);
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, HubClaims.Subject, HubClaims.Role);
         identity.SetClaim(Claims.Subject, request.ClientId);
         identity.SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application, context.RequestAborted));
         identity.SetClaim(HubClaims.Agency, Read<string>(properties, ApiClientSeeder.AgencyProperty));
-        identity.SetClaims(HubClaims.Role, [.. Read<List<string>>(properties, ApiClientSeeder.RolesProperty) ?? []]);
+        identity.SetClaims(HubClaims.Role, [.. clientRoles]);
         identity.SetClaims(HubClaims.Area, [.. Read<List<string>>(properties, ApiClientSeeder.AreasProperty) ?? []]);
         identity.SetAudiences(auth.Value.Audience);
         identity.SetDestinations(_ => [Destinations.AccessToken]);
@@ -63,6 +66,7 @@ internal static class TokenEndpoint
             return Forbid(Errors.InvalidRequest, $"The portal-user grant needs {PortalClient.UserParameter}, {HubClaims.Agency} and at least one {HubClaims.Role}.");
         if (roles.Except(PortalClient.AllowedRoles).FirstOrDefault() is { } refused)
             return Forbid(Errors.InvalidRequest, $"Role '{refused}' cannot be used through the portal.");
+        if (Roles.AsksAndAuthorises(roles)) return Forbid(Errors.InvalidRequest, Roles.FourEyesMessage);
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, HubClaims.Subject, HubClaims.Role);
         identity.SetClaim(Claims.Subject, PortalClient.Subject(user));

@@ -14,6 +14,19 @@ public static class Roles
     public const string Operator = "operator";
 
     public static readonly IReadOnlyList<string> All = [Referrer, Provider, PathwayMaintainer, Supervisor, Coordinator, AgencyAdmin, Operator];
+
+    /// <summary>
+    /// Four eyes are two people: one identity (API client or person) never holds both a requesting role (referrer)
+    /// and the authorising role (supervisor) of its agency, or it could approve and override its own requests.
+    /// </summary>
+    public static bool AsksAndAuthorises(IEnumerable<string> roles)
+    {
+        var set = roles as IReadOnlyCollection<string> ?? [.. roles];
+        return set.Contains(Referrer) && set.Contains(Supervisor);
+    }
+
+    public const string FourEyesMessage =
+        "One identity cannot hold both 'referrer' and 'supervisor': the supervisor who approves or authorises must be a second person (or system).";
 }
 
 /// <summary>Claim types ReferralHub tokens carry.</summary>

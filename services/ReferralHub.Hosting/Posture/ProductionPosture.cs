@@ -16,7 +16,7 @@ public static class ProductionPosture
     /// <summary>Publicly known secrets (README demo clients, demo portal password): never accepted outside Development.</summary>
     public static IReadOnlySet<string> DemoSecrets { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "agency-a-secret", "agency-b-secret", "agency-d-secret", "coordinator-secret", "pathways-secret", "ops-secret",
+        "agency-a-secret", "agency-a-supervisor-secret", "agency-b-secret", "agency-d-secret", "coordinator-secret", "pathways-secret", "ops-secret",
         "referralhub-demo",
     };
 

@@ -65,6 +65,7 @@ public sealed class AgencyUserAdmin(PortalDbContext db, UserManager<PortalUser> 
         else if (await users.FindByEmailAsync(email) is not null) errors["email"] = ["Users.Error.EmailTaken"];
         if (string.IsNullOrEmpty(displayName) || displayName.Length > 200) errors["displayName"] = ["Users.Error.DisplayName"];
         if (chosen.Count == 0 || chosen.Any(r => !AssignableRoles.Contains(r))) errors["roles"] = ["Users.Error.Roles"];
+        else if (Roles.AsksAndAuthorises(chosen)) errors["roles"] = ["Users.Error.FourEyes"]; // four eyes are two people
         if (errors.Count > 0) return new(errors);
 
         var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = false, DisplayName = displayName!, CreatedAt = clock.GetUtcNow().UtcDateTime };

@@ -7,7 +7,7 @@ namespace ReferralHub.Portal.HubApi;
 public sealed record CapacitySummaryViewModel(string AgeBand, string Sex, List<string> ProtectionConcerns, string RiskLevel, List<string> Languages);
 
 public sealed record TransferViewModel(
-    Guid Id, string Direction, string CaseCode, string SendingAgency, string ReceivingAgency, string AreaCode, string Reason, string Urgency,
+    Guid Id, string Direction, string? CaseCode, string SendingAgency, string ReceivingAgency, string AreaCode, string Reason, string Urgency,
     CapacitySummaryViewModel Capacity, string Status, bool ApprovalRequired, DateTime? ApprovedAt, string? ReceivingCaseworkerId,
     string? DeclineReason, DateTime? EscalatedAt, string? ConsentDenialReason, DateTime? ReleasedAt, DateTime? AcknowledgedAt,
     string? ReceivingCaseCode, DateTime CreatedAt, DateTime UpdatedAt, List<string> Warnings);
@@ -15,7 +15,7 @@ public sealed record TransferViewModel(
 public sealed record PackageAttachmentViewModel(Guid Id, string FileName, string Item, string ContentType, long Size);
 
 /// <summary>The handover package as released to the receiving caseworker: consented items only, withheld ones removed.</summary>
-public sealed record HandoverPackageView(Guid TransferId, string CaseCode, string SendingAgency, string ReceivingCaseworkerId, string? ReasonText,
+public sealed record HandoverPackageView(Guid TransferId, string? CaseCode, string SendingAgency, string ReceivingCaseworkerId, string? ReasonText,
     Dictionary<string, string> Summary, List<PackageAttachmentViewModel> Attachments, List<string> WithheldItems, DateTime ReleasedAt);
 
 public sealed record BulkCaseReportView(string CaseCode, string AreaCode, string Outcome, string? ConsentReason, string? ReceivingAgency, Guid? TransferId, string? Action);

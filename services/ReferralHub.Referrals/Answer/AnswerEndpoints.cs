@@ -63,7 +63,7 @@ public static class AnswerEndpoints
 
     private static async Task<Results<Ok<ReferralView>, ProblemHttpResult>> AcceptAsync(
         Guid id, ClaimsPrincipal user, ReferralsDbContext db, IRequestClient<CheckConsent> consent, NeedToKnowProfiles profiles,
-        ReferralVault vault, TimeProvider clock, ILogger<DeclineRequest> logger, CancellationToken cancellationToken)
+        ReleaseGate gate, TimeProvider clock, ILogger<DeclineRequest> logger, CancellationToken cancellationToken)
     {
         var referral = await ForProviderAsync(db, id, user, cancellationToken);
         if (referral is null) return Problems.NotFound();
@@ -119,11 +119,11 @@ public static class AnswerEndpoints
         if (!await TrySaveAsync(db, cancellationToken)) return Problems.Conflict("The referral was answered or changed meanwhile; this answer was not recorded.");
 
         logger.LogInformation("Referral {ReferralId} accepted by {Organisation}; {Count} items released", referral.Id, referral.OrganisationCode, items.Count);
-        return TypedResults.Ok(await ReferralViews.ProviderViewAsync(db, vault, referral, cancellationToken));
+        return TypedResults.Ok((await gate.ViewAsync(referral, Party.Provider, cancellationToken))!);
     }
 
     private static async Task<Results<Ok<ReferralView>, ProblemHttpResult, ValidationProblem>> DeclineAsync(
-        Guid id, DeclineRequest body, ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, DeclineRequest body, ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, ReleaseGate gate, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Errors();
         errors.OneOf("reason", body.Reason, DeclineReasons.All, required: true);
@@ -147,11 +147,11 @@ public static class AnswerEndpoints
         else
             db.MoveTo(referral, ReferralStatuses.Unplaced, RoutingReasons.NoFurtherService, now, clock);
         if (!await TrySaveAsync(db, cancellationToken)) return Problems.Conflict("The referral was answered or changed meanwhile; this answer was not recorded.");
-        return TypedResults.Ok(await ReferralViews.ProviderViewAsync(db, vault, referral, cancellationToken));
+        return TypedResults.Ok((await gate.ViewAsync(referral, Party.Provider, cancellationToken))!);
     }
 
     private static async Task<Results<Ok<ReferralView>, ProblemHttpResult, ValidationProblem>> StartAsync(
-        Guid id, StartRequest body, ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, StartRequest body, ClaimsPrincipal user, ReferralsDbContext db, ReleaseGate gate, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (body.StartedOn is null) return Problems.Invalid("startedOn", "required");
@@ -163,11 +163,11 @@ public static class AnswerEndpoints
         referral.ServiceStartedOn = body.StartedOn.Value.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         db.MoveTo(referral, ReferralStatuses.InService, null, now, clock);
         if (!await TrySaveAsync(db, cancellationToken)) return Problems.Conflict("The referral was changed meanwhile; this answer was not recorded.");
-        return TypedResults.Ok(await ReferralViews.ProviderViewAsync(db, vault, referral, cancellationToken));
+        return TypedResults.Ok((await gate.ViewAsync(referral, Party.Provider, cancellationToken))!);
     }
 
     private static async Task<Results<Ok<ReferralView>, ProblemHttpResult, ValidationProblem>> CompleteAsync(
-        Guid id, CompleteRequest body, ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, CompleteRequest body, ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, ReleaseGate gate, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
@@ -201,7 +201,7 @@ public static class AnswerEndpoints
             new ServiceReport(body.Details, body.FollowUpRecommendations, body.ProvidedBy, body.ChildSuggestions, body.CaregiverSuggestions), cancellationToken);
         db.MoveTo(referral, ReferralStatuses.Completed, null, now, clock);
         if (!await TrySaveAsync(db, cancellationToken)) return Problems.Conflict("The referral was changed meanwhile; this answer was not recorded.");
-        return TypedResults.Ok(await ReferralViews.ProviderViewAsync(db, vault, referral, cancellationToken));
+        return TypedResults.Ok((await gate.ViewAsync(referral, Party.Provider, cancellationToken))!);
     }
 
     /// <summary>False when another answer won (optimistic concurrency): exactly one of two concurrent answers is recorded.</summary>

@@ -1,11 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Referrals.Notes;
-using ReferralHub.Referrals.Persistence;
-using ReferralHub.Referrals.Protection;
 using ReferralHub.Referrals.Query;
+using ReferralHub.Referrals.Release;
 using ReferralHub.Referrals.Web;
 
 namespace ReferralHub.Referrals.Cases;
@@ -14,7 +12,11 @@ public sealed record CaseExport(string AgencyCode, string CaseCode, DateTime Exp
 
 public sealed record ExportedReferral(ReferralView Referral, IReadOnlyList<NoteView> Notes);
 
-/// <summary>What the hub holds about a case's referrals, decrypted: what the child may ask to see (BRIEF, data protection).</summary>
+/// <summary>
+/// What the hub holds about a case's referrals that this agency may read: what the child may ask to see through it
+/// (BRIEF, data protection). The sending agency's export keeps the referrals a transfer moved (what it sent, up to the
+/// move); the receiving agency's shows them as the release gate lets it read them (docs/data-protection.md).
+/// </summary>
 public static class CaseExportEndpoint
 {
     public static RouteGroupBuilder MapCaseExport(this RouteGroupBuilder group)
@@ -24,22 +26,13 @@ public static class CaseExportEndpoint
     }
 
     private static async Task<Results<Ok<CaseExport>, ProblemHttpResult>> ExportAsync(
-        string caseCode, ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, TimeProvider clock, ILogger<CaseExport> logger, CancellationToken cancellationToken)
+        string caseCode, ClaimsPrincipal user, ReleaseGate gate, TimeProvider clock, ILogger<CaseExport> logger, CancellationToken cancellationToken)
     {
         var agency = user.Agency()!;
-        var referrals = await db.Referrals.AsNoTracking().Where(r => r.AgencyCode == agency && r.CaseCode == caseCode)
-            .OrderBy(r => r.CreatedAt).ToListAsync(cancellationToken);
-        if (referrals.Count == 0) return TypedResults.Problem("This agency holds no referral for that case.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
-        var exported = new List<ExportedReferral>();
-        foreach (var r in referrals)
-        {
-            var notes = await db.Notes.AsNoTracking().Where(n => n.ReferralId == r.Id).OrderBy(n => n.CreatedAt).ToListAsync(cancellationToken);
-            var noteViews = new List<NoteView>();
-            foreach (var n in notes)
-                noteViews.Add(new NoteView(n.Id, n.AuthorAgency, n.AuthorSide, await vault.UnprotectTextAsync(ReferralVault.Scope(r), n.TextProtected, cancellationToken), n.CreatedAt));
-            exported.Add(new ExportedReferral(await ReferralViews.ReferrerViewAsync(db, vault, r, cancellationToken), noteViews));
-        }
-        logger.LogInformation("Case export by {Caller} of {Agency}: {Count} referral(s)", user.ClientOrUserId(), agency, referrals.Count);
+        // Every referral the agency holds for the case or sent under this case code before a transfer, each through the gate.
+        var exported = await gate.ExportAsync(agency, caseCode, cancellationToken);
+        if (exported.Count == 0) return TypedResults.Problem("This agency holds no referral for that case.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        logger.LogInformation("Case export by {Caller} of {Agency}: {Count} referral(s)", user.ClientOrUserId(), agency, exported.Count);
         return TypedResults.Ok(new CaseExport(agency, caseCode, clock.GetUtcNow().UtcDateTime, exported));
     }
 }

@@ -12,7 +12,8 @@ namespace ReferralHub.Referrals.Cases;
 /// A case moved to another agency (transfer acknowledged): its open referrals now report to the receiving agency under
 /// the receiver's case code, so the provider's answers, notes and the deadline escalations reach whoever follows the
 /// child up now (seed 001, case transfer). Closed referrals stay in the sending agency's history. The sending agency's
-/// change feed gets a last entry (<c>case-transferred</c>) and loses sight of the referral; consent and encryption stay
+/// change feed gets a last entry (<c>case-transferred</c>); it keeps read access to its own record up to the move, and
+/// the receiving agency reads nothing of the referral form (the release gate decides both); consent and encryption stay
 /// with the referral's origin (<see cref="Model.Referral.OriginAgencyCode"/>).
 /// </summary>
 public sealed class CaseResponsibilityTransferredConsumer(ReferralsDbContext db, ILogger<CaseResponsibilityTransferredConsumer> logger, TimeProvider clock)

@@ -102,6 +102,19 @@ public sealed class Referral
     /// <summary>The provider's minimal summary (age band, sex, languages, communication needs), encrypted.</summary>
     public required string SummaryProtected { get; set; }
 
+    /// <summary>
+    /// What the consent withholds from the organisation the referral is offered to (ReferralItems codes, JSON), as the
+    /// registry answered when routing offered it; null when not known (then the provider's summary shows the age band
+    /// only). The release gate removes these items from the summary before acceptance.
+    /// </summary>
+    public string? OfferWithheldJson { get; set; }
+
+    /// <summary>
+    /// When the case's consent was withdrawn while this referral was already accepted (or later): from then on the
+    /// release gate serves nothing personal of it and no note is written either way (docs/data-protection.md).
+    /// </summary>
+    public DateTime? ConsentWithdrawnAt { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

@@ -47,9 +47,10 @@ public sealed record ReferralPayload(
             MiddleName: Has(ReferralItems.CaregiverName) ? Caregiver.MiddleName : null,
             LastName: Has(ReferralItems.CaregiverName) ? Caregiver.LastName : null,
             OtherNames: Has(ReferralItems.CaregiverName) ? Caregiver.OtherNames : null,
-            DateOfBirth: Has(ReferralItems.CaregiverName) ? Caregiver.DateOfBirth : null,
-            DateOfBirthEstimated: Has(ReferralItems.CaregiverName) ? Caregiver.DateOfBirthEstimated : null,
-            Sex: Has(ReferralItems.CaregiverName) ? Caregiver.Sex : null,
+            // Date of birth and sex are items of their own: a provider that needs the caregiver's name does not get them with it.
+            DateOfBirth: Has(ReferralItems.CaregiverDateOfBirth) ? Caregiver.DateOfBirth : null,
+            DateOfBirthEstimated: Has(ReferralItems.CaregiverDateOfBirth) ? Caregiver.DateOfBirthEstimated : null,
+            Sex: Has(ReferralItems.CaregiverSex) ? Caregiver.Sex : null,
             Relationship: Has(ReferralItems.CaregiverRelationship) ? Caregiver.Relationship : null,
             CurrentLocation: Has(ReferralItems.CaregiverLocation) ? Caregiver.CurrentLocation : null,
             Phone: Has(ReferralItems.CaregiverPhone) ? Caregiver.Phone : null);
@@ -106,7 +107,7 @@ public sealed record CaregiverDetails(
 public sealed record FeedbackArrangements(string? ContactVia, IReadOnlyList<string>? FollowUp, string? FollowUpOther);
 
 /// <summary>What a provider sees before accepting (seed 004: only what the service needs to decide).</summary>
-public sealed record ReferralSummary(string AgeBand, string? Sex, IReadOnlyList<string> Languages, string? CommunicationNeeds);
+public sealed record ReferralSummary(string? AgeBand, string? Sex, IReadOnlyList<string> Languages, string? CommunicationNeeds);
 
 /// <summary>The Services Provided form's personal parts, stored encrypted.</summary>
 public sealed record ServiceReport(

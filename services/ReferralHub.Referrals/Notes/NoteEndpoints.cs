@@ -7,6 +7,7 @@ using ReferralHub.Hosting.Auth;
 using ReferralHub.Referrals.Model;
 using ReferralHub.Referrals.Persistence;
 using ReferralHub.Referrals.Protection;
+using ReferralHub.Referrals.Release;
 using ReferralHub.Referrals.Web;
 
 namespace ReferralHub.Referrals.Notes;
@@ -25,26 +26,18 @@ public static class NoteEndpoints
         return group;
     }
 
-    /// <summary>The caller's side of the referral, or null when it is not a party (answered 404).</summary>
-    private static string? Side(Referral r, ClaimsPrincipal user)
-    {
-        var agency = user.Agency();
-        var roles = user.HubRoles();
-        if (r.AgencyCode == agency && (roles.Contains(Roles.Referrer) || roles.Contains(Roles.Supervisor))) return "referrer";
-        // A note may name the child: the provider joins the conversation only once consent allowed a release (accepted).
-        if (r.OrganisationCode == agency && roles.Contains(Roles.Provider)
-            && r.Status is ReferralStatuses.Accepted or ReferralStatuses.InService or ReferralStatuses.Completed) return "provider";
-        return null;
-    }
-
     private static async Task<Results<Created<NoteView>, ProblemHttpResult, ValidationProblem>> AddAsync(
-        Guid id, NoteRequest body, ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, NoteRequest body, ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, ReleaseGate gate, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.Text)) return Problems.Invalid("text", "required");
         if (body.Text.Length > 4000) return Problems.Invalid("text", "at most 4000 characters");
         var referral = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        var side = referral is null ? null : Side(referral, user);
-        if (referral is null || side is null) return Problems.NotFound();
+        if (referral is null) return Problems.NotFound();
+        var party = ReleaseGate.PartyOf(referral, user);
+        // A note may name the child: the gate lets it flow only while consent stands and a release allows it.
+        var (side, refusal) = await gate.NoteSideAsync(referral, party, cancellationToken);
+        if (refusal is not null) return Problems.Conflict(refusal);
+        if (side is null) return Problems.NotFound();
         var note = new ReferralNote
         {
             Id = NewId.NextGuid(),
@@ -60,14 +53,10 @@ public static class NoteEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<NoteView>>, ProblemHttpResult>> ListAsync(
-        Guid id, ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, ReferralsDbContext db, ReleaseGate gate, CancellationToken cancellationToken)
     {
         var referral = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (referral is null || Side(referral, user) is null) return Problems.NotFound();
-        var notes = await db.Notes.AsNoTracking().Where(n => n.ReferralId == id).OrderBy(n => n.CreatedAt).ToListAsync(cancellationToken);
-        var views = new List<NoteView>(notes.Count);
-        foreach (var n in notes)
-            views.Add(new NoteView(n.Id, n.AuthorAgency, n.AuthorSide, await vault.UnprotectTextAsync(ReferralVault.Scope(referral), n.TextProtected, cancellationToken), n.CreatedAt));
-        return TypedResults.Ok<IReadOnlyList<NoteView>>(views);
+        var notes = referral is null ? null : await gate.NotesAsync(referral, ReleaseGate.PartyOf(referral, user), cancellationToken);
+        return notes is null ? Problems.NotFound() : TypedResults.Ok(notes);
     }
 }

@@ -51,6 +51,7 @@ public abstract class ReferralsDbContext(DbContextOptions options) : ServiceDbCo
             e.Property(r => r.CaregiverSatisfaction).HasMaxLength(10);
             e.Property(r => r.OriginAgencyCode).HasMaxLength(100);
             e.Property(r => r.OriginCaseCode).HasMaxLength(100);
+            e.Property(r => r.OfferWithheldJson).HasMaxLength(2000);
             e.HasIndex(r => new { r.OriginAgencyCode, r.IdempotencyKey }).IsUnique();
             e.HasIndex(r => new { r.OriginAgencyCode, r.OriginCaseCode });
             e.HasIndex(r => new { r.AgencyCode, r.UpdatedAt, r.Id });

@@ -9,7 +9,7 @@ using ReferralHub.Referrals.Answer;
 using ReferralHub.Referrals.Lifecycle;
 using ReferralHub.Referrals.Model;
 using ReferralHub.Referrals.Persistence;
-using ReferralHub.Referrals.Protection;
+using ReferralHub.Referrals.Release;
 using ReferralHub.Referrals.Web;
 
 namespace ReferralHub.Referrals.Query;
@@ -19,8 +19,10 @@ public sealed record ReferralListItem(Guid Id, string CaseCode, string Status, s
 
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 
+/// <summary>An inbox line: the summary fields only while offered, as the release gate allows them (null otherwise).</summary>
 public sealed record InboxItem(Guid Id, string Status, string ServiceType, string Priority, string? AreaCode, Guid? ServiceId,
-    string? AgeBand, string? Sex, IReadOnlyList<string> Languages, string? CommunicationNeeds, DateTime? OfferedAt, DateTime? DeadlineAt, bool Overdue);
+    string? AgeBand, string? Sex, IReadOnlyList<string> Languages, string? CommunicationNeeds, DateTime? OfferedAt, DateTime? DeadlineAt, bool Overdue,
+    bool ConsentWithdrawn = false);
 
 public sealed record ChangeItem(long Sequence, Guid ReferralId, string Status, string? Reason, string? OrganisationCode, bool Overdue, int Version, DateTime ChangedAt);
 
@@ -46,17 +48,12 @@ public static class QueryEndpoints
     }
 
     private static async Task<Results<Ok<ReferralView>, ProblemHttpResult>> GetAsync(
-        Guid id, ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, ReferralsDbContext db, ReleaseGate gate, CancellationToken cancellationToken)
     {
-        var agency = user.Agency();
-        var roles = user.HubRoles();
         var referral = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (referral is null || agency is null) return Problems.NotFound();
-        if (referral.AgencyCode == agency && (roles.Contains(Roles.Referrer) || roles.Contains(Roles.Supervisor)))
-            return TypedResults.Ok(await ReferralViews.ReferrerViewAsync(db, vault, referral, cancellationToken));
-        if (referral.OrganisationCode == agency && roles.Contains(Roles.Provider) && referral.Status != ReferralStatuses.Submitted)
-            return TypedResults.Ok(await ReferralViews.ProviderViewAsync(db, vault, referral, cancellationToken));
-        return Problems.NotFound(); // another agency's referral: it does not exist for this caller
+        // Not a party (another agency's referral): it does not exist for this caller.
+        var view = referral is null ? null : await gate.ViewAsync(referral, ReleaseGate.PartyOf(referral, user), cancellationToken);
+        return view is null ? Problems.NotFound() : TypedResults.Ok(view);
     }
 
     private static async Task<Results<Ok<Page<ReferralListItem>>, ValidationProblem>> ListAsync(
@@ -90,7 +87,7 @@ public static class QueryEndpoints
     }
 
     private static async Task<Results<Ok<Page<InboxItem>>, ValidationProblem>> InboxAsync(
-        ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, string? status, string? cursor, int? limit, CancellationToken cancellationToken)
+        ClaimsPrincipal user, ReferralsDbContext db, ReleaseGate gate, string? status, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         var errors = new Errors();
         errors.OneOf("status", status, [ReferralStatuses.Offered, ReferralStatuses.Accepted, ReferralStatuses.InService, ReferralStatuses.Completed,
@@ -115,12 +112,7 @@ public static class QueryEndpoints
         var more = rows.Count > take;
         if (more) rows.RemoveAt(take);
         var items = new List<InboxItem>(rows.Count);
-        foreach (var r in rows)
-        {
-            var summary = await vault.UnprotectAsync<Model.ReferralSummary>(ReferralVault.Scope(r), r.SummaryProtected, cancellationToken);
-            items.Add(new InboxItem(r.Id, AnswerEndpoints.ProviderStatus(r.Status), r.ServiceType, r.Priority, r.AreaCode, r.ServiceId,
-                summary?.AgeBand, summary?.Sex, summary?.Languages ?? [], summary?.CommunicationNeeds, r.OfferedAt, r.DeadlineAt, r.Overdue));
-        }
+        foreach (var r in rows) items.Add(await gate.InboxItemAsync(r, cancellationToken));
         return TypedResults.Ok(new Page<InboxItem>(items, more ? Cursor.Format(rows[^1].CreatedAt, rows[^1].Id) : null));
     }
 

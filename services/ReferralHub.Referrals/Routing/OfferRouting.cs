@@ -12,7 +12,8 @@ using ReferralHub.Referrals.Submit;
 namespace ReferralHub.Referrals.Routing;
 
 /// <summary>What routing decided for one referral at one routing step.</summary>
-public sealed record OfferPlan(Guid ReferralId, int RoutingStep, string Outcome, int Index, string? Reason);
+/// <summary><paramref name="Withheld"/>: what the consent withholds from the offered organisation (for its summary).</summary>
+public sealed record OfferPlan(Guid ReferralId, int RoutingStep, string Outcome, int Index, string? Reason, IReadOnlyList<string>? Withheld = null);
 
 /// <summary>
 /// The consent pre-check and the offer. Planning asks the consent registry (Consume = false: nothing is used up) for
@@ -43,7 +44,7 @@ public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckCons
                 candidate.OrganisationCode, referral.ServiceType, ReleaseReference(referral.Id), Consume: false, RequestedBy: referral.SubmittedBy),
                 cancellationToken, RequestTimeout.After(s: 30));
             var decision = response.Message;
-            if (decision.Permitted) return new OfferPlan(referral.Id, routingStep, ReferralStatuses.Offered, index, null);
+            if (decision.Permitted) return new OfferPlan(referral.Id, routingStep, ReferralStatuses.Offered, index, null, decision.WithheldItems);
             // Consent may name its recipients: one provider not covered does not block the next one.
             if (decision.Reason == ConsentDenialReasons.RecipientNotCovered) { notCovered = decision.Reason; continue; }
             return new OfferPlan(referral.Id, routingStep, ReferralStatuses.BlockedConsent, index, decision.Reason ?? ConsentDenialReasons.NoConsent);
@@ -69,6 +70,7 @@ public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckCons
             referral.ServiceId = candidate.ServiceId;
             referral.OrganisationCode = candidate.OrganisationCode;
             referral.OfferedAt = now;
+            referral.OfferWithheldJson = JsonSerializer.Serialize(plan.Withheld ?? [], SubmitReferralEndpoint.Json);
             referral.DeadlineAt = now + ReferralLog.ResponseTime(referral.Priority);
             referral.Overdue = false;
             referral.OverdueAt = null;

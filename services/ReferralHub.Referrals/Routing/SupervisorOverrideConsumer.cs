@@ -14,11 +14,11 @@ namespace ReferralHub.Referrals.Routing;
 /// permitted by the override, which the release uses up — nothing is released before a provider accepts.
 /// </summary>
 public sealed class SupervisorOverrideConsumer(ReferralsDbContext db, ILogger<SupervisorOverrideConsumer> logger, TimeProvider clock)
-    : IdempotentConsumer<SupervisorOverrideAuthorised, ReferralsDbContext>(db, logger, clock)
+    : IdempotentConsumer<SupervisorOverrideRecorded, ReferralsDbContext>(db, logger, clock)
 {
     public const string Reason = "override-authorised";
 
-    protected override async Task HandleAsync(ConsumeContext<SupervisorOverrideAuthorised> context)
+    protected override async Task HandleAsync(ConsumeContext<SupervisorOverrideRecorded> context)
     {
         var message = context.Message;
         if (message.ReferenceId("referral") is not { } id) return;

@@ -155,8 +155,7 @@ public static class SubmitReferralEndpoint
     private static async Task<Results<Accepted<Accepted>, ValidationProblem, ProblemHttpResult>> ReplayAsync(
         Referral existing, string hash, ReferralVault vault, CancellationToken cancellationToken)
     {
-        var stored = await vault.UnprotectTextAsync(ReferralVault.Scope(existing), existing.RequestHashProtected, cancellationToken);
-        if (!string.Equals(stored, hash, StringComparison.Ordinal))
+        if (!await vault.RequestHashMatchesAsync(existing, hash, cancellationToken))
             return TypedResults.Problem("This Idempotency-Key was already used with a different body.", statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "Idempotency-Key reused");
         return TypedResults.Accepted(Location(existing.Id), new Accepted(existing.Id, existing.Status, existing.StatusReason, Location(existing.Id), Replayed: true));

@@ -15,11 +15,11 @@ namespace ReferralHub.Transfers.Consent;
 /// up by it). Only while no other transfer of the case has been opened meanwhile.
 /// </summary>
 public sealed class SupervisorOverrideConsumer(TransfersDbContext db, TransferSteps steps, ILogger<SupervisorOverrideConsumer> logger, TimeProvider clock)
-    : IdempotentConsumer<SupervisorOverrideAuthorised, TransfersDbContext>(db, logger, clock)
+    : IdempotentConsumer<SupervisorOverrideRecorded, TransfersDbContext>(db, logger, clock)
 {
     public const string Reason = "override-authorised";
 
-    public override async Task Consume(ConsumeContext<SupervisorOverrideAuthorised> context)
+    public override async Task Consume(ConsumeContext<SupervisorOverrideRecorded> context)
     {
         await base.Consume(context);
         // After the commit, outside the inbox transaction: the consent round trip must not hold the database.
@@ -29,7 +29,7 @@ public sealed class SupervisorOverrideConsumer(TransfersDbContext db, TransferSt
         if (transfer is { Status: TransferStatuses.AwaitingConsent }) await steps.CheckConsentAndReleaseAsync(transfer, context.CancellationToken);
     }
 
-    protected override async Task HandleAsync(ConsumeContext<SupervisorOverrideAuthorised> context)
+    protected override async Task HandleAsync(ConsumeContext<SupervisorOverrideRecorded> context)
     {
         var message = context.Message;
         if (message.ReferenceId("transfer") is not { } id) return;

@@ -63,8 +63,8 @@ public sealed class BadInputTests(ConsentHub hub) : IClassFixture<ConsentHub>
     [Fact]
     public async Task A_supervisor_authorisation_needs_an_allowed_ground()
     {
-        var client = await hub.AgencyAAsync();
-        var body = ConsentApi.Consent(ConsentApi.NewCase(), ["medical"], hub.Clock);
+        var client = await hub.ClientAsync(ConsentHub.Supervisor2);
+        var body = ConsentApi.Consent(ConsentApi.NewCase(), ["medical"], hub.Clock, oneOff: true);
         body["givenBy"] = "supervisor-authorisation";
         body["authorisationGround"] = "caregiver-unreachable";
 

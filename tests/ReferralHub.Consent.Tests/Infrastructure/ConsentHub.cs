@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using ReferralHub.Contracts.Consent;
 using ReferralHub.Testing.Hub;
@@ -7,22 +8,24 @@ using ReferralHub.Testing.Hub;
 namespace ReferralHub.Consent.Tests.Infrastructure;
 
 /// <summary>
-/// The embedded hub with the clients the consent rules need beyond the demo ones: a second supervisor of agency-a
-/// (the demo client holds referrer and supervisor, so "not the requesting caseworker" needs another subject),
-/// a referrer-only caseworker of agency-a, and agency-c (referrer and supervisor) as "another agency". Its clock is manual.
+/// The embedded hub with the clients the consent rules need beyond the demo ones: agency-a's supervisor (also a demo
+/// client; four eyes are two people, so it holds supervisor only), a second referrer-only caseworker of agency-a, and
+/// agency-c's referring system and supervisor as "another agency". Its clock is manual.
 /// </summary>
 public class ConsentHub : EmbeddedHubFactory
 {
     public const string Supervisor2 = "agency-a-supervisor";
     public const string Caseworker = "agency-a-caseworker";
     public const string OtherAgency = "agency-c-system";
+    public const string OtherSupervisor = "agency-c-supervisor";
     public const string Secret = "test-secret-123";
 
     public ConsentHub()
     {
         AddClient(0, Supervisor2, "agency-a", "supervisor");
         AddClient(1, Caseworker, "agency-a", "referrer");
-        AddClient(2, OtherAgency, "agency-c", "referrer", "supervisor");
+        AddClient(2, OtherAgency, "agency-c", "referrer");
+        AddClient(3, OtherSupervisor, "agency-c", "supervisor");
         ConfigureTestServices = services => services.AddSingleton<TimeProvider>(Clock);
     }
 
@@ -39,6 +42,14 @@ public class ConsentHub : EmbeddedHubFactory
     public Task<HttpClient> AgencyAAsync() => ClientForAsync("agency-a-system", "agency-a-secret");
 
     public Task<HttpClient> ClientAsync(string clientId) => ClientForAsync(clientId, Secret);
+
+    /// <summary>A consent check as another service asks it (over the bus), naming whoever requested the release.</summary>
+    public async Task<ConsentDecision> CheckOverBusAsync(CheckConsent check)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var client = scope.ServiceProvider.GetRequiredService<IRequestClient<CheckConsent>>();
+        return (await client.GetResponse<ConsentDecision>(check)).Message;
+    }
 }
 
 /// <summary>Bodies and calls of the consent API, as an agency's system makes them.</summary>

@@ -85,7 +85,7 @@ public sealed class OverrideTests(ConsentHub hub) : IClassFixture<ConsentHub>
     [Fact]
     public async Task The_caseworker_who_asked_for_the_release_cannot_authorise_its_override()
     {
-        // The demo client holds referrer and supervisor: it asked, so it may not authorise.
+        // The referring system asked; it holds no supervisor role (four eyes are two identities), so it may not authorise.
         var caseworker = await hub.AgencyAAsync();
         var caseCode = ConsentApi.NewCase();
         await caseworker.CheckAsync(caseCode, "agency-b", "medical", "referral:1");
@@ -99,14 +99,17 @@ public sealed class OverrideTests(ConsentHub hub) : IClassFixture<ConsentHub>
     [Fact]
     public async Task An_override_authorised_before_the_request_does_not_apply_when_its_supervisor_is_the_requester()
     {
-        var caseworker = await hub.AgencyAAsync();
+        var supervisor = await hub.ClientAsync(ConsentHub.Supervisor2);
         var caseCode = ConsentApi.NewCase();
-        (await caseworker.OverrideAsync(caseCode, "referral:1")).EnsureSuccessStatusCode();
+        (await supervisor.OverrideAsync(caseCode, "referral:1")).EnsureSuccessStatusCode();
 
-        var decision = await caseworker.CheckAsync(caseCode, "agency-b", "medical", "referral:1");
+        // A release requested in the supervisor's own name (over the bus, as a service asks): the override does not apply.
+        var own = await hub.CheckOverBusAsync(new CheckConsent("agency-a", caseCode, "agency-b", "medical", "referral:1", false, ConsentHub.Supervisor2));
+        var caseworkers = await hub.CheckOverBusAsync(new CheckConsent("agency-a", caseCode, "agency-b", "medical", "referral:1", false, "agency-a-system"));
 
-        Assert.False(decision.Permitted);
-        Assert.Equal(ConsentDenialReasons.NoConsent, decision.Reason);
+        Assert.False(own.Permitted);
+        Assert.Equal(ConsentDenialReasons.NoConsent, own.Reason);
+        Assert.True(caseworkers.Permitted);
     }
 
     [Theory]
@@ -128,7 +131,7 @@ public sealed class OverrideTests(ConsentHub hub) : IClassFixture<ConsentHub>
     [Fact]
     public async Task A_supervisor_of_another_agency_cannot_override_for_this_agencys_case()
     {
-        var otherSupervisor = await hub.ClientAsync(ConsentHub.OtherAgency);
+        var otherSupervisor = await hub.ClientAsync(ConsentHub.OtherSupervisor);
         var caseworker = await hub.AgencyAAsync();
         var caseCode = ConsentApi.NewCase();
 
@@ -159,6 +162,12 @@ public sealed class OverrideTests(ConsentHub hub) : IClassFixture<ConsentHub>
         var stored = await db.Overrides.AsNoTracking().SingleAsync(o => o.Id == decision.OverrideId);
         Assert.Equal("imminent-danger-severe-abuse", stored.Ground);
         Assert.Equal(ConsentHub.Supervisor2, stored.Supervisor);
+        // The event that resumes the referral carries the override's id, never its ground (nothing sensitive on the bus).
+        var published = Assert.Single(await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.AggregateId == $"consent:agency-a:{caseCode}" && m.MessageType.Contains("SupervisorOverride")).ToListAsync());
+        Assert.Contains(decision.OverrideId.ToString()!, published.Body);
+        Assert.DoesNotContain("imminent-danger", published.Body);
+        Assert.DoesNotContain("abuse", published.Body);
         Assert.DoesNotContain("abuse at home", stored.ProtectedJustification);
 
         var listed = Assert.Single((await caseworker.GetFromJsonAsync<JsonElement[]>($"/api/v1/consents/{caseCode}/overrides"))!);

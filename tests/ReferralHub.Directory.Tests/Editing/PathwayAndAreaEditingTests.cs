@@ -104,4 +104,37 @@ public sealed class PathwayAndAreaEditingTests(DirectoryHubFactory hub) : IClass
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, newOrganisation.StatusCode);
     }
+
+    [Fact]
+    public async Task An_organisation_working_in_several_camps_is_changed_or_retired_only_by_a_maintainer_of_all_of_them()
+    {
+        // agency-f delivers services in camps 1, 2 and 5: the camp 1 focal point maintains only one of them.
+        var camp1 = await hub.ClientForAsync(DirectoryHubFactory.Camp1Maintainer);
+        var district = await hub.ClientForAsync(Demo.Pathways);
+        var agencyF = (await camp1.GetJsonAsync("/api/v1/directory/organisations")).EnumerateArray().Single(o => o.GetProperty("code").GetString() == "agency-f");
+        var id = agencyF.GetProperty("id").GetString();
+        var version = agencyF.GetProperty("version").GetInt64();
+        object Edit(string name, long v) => new
+        {
+            name, kind = agencyF.GetProperty("kind").GetString(), version = v,
+            focalPoints = new[] { new { name = "Hijack", email = "x@camp1.demo.invalid" } },
+        };
+
+        var retire = await camp1.PostAsJsonAsync($"/api/v1/directory/organisations/{id}/retire", new { version });
+        var rewrite = await camp1.PutAsJsonAsync($"/api/v1/directory/organisations/{id}", Edit("Renamed by a camp", version));
+        var unchanged = await camp1.GetJsonAsync($"/api/v1/directory/organisations/{id}");
+        // The district maintainer saves it unchanged but for the description (other tests read agency-f's focal points).
+        var byDistrict = await district.PutAsJsonAsync($"/api/v1/directory/organisations/{id}", new
+        {
+            name = agencyF.GetProperty("name").GetString(), acronym = agencyF.GetProperty("acronym").GetString(), kind = agencyF.GetProperty("kind").GetString(),
+            description = "Checked by the district focal point.", website = agencyF.GetProperty("website").GetString(),
+            focalPoints = agencyF.GetProperty("focalPoints"), version,
+        });
+
+        Assert.Equal(HttpStatusCode.Forbidden, retire.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, rewrite.StatusCode);
+        Assert.False(unchanged.GetProperty("retired").GetBoolean());
+        Assert.Equal(version, unchanged.GetProperty("version").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, byDistrict.StatusCode); // a maintainer of the district covers every camp in it
+    }
 }

@@ -18,7 +18,7 @@ public sealed class AgencyClientApiTests(EmbeddedHubFactory hub) : IClassFixture
     {
         using var admin = await AdminAsync("agency-a");
 
-        var created = await admin.PostAsJsonAsync("/api/v1/agency/clients", new { clientId = "agency-a-cpims", displayName = "Agency A CPIMS+", roles = new[] { "referrer", "supervisor" } });
+        var created = await admin.PostAsJsonAsync("/api/v1/agency/clients", new { clientId = "agency-a-cpims", displayName = "Agency A CPIMS+", roles = new[] { "provider", "referrer" } });
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await created.Content.ReadFromJsonAsync<JsonElement>();
@@ -26,7 +26,7 @@ public sealed class AgencyClientApiTests(EmbeddedHubFactory hub) : IClassFixture
         Assert.True(secret.Length >= 40, "a long random secret");
         var token = new JsonWebTokenHandler().ReadJsonWebToken(await hub.TokenAsync("agency-a-cpims", secret));
         Assert.Equal("agency-a", token.GetClaim("agency").Value);
-        Assert.Equal(["referrer", "supervisor"], token.Claims.Where(c => c.Type == "role").Select(c => c.Value).Order());
+        Assert.Equal(["provider", "referrer"], token.Claims.Where(c => c.Type == "role").Select(c => c.Value).Order());
 
         // Listed for its agency, never with a secret; not listed for another agency.
         var listed = await admin.GetStringAsync("/api/v1/agency/clients");
@@ -85,13 +85,17 @@ public sealed class AgencyClientApiTests(EmbeddedHubFactory hub) : IClassFixture
         var coordinatorRole = await ProblemAsync(admin, new { clientId = "agency-a-coord", displayName = "Figures", roles = new[] { "coordinator" } });
         var adminRole = await ProblemAsync(admin, new { clientId = "agency-a-admin2", displayName = "Admin", roles = new[] { "agency-admin" } });
         var empty = await ProblemAsync(admin, new { clientId = "", displayName = "", roles = Array.Empty<string>() });
+        // Four eyes are two people: no client both asks (referrer) and authorises (supervisor).
+        var asksAndAuthorises = await ProblemAsync(admin, new { clientId = "agency-a-both", displayName = "Both", roles = new[] { "referrer", "supervisor" } });
 
         Assert.Contains("clientId", foreignId.Keys);
         Assert.Contains("roles", operatorRole.Keys);
         Assert.Contains("roles", coordinatorRole.Keys);
         Assert.Contains("roles", adminRole.Keys);
         Assert.Equal(["clientId", "displayName", "roles"], empty.Keys.Order());
+        Assert.Contains("supervisor", Assert.Single(asksAndAuthorises["roles"]));
         Assert.Equal(HttpStatusCode.Unauthorized, (await hub.RequestTokenAsync("agency-a-ops", "anything-at-all")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await hub.RequestTokenAsync("agency-a-both", "anything-at-all")).StatusCode);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class TokenTests(EmbeddedHubFactory hub) : IClassFixture<EmbeddedH
 
         Assert.Equal("agency-a-system", token.Subject);
         Assert.Equal("agency-a", token.GetClaim("agency").Value);
-        Assert.Equal(["referrer", "supervisor"], token.Claims.Where(c => c.Type == "role").Select(c => c.Value).Order());
+        Assert.Equal(["referrer"], token.Claims.Where(c => c.Type == "role").Select(c => c.Value).Order());
         Assert.Contains(HubClaims.ApiAudience, token.Audiences);
         Assert.Equal("http://localhost:5080/", token.Issuer);
     }

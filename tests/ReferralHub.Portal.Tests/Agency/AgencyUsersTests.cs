@@ -169,6 +169,17 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         Assert.Equal(400, forged.Status);
         Assert.Null(await IdOrNullAsync("figures@agency-a.demo"));
 
+        // Four eyes are two people: nobody is both referrer and supervisor.
+        var both = await adminContext.APIRequest.PostAsync("/agency/users/invite", new()
+        {
+            Form = adminContext.APIRequest.CreateFormData().Set("__RequestVerificationToken", token!)
+                .Set("displayName", "Both hats").Set("email", "both@agency-a.demo").Append("roles", "referrer").Append("roles", "supervisor"),
+            MaxRedirects = 0,
+        });
+        Assert.Equal(400, both.Status);
+        Assert.Contains("someone else", await both.TextAsync());
+        Assert.Null(await IdOrNullAsync("both@agency-a.demo"));
+
         await using var supervisorContext = await browser.PhoneAsync(hub.BaseAddress);
         var supervisor = await supervisorContext.NewPageAsync();
         await supervisor.SignInAsync("supervisor@agency-a.demo");

@@ -36,6 +36,7 @@ public sealed class TransferRequestPagesTests(Browser browser) : IAsyncLifetime
         await page.GotoAsync($"/transfers/{id}");
         Assert.Contains("10-14", await page.Locator("dl.payload").First.InnerTextAsync());
         Assert.DoesNotContain("Nadia", await page.ContentAsync());
+        Assert.DoesNotContain("PORTAL-TRANSFER-1", await page.ContentAsync()); // the sender's case code: consent-controlled
         var refused = await page.SubmitAsync("Confirm with this caseworker");
         Assert.Equal(422, refused.Status);
         Assert.NotEmpty(await page.Locator("#caseworker-error").InnerTextAsync());

@@ -16,7 +16,7 @@ public sealed class ApprovalTests : IAsyncLifetime
     [Fact]
     public async Task Nothing_is_released_until_another_supervisor_of_the_sending_agency_approves()
     {
-        var sender = await _hub.SenderAsync(); // referrer and supervisor: the requester
+        var sender = await _hub.SenderAsync(); // the requester: referrer only (four eyes are two identities)
         var receiver = await _hub.ClientAsync(TransferHub.Receiver);
         var supervisor = await _hub.ClientAsync(TransferHub.Supervisor2);
         var caseCode = TransferApi.NewCase();

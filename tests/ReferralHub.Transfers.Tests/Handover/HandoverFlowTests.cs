@@ -39,6 +39,8 @@ public sealed class HandoverFlowTests : IAsyncLifetime
         Assert.Contains("10-14", incoming);
         Assert.DoesNotContain("Nadia", incoming);
         Assert.DoesNotContain("+100000009999", incoming);
+        Assert.DoesNotContain(caseCode, incoming); // the sender's case code is the child's previous case code: consent-controlled
+        Assert.DoesNotContain(caseCode, await receiver.GetStringAsync($"/api/v1/transfers/{id}"));
         Assert.Equal(HttpStatusCode.Conflict, (await receiver.GetAsync($"/api/v1/transfers/{id}/package")).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await receiver.GetAsync($"/api/v1/transfers/{id}/package/attachments/{attachment.Id()}")).StatusCode);
 
@@ -52,6 +54,8 @@ public sealed class HandoverFlowTests : IAsyncLifetime
         Assert.Equal("Nadia Example", summary.GetProperty("child.name").GetString());
         Assert.False(summary.TryGetProperty("child.phone", out _)); // withheld by the child's consent
         Assert.Equal("cw-17", package.GetProperty("receivingCaseworkerId").GetString());
+        Assert.Equal(caseCode, package.GetProperty("caseCode").GetString()); // released: the previous case code is not withheld
+        Assert.Equal("Family moved to the district centre.", package.GetProperty("reasonText").GetString());
         var file = await receiver.GetByteArrayAsync($"/api/v1/transfers/{id}/package/attachments/{attachment.Id()}");
         Assert.Equal("Case plan of Nadia Example", Encoding.UTF8.GetString(file));
 
@@ -68,6 +72,27 @@ public sealed class HandoverFlowTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await sender.GetAsync($"/api/v1/transfers/{id}/package")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/v1/transfers/{id}/package")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/v1/transfers/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_previous_case_code_and_the_reason_text_follow_the_withholds()
+    {
+        var sender = await _hub.SenderAsync();
+        var receiver = await _hub.ClientAsync(TransferHub.Receiver);
+        var caseCode = TransferApi.NewCase();
+        var id = (await sender.RequestAsync(TransferApi.Request(caseCode, summary: new() { ["child.name"] = "Nadia Example" }))).Id();
+        await sender.RecordTransferConsentAsync(caseCode, _hub.Clock, withholds:
+        [
+            new { item = "child.previousCaseCode", reason = "fear-of-harm" },
+            new { item = "reasonForReferral", reason = "wants-to-tell-themselves" },
+        ]);
+        Assert.Equal("released", (await receiver.ConfirmAsync(id).OkAsync("confirm")).Status());
+
+        var package = await receiver.GetStringAsync($"/api/v1/transfers/{id}/package");
+
+        Assert.Contains("Nadia Example", package);
+        Assert.DoesNotContain(caseCode, package);
+        Assert.DoesNotContain("Family moved", package);
     }
 
     [Fact]

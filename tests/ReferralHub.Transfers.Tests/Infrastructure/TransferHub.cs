@@ -12,8 +12,8 @@ namespace ReferralHub.Transfers.Tests.Infrastructure;
 
 /// <summary>
 /// The embedded hub with the clients a transfer needs beyond the demo ones: agency-d (a case management agency of
-/// demo-district, the receiver), a second supervisor of agency-a (the demo client is referrer and supervisor, so the
-/// four-eyes approval needs another subject) and agency-c as an outsider. Its clock is manual.
+/// demo-district, the receiver), agency-a's supervisor (the demo client's id with a test secret; four eyes are two
+/// identities, so the referring system holds no supervisor role) and agency-c as an outsider. Its clock is manual.
 /// </summary>
 public class TransferHub : EmbeddedHubFactory
 {

@@ -38,7 +38,7 @@ public sealed class SupervisorOverrideResumesTests : IAsyncLifetime
         var blocked = await CaseFollowsTransferFlow.WaitForReferralAsync(caseworker, id, r => r.GetProperty("status").GetString() == "blocked-consent", "blocked");
         Assert.Equal("no-consent", blocked.GetProperty("reason").GetString());
 
-        // The caseworker's own token (it also holds supervisor) asked for the release: four eyes refuse it.
+        // The caseworker's system asked for the release and holds no supervisor role (four eyes are two identities): refused.
         var self = await caseworker.PostAsJsonAsync("/api/v1/consents/overrides", Override(caseCode, $"referral:{id}"));
         Assert.Equal(HttpStatusCode.Forbidden, self.StatusCode);
         var authorised = await supervisor.PostAsJsonAsync("/api/v1/consents/overrides", Override(caseCode, $"referral:{id}"));

@@ -33,6 +33,10 @@ public sealed class RealServersTests(RabbitMqServer rabbit, PostgresServer postg
     public async Task DisposeAsync() => await _hub.DisposeAsync();
 
     [Fact]
+    public Task The_whole_life_of_a_case_releases_each_marker_only_to_whom_it_may_over_RabbitMQ_and_PostgreSQL() =>
+        WholeLife.WholeLifeFlow.RunAsync(_hub);
+
+    [Fact]
     public Task The_responsibility_event_reaches_referrals_over_RabbitMQ_once_and_the_open_referral_follows_the_case() =>
         Referrals.CaseFollowsTransferFlow.OpenReferralReportsToTheReceivingAgencyOnceAsync(_hub);
 

@@ -35,10 +35,15 @@ public static class CaseFollowsTransferFlow
         await receiver.ConfirmAsync(transferId).OkAsync("confirm");
         await receiver.PostAsJsonAsync($"/api/v1/transfers/{transferId}/acknowledge", new { receivingCaseCode }).OkAsync("acknowledge");
 
-        // The open referral now reports to the receiving agency, under its case code; the sender no longer sees it.
+        // The open referral now reports to the receiving agency, under its case code, without the referral form (it was
+        // never released to agency-d); the sender keeps its own record as it stood when the case left.
         var moved = await WaitForReferralAsync(receiver, referralId, r => r.GetProperty("caseCode").GetString() == receivingCaseCode, "reported to agency-d");
         Assert.Equal("offered", moved.GetProperty("status").GetString());
-        Assert.Equal(HttpStatusCode.NotFound, (await sender.GetAsync($"/api/v1/referrals/{referralId}")).StatusCode);
+        Assert.DoesNotContain("Hana", moved.GetRawText());
+        Assert.DoesNotContain(caseCode, moved.GetRawText());
+        var kept = await sender.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/{referralId}");
+        Assert.Equal("case-transferred", kept.GetProperty("reason").GetString());
+        Assert.Equal("Hana", kept.GetProperty("payload").GetProperty("child").GetProperty("firstName").GetString());
         var listed = await receiver.GetFromJsonAsync<JsonElement>($"/api/v1/referrals?caseCode={receivingCaseCode}");
         Assert.Contains(referralId, listed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
 
@@ -49,6 +54,8 @@ public static class CaseFollowsTransferFlow
         var afterAccept = await receiver.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/{referralId}");
         Assert.Equal("accepted", afterAccept.GetProperty("status").GetString());
         Assert.Equal(1, afterAccept.GetProperty("releases").GetArrayLength());
+        Assert.DoesNotContain("Hana", afterAccept.GetRawText());
+        Assert.Equal("offered", (await sender.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/{referralId}")).GetProperty("status").GetString());
 
         // Received once: one inbox entry for the event, one history entry per agency.
         await using var scope = hub.Services.CreateAsyncScope();

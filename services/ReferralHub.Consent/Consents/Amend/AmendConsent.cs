@@ -10,7 +10,7 @@ namespace ReferralHub.Consent.Consents.Amend;
 internal static class AmendConsent
 {
     public static void Map(RouteGroupBuilder consents) =>
-        consents.MapPut("/{caseCode}", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
+        consents.MapPut("/{caseCode}", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
 
     private static async Task<IResult> HandleAsync(
         string caseCode, ConsentBody body, ClaimsPrincipal user, ConsentRegistryDbContext db, TimeProvider clock,
@@ -22,7 +22,7 @@ internal static class AmendConsent
         if (current is null) return ConsentStore.CaseNotFound();
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var errors = ConsentBodies.Validate(body, requireCaseCode: false, now, user.IsInRole(Roles.Supervisor));
+        var errors = ConsentBodies.Validate(body, requireCaseCode: false, now, user.IsInRole(Roles.Supervisor), user.IsInRole(Roles.Referrer));
         if (body.CaseCode is not null && body.CaseCode != caseCode)
             errors["caseCode"] = ["Does not match the case in the address; omit it."];
         if (errors.Count > 0) return ConsentStore.Invalid(errors);

@@ -10,7 +10,7 @@ namespace ReferralHub.Consent.Consents.Record;
 internal static class RecordConsent
 {
     public static void Map(RouteGroupBuilder consents) =>
-        consents.MapPost("/", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
+        consents.MapPost("/", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
 
     private static async Task<IResult> HandleAsync(
         ConsentBody body, ClaimsPrincipal user, ConsentRegistryDbContext db, TimeProvider clock, IConsentTextProtector protector,
@@ -18,7 +18,7 @@ internal static class RecordConsent
     {
         if (user.Agency() is not { Length: > 0 } agency || user.ClientOrUserId() is not { Length: > 0 } subject) return TypedResults.Forbid();
         var now = clock.GetUtcNow().UtcDateTime;
-        var errors = ConsentBodies.Validate(body, requireCaseCode: true, now, user.IsInRole(Roles.Supervisor));
+        var errors = ConsentBodies.Validate(body, requireCaseCode: true, now, user.IsInRole(Roles.Supervisor), user.IsInRole(Roles.Referrer));
         if (errors.Count > 0) return ConsentStore.Invalid(errors);
 
         var caseCode = body.CaseCode!;

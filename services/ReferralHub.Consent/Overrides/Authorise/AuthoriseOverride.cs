@@ -70,7 +70,8 @@ internal static class AuthoriseOverride
         };
         db.Overrides.Add(entry);
         // The referral or transfer waiting for it resumes (its owner consumes this); published with the row, or not at all.
-        db.PublishViaOutbox(new SupervisorOverrideAuthorised(entry.Id, agency, caseCode, reference, entry.Ground, entry.AuthorisedAt),
+        // Ids only: the ground stays in the registry (nothing sensitive on the bus or in the outbox).
+        db.PublishViaOutbox(new SupervisorOverrideRecorded(entry.Id, agency, caseCode, reference, entry.AuthorisedAt),
             $"consent:{agency}:{caseCode}", clock);
         try
         {

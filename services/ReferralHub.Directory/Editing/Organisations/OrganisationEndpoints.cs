@@ -17,8 +17,10 @@ public sealed record OrganisationDto(Guid Id, string Code, string Name, string? 
 }
 
 /// <summary>
-/// Organisations are not tied to an area: any pathway maintainer may add or edit them; an agency admin may change its
-/// own organisation's focal points. The code (the agency claim in tokens) never changes once created.
+/// An organisation works in the areas its services are delivered in: any pathway maintainer may add one, but only a
+/// maintainer of every one of those areas (or of an area above them all, up to the hub's top level) may change or
+/// retire it — a camp's focal point cannot retire a national NGO hub-wide. Its own agency admin, or such a
+/// maintainer, may change its focal points. The code (the agency claim in tokens) never changes once created.
 /// </summary>
 internal static class OrganisationEndpoints
 {
@@ -102,10 +104,11 @@ internal static class OrganisationEndpoints
 
         var changes = new ChangeSet();
         Apply(organisation, input, changes);
-        if (!user.IsMaintainer())
+        var view = await cache.GetAsync(ct);
+        if (!MaintainsOrganisation(user, view, await AreasAsync(db, organisation.Id, ct)))
         {
             if (!user.AdministersOrganisation(organisation.Code))
-                return Permissions.Forbidden("Only pathway maintainers, or the organisation's own agency admin, may edit it.");
+                return Permissions.Forbidden("Only a pathway maintainer of every area the organisation works in, or its own agency admin, may edit it.");
             if (changes.Fields.Any(f => f != "focalPoints"))
                 return Permissions.Forbidden("An agency admin may change only its organisation's focal points.");
         }
@@ -123,7 +126,8 @@ internal static class OrganisationEndpoints
     {
         var organisation = await db.Organisations.FirstOrDefaultAsync(o => o.Id == id, ct);
         if (organisation is null) return EditResults.NotFound("organisation");
-        if (!user.IsMaintainer()) return Permissions.Forbidden("Only pathway maintainers retire organisations.");
+        if (!MaintainsOrganisation(user, await cache.GetAsync(ct), await AreasAsync(db, organisation.Id, ct)))
+            return Permissions.Forbidden("Only a pathway maintainer of every area the organisation works in may retire it (it drops from every pathway).");
         if (EditResults.CheckVersion(input.Version, organisation.Version, new Errors()) is { } versionProblem) return versionProblem;
         if (organisation.Retired) return EditResults.Conflict("The organisation is already retired.", "Nothing to do.");
 
@@ -135,4 +139,13 @@ internal static class OrganisationEndpoints
         if (await EditResults.SaveAsync(db, cache, ct) is { } failed) return failed;
         return TypedResults.Ok(OrganisationDto.From(organisation));
     }
+
+    /// <summary>The areas the organisation works in: every area its services (retired ones too: they may come back) are delivered in.</summary>
+    private static async Task<List<string>> AreasAsync(DirectoryDbContext db, Guid organisationId, CancellationToken ct) =>
+        [.. (await db.Services.AsNoTracking().Where(s => s.OrganisationId == organisationId).ToListAsync(ct))
+            .SelectMany(s => s.AreaCodes).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>A maintainer of all of them; an organisation without services yet is any maintainer's.</summary>
+    private static bool MaintainsOrganisation(ClaimsPrincipal user, DirectoryView view, IReadOnlyList<string> areas) =>
+        user.IsMaintainer() && (areas.Count == 0 || user.MaintainsAll(view, areas));
 }

@@ -37,7 +37,12 @@ public sealed class ReferralModel(ReferralsApi referrals, ReferralNotesApi notes
     public IReadOnlyList<(string Label, string Value)> Released { get; private set; } = [];
 
     /// <summary>Notes with the referring caseworker: only once accepted (a note may name the child; the service enforces it).</summary>
-    public bool NotesOpen => Status is "accepted" or "in-service" or "completed";
+    public bool NotesOpen => (Status is "accepted" or "in-service" or "completed") && !ConsentWithdrawn;
+
+    /// <summary>The child's consent was withdrawn after acceptance: the service shows the hub's notice instead of the released items.</summary>
+    public bool ConsentWithdrawn => Referral.TryGetProperty("consentWithdrawn", out var w) && w.ValueKind == JsonValueKind.True;
+
+    public string? Notice => Referral.TryGetProperty("notice", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
 
     public IReadOnlyList<NoteViewModel> Notes { get; private set; } = [];
 

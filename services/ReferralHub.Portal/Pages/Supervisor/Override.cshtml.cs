@@ -65,7 +65,7 @@ public sealed class OverrideModel(SupervisorApi supervisor, TransfersApi transfe
             // An override is for the supervisor's own agency's case: only outgoing transfers.
             if (!t.Ok || t.Value!.Direction != "outgoing") return false;
             (CaseCode, Status) = (t.Value.CaseCode, text["TransferStatus." + t.Value.Status].Value);
-            Subject = text["Supervisor.TransferOf", t.Value.CaseCode, t.Value.ReceivingAgency];
+            Subject = text["Supervisor.TransferOf", t.Value.CaseCode ?? "", t.Value.ReceivingAgency];
             return true;
         }
         return false;

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using ReferralHub.Contracts.Taxonomy;
 using ReferralHub.Contracts.Transfers;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Hosting.Protection;
@@ -13,10 +14,15 @@ namespace ReferralHub.Transfers.Transfers.Package;
 
 public sealed record PackageAttachmentView(Guid Id, string FileName, string Item, string ContentType, long Size);
 
-/// <summary>The handover package as released: the consented summary items and documents, withheld items removed.</summary>
+/// <summary>
+/// The handover package as released: the consented summary items and documents, withheld items removed.
+/// <see cref="CaseCode"/> (the sender's, the receiver's "previous case code") is null when the consent withholds
+/// <c>child.previousCaseCode</c> from the receiver; <see cref="ReasonText"/> (narrative about why the case moves) is
+/// null when it withholds <c>reasonForReferral</c>.
+/// </summary>
 public sealed record HandoverPackage(
     Guid TransferId,
-    string CaseCode,
+    string? CaseCode,
     string SendingAgency,
     string ReceivingCaseworkerId,
     string? ReasonText,
@@ -69,8 +75,11 @@ internal static class GetPackage
         var attachments = new List<PackageAttachmentView>();
         foreach (var a in await db.Attachments.AsNoTracking().Where(a => release!.AttachmentIds.Contains(a.Id)).ToListAsync(cancellationToken))
             attachments.Add(new PackageAttachmentView(a.Id, await protector.UnprotectAsync(scope, a.ProtectedFileName, cancellationToken) ?? "", a.Item, a.ContentType, a.Size));
-        var reasonText = transfer.ProtectedReasonText is null ? null : await protector.UnprotectAsync(scope, transfer.ProtectedReasonText, cancellationToken);
-        return TypedResults.Ok(new HandoverPackage(transfer.Id, transfer.CaseCode, transfer.SendingAgency, release!.RecipientCaseworkerId, reasonText,
+        var withheld = release!.WithheldItems.ToHashSet(StringComparer.Ordinal);
+        var reasonText = transfer.ProtectedReasonText is null || withheld.Contains(ReferralItems.ReasonForReferral) ? null
+            : await protector.UnprotectAsync(scope, transfer.ProtectedReasonText, cancellationToken);
+        var previousCaseCode = withheld.Contains(ReferralItems.ChildPreviousCaseCode) ? null : transfer.CaseCode;
+        return TypedResults.Ok(new HandoverPackage(transfer.Id, previousCaseCode, transfer.SendingAgency, release!.RecipientCaseworkerId, reasonText,
             summary, attachments, release.WithheldItems, release.ReleasedAt));
     }
 

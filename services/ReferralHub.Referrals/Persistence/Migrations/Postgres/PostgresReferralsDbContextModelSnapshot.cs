@@ -150,6 +150,9 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<DateTime?>("ConsentWithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -174,6 +177,10 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
 
                     b.Property<int>("OfferIndex")
                         .HasColumnType("integer");
+
+                    b.Property<string>("OfferWithheldJson")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<DateTime?>("OfferedAt")
                         .HasColumnType("timestamp with time zone");

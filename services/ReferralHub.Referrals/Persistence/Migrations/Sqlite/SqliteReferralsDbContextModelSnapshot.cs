@@ -143,6 +143,9 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Sqlite
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ConsentWithdrawnAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -167,6 +170,10 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Sqlite
 
                     b.Property<int>("OfferIndex")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("OfferWithheldJson")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("OfferedAt")
                         .HasColumnType("TEXT");
