@@ -11,7 +11,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # ---- defaults (environment first, flags override) ------------------------------------------------------------------
 WORK_DIR="${REFERRALHUB_RUN_DIR:-$ROOT/deploy/.run}"
 CONFIGURATION="${REFERRALHUB_CONFIGURATION:-Debug}"
-ENVIRONMENT="${REFERRALHUB_ENVIRONMENT:-Development}"
+ENVIRONMENT="${REFERRALHUB_ENVIRONMENT:-Production}"
+GATEWAY_TLS_PORT="${REFERRALHUB_GATEWAY_TLS_PORT:-}"
 GATEWAY_PORT="${REFERRALHUB_GATEWAY_PORT:-5080}"
 BASE_PORT="${REFERRALHUB_BASE_PORT:-5081}"
 RABBITMQ_PORT="${REFERRALHUB_RABBITMQ_PORT:-5672}"
@@ -29,8 +30,10 @@ Starts RabbitMQ and PostgreSQL from the machine's binaries, then the gateway and
 
   --dir DIR              working directory for servers, data and logs   (default deploy/.run; env REFERRALHUB_RUN_DIR)
   --configuration C      build configuration of the service dlls        (default Debug; env REFERRALHUB_CONFIGURATION)
-  --environment E        ASPNETCORE_ENVIRONMENT of every service        (default Development; env REFERRALHUB_ENVIRONMENT)
-                         (the demo API clients exist only in Development)
+  --environment E        ASPNETCORE_ENVIRONMENT of every service        (default Production; env REFERRALHUB_ENVIRONMENT)
+                         (Production: safe settings made in DIR/secrets, see deploy/README.md;
+                          Development: the demo API clients and users, http only)
+  --gateway-tls-port P   the gateway's https port, the token authority   (default gateway port + 363; outside Development)
   --gateway-port P       gateway port                                   (default 5080; env REFERRALHUB_GATEWAY_PORT)
   --base-port P          directory=P, consent=P+1, referrals=P+2, transfers=P+3, portal=P+4, fhir=P+5
                                                                         (default 5081; env REFERRALHUB_BASE_PORT)
@@ -51,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --configuration|-c) need_value "$@"; CONFIGURATION="$2"; shift 2 ;;
     --environment) need_value "$@"; ENVIRONMENT="$2"; shift 2 ;;
     --gateway-port) need_value "$@"; GATEWAY_PORT="$2"; shift 2 ;;
+    --gateway-tls-port) need_value "$@"; GATEWAY_TLS_PORT="$2"; shift 2 ;;
     --base-port) need_value "$@"; BASE_PORT="$2"; shift 2 ;;
     --rabbitmq-port) need_value "$@"; RABBITMQ_PORT="$2"; shift 2 ;;
     --postgres-port) need_value "$@"; POSTGRES_PORT="$2"; shift 2 ;;
@@ -295,6 +299,68 @@ if [[ $rmq_status != 0 ]]; then
 fi
 log "servers ready after $((SECONDS - STARTED_AT)) s"
 
+# ---- production posture (docs/operations.md, "Production posture") --------------------------------------------------
+# Outside Development every service refuses to start without an https token authority, a configured signing key, a
+# key ring outside its data folder encrypted with a certificate, and non-demo secrets. For a run on this machine they
+# are made once in DIR/secrets (kept across runs, owner-only): a self-signed TLS certificate for the gateway's https
+# port (the services trust it through SSL_CERT_FILE, curl through CURL_CA_BUNDLE), the token signing key, the key-ring
+# certificate, and random secrets for the API clients --check uses (agency-a-system, ops-system).
+SECRETS_DIR="$WORK_DIR/secrets"
+AUTHORITY_URL="$GATEWAY_URL"
+AGENCY_A_SECRET=agency-a-secret
+OPS_SECRET=ops-secret
+POSTURE_COMMON=()
+if [[ "$ENVIRONMENT" != Development ]]; then
+  command -v openssl >/dev/null || fail "openssl not found: apt-get install -y openssl (it makes the local certificates)"
+  GATEWAY_TLS_PORT="${GATEWAY_TLS_PORT:-$((GATEWAY_PORT + 363))}"
+  [[ "$GATEWAY_TLS_PORT" =~ ^[0-9]+$ ]] || fail "'$GATEWAY_TLS_PORT' is not a number"
+  port_in_use "$GATEWAY_TLS_PORT" && fail "127.0.0.1:$GATEWAY_TLS_PORT is already in use (--gateway-tls-port)"
+  AUTHORITY_URL="https://127.0.0.1:$GATEWAY_TLS_PORT"
+  ( umask 077; mkdir -p "$SECRETS_DIR" "$WORK_DIR/keyrings" )
+  if [[ ! -f "$SECRETS_DIR/tls.crt" ]]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=referralhub local gateway" \
+      -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$SECRETS_DIR/tls.key" -out "$SECRETS_DIR/tls.crt" 2>/dev/null \
+      || fail "openssl could not make the gateway's TLS certificate"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=referralhub key ring" \
+      -keyout "$SECRETS_DIR/keyring.key" -out "$SECRETS_DIR/keyring.crt" 2>/dev/null || fail "openssl could not make the key-ring certificate"
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$SECRETS_DIR/signing.pem" 2>/dev/null \
+      || fail "openssl could not make the signing key"
+    printf 'AGENCY_A_SECRET=%s\nOPS_SECRET=%s\n' "$(openssl rand -hex 24)" "$(openssl rand -hex 24)" > "$SECRETS_DIR/clients.env"
+    chmod 600 "$SECRETS_DIR"/*
+  fi
+  # The machine's trusted roots plus the local gateway certificate.
+  cat /etc/ssl/certs/ca-certificates.crt "$SECRETS_DIR/tls.crt" > "$SECRETS_DIR/trust.pem" 2>/dev/null || cp "$SECRETS_DIR/tls.crt" "$SECRETS_DIR/trust.pem"
+  export CURL_CA_BUNDLE="$SECRETS_DIR/trust.pem"
+  # shellcheck disable=SC1091
+  source "$SECRETS_DIR/clients.env"
+  POSTURE_COMMON=("SSL_CERT_FILE=$SECRETS_DIR/trust.pem"
+                  "Protection__CertificatePem=$(cat "$SECRETS_DIR/keyring.crt")"
+                  "Protection__CertificateKeyPem=$(cat "$SECRETS_DIR/keyring.key")")
+fi
+
+# Appends the Production settings of one service to its `extra` environment (called by start_service).
+posture_env() {
+  local name="$1"
+  [[ "$ENVIRONMENT" == Development ]] && return 0
+  extra+=("${POSTURE_COMMON[@]}" "Protection__KeyRingDirectory=$WORK_DIR/keyrings/$name")
+  if [[ "$name" == gateway ]]; then
+    # http on the gateway port (loopback checks, the portal's and FHIR facade's calls), https for the token authority.
+    extra+=("Auth__SigningKeyPem=$(cat "$SECRETS_DIR/signing.pem")"
+            "Kestrel__Endpoints__Http__Url=http://127.0.0.1:$GATEWAY_PORT"
+            "Kestrel__Endpoints__Https__Url=https://127.0.0.1:$GATEWAY_TLS_PORT"
+            "Kestrel__Endpoints__Https__Certificate__Path=$SECRETS_DIR/tls.crt"
+            "Kestrel__Endpoints__Https__Certificate__KeyPath=$SECRETS_DIR/tls.key"
+            "Auth__Clients__0__ClientId=agency-a-system" "Auth__Clients__0__ClientSecret=$AGENCY_A_SECRET"
+            "Auth__Clients__0__DisplayName=Agency A (run-distributed)" "Auth__Clients__0__Agency=agency-a"
+            "Auth__Clients__0__Roles__0=referrer" "Auth__Clients__0__Roles__1=supervisor"
+            "Auth__Clients__1__ClientId=ops-system" "Auth__Clients__1__ClientSecret=$OPS_SECRET"
+            "Auth__Clients__1__DisplayName=Hub operators (run-distributed)" "Auth__Clients__1__Agency=hub"
+            "Auth__Clients__1__Roles__0=operator")
+  elif [[ "$name" == directory && $CHECK == 1 ]]; then
+    extra+=("Directory__SeedDemoData=true") # --check reads a fictional demo location through the FHIR facade
+  fi
+}
+
 # ---- services -------------------------------------------------------------------------------------------------------
 # The portal's client secret, shared by the gateway (which issues the portal's person tokens) and the portal.
 PORTAL_SECRET=$(head -c 32 /dev/urandom | base64 | tr -d '/+=')
@@ -315,6 +381,7 @@ start_service() {
     # The FHIR facade calls the REST APIs through the gateway with the caller's own token (docs/fhir.md).
     extra=("Fhir__ApiBaseUrl=$GATEWAY_URL/")
   fi
+  posture_env "$name"   # Production settings (the "production posture" block above)
   mkdir -p "$DATA_DIR/$name"
   : > "$LOG_DIR/$name.log"
   # Content root = the output folder, as for `dotnet X.dll` run in place; data (the gateway's signing key) in the work dir.
@@ -323,9 +390,8 @@ start_service() {
     exec env ASPNETCORE_ENVIRONMENT="$ENVIRONMENT" DOTNET_ENVIRONMENT="$ENVIRONMENT" \
       ConnectionStrings__RabbitMq="$AMQP_URI" \
       ConnectionStrings__Postgres="$PG_CONNECTION" \
-      Auth__Issuer="$GATEWAY_URL/" \
-      Auth__Authority="$GATEWAY_URL/" \
-      Auth__RequireHttpsMetadata=false \
+      Auth__Issuer="$AUTHORITY_URL/" \
+      Auth__Authority="$AUTHORITY_URL/" \
       Storage__DataDirectory="$DATA_DIR/$name" \
       "Logging__LogLevel__Microsoft.EntityFrameworkCore=Warning" \
       "Logging__LogLevel__Microsoft.AspNetCore=Warning" \
@@ -370,7 +436,7 @@ print_table() {
   printf '  %-10s %-38s %-8s %s\n' postgres "127.0.0.1:$POSTGRES_PORT (user postgres)" \
     "$(head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null)" "$PG_DIR/postgres.log"
   echo
-  echo "  environment $ENVIRONMENT, configuration $CONFIGURATION, issuer/authority $GATEWAY_URL/, working dir $WORK_DIR"
+  echo "  environment $ENVIRONMENT, configuration $CONFIGURATION, issuer/authority $AUTHORITY_URL/, working dir $WORK_DIR"
   echo
 }
 print_table
@@ -409,10 +475,10 @@ if [[ $CHECK == 1 ]]; then
     else result FAIL "health $name" "GET :${PORT[$name]}/health -> $CODE"; fi
   done
 
-  token_for agency-a-system agency-a-secret
+  token_for agency-a-system "$AGENCY_A_SECRET"
   agency_token="$TOKEN"
   if [[ -n "$agency_token" ]]; then result PASS "token agency-a-system" "POST /connect/token -> 200"
-  else result FAIL "token agency-a-system" "POST /connect/token -> $CODE (the demo clients exist only with --environment Development)"; fi
+  else result FAIL "token agency-a-system" "POST /connect/token -> $CODE (the check's clients: DIR/secrets/clients.env, or the demo clients in Development)"; fi
 
   http GET "$GATEWAY_URL/api/v1/me" -H "Authorization: Bearer $agency_token"
   if [[ "$CODE" == 200 && "$BODY" == *'"agency":"agency-a"'* ]]; then result PASS "me via gateway" "GET /api/v1/me -> 200 $BODY"
@@ -431,7 +497,7 @@ if [[ $CHECK == 1 ]]; then
   if [[ "$CODE" == 200 && "$BODY" == *'"resourceType":"Location"'* ]]; then result PASS "fhir -> directory" "GET /fhir/Location/demo-camp-1 -> 200"
   else result FAIL "fhir -> directory" "GET /fhir/Location/demo-camp-1 -> $CODE ${BODY:0:300}"; fi
 
-  token_for ops-system ops-secret
+  token_for ops-system "$OPS_SECRET"
   ops_token="$TOKEN"
   if [[ -n "$ops_token" ]]; then result PASS "token ops-system" "POST /connect/token -> 200"
   else result FAIL "token ops-system" "POST /connect/token -> $CODE"; fi

@@ -4,6 +4,7 @@ using ReferralHub.Fhir.Directory;
 using ReferralHub.Fhir.Metadata;
 using ReferralHub.Fhir.Referrals;
 using ReferralHub.Fhir.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Fhir;
 
@@ -27,7 +28,8 @@ public static class FhirModule
     {
         // Authentication is checked here (not by the fallback policy) so that a missing or bad token is answered with an
         // OperationOutcome like every other FHIR error; the services called check the same token again.
-        var fhir = app.MapGroup(Prefix).WithTags("FHIR R4").AllowAnonymous().AddEndpointFilter(FhirErrors.FilterAsync);
+        var fhir = app.MapGroup(Prefix).WithTags("FHIR R4").AllowAnonymous().AddEndpointFilter(FhirErrors.FilterAsync)
+            .WithBodyLimit(FhirJson.MaxBodyBytes);
         CapabilityEndpoint.Map(fhir);
         var secured = fhir.MapGroup("").AddEndpointFilter(RequireToken);
         ReferralEndpoints.Map(secured);

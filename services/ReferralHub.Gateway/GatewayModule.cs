@@ -43,7 +43,13 @@ public static class GatewayModule
             });
         builder.Services.AddOptions<OpenIddictServerOptions>()
             .Configure<HubSigningKey>((options, key) =>
-                options.SigningCredentials.Add(new SigningCredentials(key.Key, SecurityAlgorithms.RsaSha256)));
+            {
+                // The current key first: OpenIddict signs with the first and publishes all in the JWKS, so tokens signed
+                // with the previous key stay valid until they expire (rotation, docs/operations.md).
+                options.SigningCredentials.Add(new SigningCredentials(key.Key, SecurityAlgorithms.RsaSha256));
+                foreach (var previous in key.PreviousKeys)
+                    options.SigningCredentials.Add(new SigningCredentials(previous, SecurityAlgorithms.RsaSha256));
+            });
         return builder;
     }
 

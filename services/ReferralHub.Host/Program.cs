@@ -33,6 +33,8 @@ app.MapPortal();
 app.MapFhir();
 // `-- directory export <file> | import <file> | replay`: run the directory verb and exit (docs/directory.md).
 if (args is ["directory", .. var directoryArgs]) return await DirectoryCommands.RunAsync(app.Services, directoryArgs);
+// `-- keys evacuate|retention|rotate-ring|new-signing-key`: key operations, then exit (docs/operations.md, "Keys").
+if (args is ["keys", .. var keyArgs]) return await ReferralHub.Hosting.Protection.KeyCommands.RunAsync(app.Services, keyArgs, Console.Out);
 app.Run();
 return 0;
 

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -11,6 +14,8 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Posture;
+using ReferralHub.Hosting.Protection;
 using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Hosting;
@@ -20,14 +25,32 @@ public static class ServiceDefaults
 {
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
+        // First hosted service: outside Development nothing else starts when a setting is unsafe.
+        builder.Services.AddHostedService<ProductionPosture.StartupCheck>();
         builder.Services.AddSingleton(TimeProvider.System);
         // SQL text on every query is noise in a service's log; parameter values are never logged (no sensitive logging).
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
+        {
+            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
+            SanitizeProblem(context.ProblemDetails);
+        });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.Configure<JsonOptions>(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
+        // Bounds on every JSON body read into the hub's types; after every module's own configuration.
+        builder.Services.PostConfigure<JsonOptions>(options =>
+            options.SerializerOptions.TypeInfoResolver = (options.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(InputBounds.Apply));
+        // Kestrel's own refusals (bad request line, 414, 431) get a problem-details body too.
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseRefusalBodies()));
+        // A form is a handful of fields here (/connect/token, the portal's pages): refuse big ones early.
+        builder.Services.Configure<FormOptions>(form =>
+        {
+            form.ValueCountLimit = 200;
+            form.ValueLengthLimit = 16 * 1024;
+            form.KeyLengthLimit = 256;
+        });
 
         builder.Services.AddHealthChecks();
         builder.Services.AddOpenApi();
@@ -60,10 +83,27 @@ public static class ServiceDefaults
         return builder;
     }
 
+    /// <summary>
+    /// No answer carries a client's value back beyond a short escaped excerpt: messages built with a quoted value
+    /// (<c>Unknown service type '…'</c>) are shortened here, for every problem any endpoint writes.
+    /// </summary>
+    private static void SanitizeProblem(Microsoft.AspNetCore.Mvc.ProblemDetails problem)
+    {
+        problem.Title = problem.Title is null ? null : Refusals.SafeMessage(problem.Title);
+        problem.Detail = problem.Detail is null ? null : Refusals.SafeMessage(problem.Detail);
+        if (problem is HttpValidationProblemDetails validation)
+            foreach (var key in validation.Errors.Keys.ToList())
+                validation.Errors[key] = [.. validation.Errors[key].Select(Refusals.SafeMessage)];
+        if (problem.Extensions.TryGetValue("errors", out var errors) && errors is IDictionary<string, string[]> map)
+            foreach (var key in map.Keys.ToList())
+                map[key] = [.. map[key].Select(Refusals.SafeMessage)];
+    }
+
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -78,6 +118,7 @@ public static class ServiceDefaults
         }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapOpsEndpoints();
+        app.MapKeyEndpoints();
         return app;
     }
 }

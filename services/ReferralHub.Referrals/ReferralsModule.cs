@@ -25,6 +25,7 @@ public static class ReferralsModule
     {
         builder.AddServiceDatabase<ReferralsDbContext, SqliteReferralsDbContext, PostgresReferralsDbContext>(ReferralsDbContext.Name);
         builder.AddPersonalDataProtection<ReferralsDbContext>();
+        builder.Services.AddSingleton<IClosedCaseSource, ClosedReferralCases>();
         builder.Services.Configure<ReferralsOptions>(builder.Configuration.GetSection("Referrals"));
         builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection("Referrals:Webhooks"));
         builder.Services.AddSingleton(NeedToKnowProfiles.Load());

@@ -11,4 +11,7 @@ builder.AddMessageBus();
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapTransfers();
+// `keys …`: evacuation, retention, key-ring rotation, a new signing key (docs/operations.md, "Keys"); then exit.
+if (args is ["keys", .. var keyArgs]) return await ReferralHub.Hosting.Protection.KeyCommands.RunAsync(app.Services, keyArgs, Console.Out);
 app.Run();
+return 0;

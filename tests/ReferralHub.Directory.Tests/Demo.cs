@@ -45,7 +45,7 @@ internal static class Demo
 }
 
 /// <summary>A hub with the demo clients plus extra ones: an agency-admin of agency-b and a maintainer of camp 1 only.</summary>
-public sealed class DirectoryHubFactory : ReferralHub.Testing.Hub.EmbeddedHubFactory
+public class DirectoryHubFactory : ReferralHub.Testing.Hub.EmbeddedHubFactory
 {
     public DirectoryHubFactory()
     {

@@ -26,6 +26,9 @@ public class EmbeddedHubFactory : WebApplicationFactory<EmbeddedHost>, IAsyncLif
     /// </summary>
     public Dictionary<string, string?> Settings { get; init; } = [];
 
+    /// <summary>What the environment needs before <see cref="Settings"/> (which win): nothing in Development.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> EnvironmentSettings => new Dictionary<string, string?>();
+
     /// <summary>Service replacements applied after the hub's own (e.g. a <see cref="TimeProvider"/> the test moves).</summary>
     public Action<IServiceCollection>? ConfigureTestServices { get; init; }
 
@@ -33,6 +36,7 @@ public class EmbeddedHubFactory : WebApplicationFactory<EmbeddedHost>, IAsyncLif
     {
         builder.UseEnvironment(Environment);
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        foreach (var (key, value) in EnvironmentSettings) builder.UseSetting(key, value);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (ConfigureTestServices is { } configure) builder.ConfigureTestServices(configure);
     }
@@ -97,8 +101,22 @@ public class EmbeddedHubFactory : WebApplicationFactory<EmbeddedHost>, IAsyncLif
     }
 }
 
-/// <summary>The same host in the Production environment: no demo clients may exist there.</summary>
+/// <summary>
+/// The same host in the Production environment: no demo clients may exist there, and it starts only with safe settings
+/// (<see cref="ProductionSettings"/>; its key ring in a folder of its own, outside the data folder).
+/// </summary>
 public sealed class ProductionHubFactory : EmbeddedHubFactory
 {
     protected override string Environment => "Production";
+
+    public string KeyRingDirectory { get; init; } = System.IO.Directory.CreateTempSubdirectory("referralhub-keyring-").FullName;
+
+    protected override IReadOnlyDictionary<string, string?> EnvironmentSettings => ProductionSettings.For(KeyRingDirectory);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (KeepData) return;
+        try { System.IO.Directory.Delete(KeyRingDirectory, recursive: true); } catch (IOException) { }
+    }
 }

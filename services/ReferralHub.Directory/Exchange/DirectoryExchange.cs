@@ -194,6 +194,13 @@ public static class DirectoryExchange
         })];
     }
 
+    /// <summary>Every attribute must name one of the hub's terms (by UUID or <c>&lt;taxonomy&gt;:&lt;code&gt;</c>): an unknown one would be dropped silently.</summary>
+    private static void UnknownTerms(Errors errors, string field, IReadOnlyList<HsdsAttribute>? attributes)
+    {
+        for (var j = 0; j < (attributes?.Count ?? 0); j++)
+            if (HsdsMapper.FindTerm(attributes![j].TaxonomyTermId) is null) errors.Add($"{field}.attributes[{j}].taxonomy_term_id", "is not a term of the hub's taxonomies (GET /hsds/taxonomy_terms)");
+    }
+
     private static Parsed Parse(HsdsDataSet data, Errors errors)
     {
         var areas = new List<Area>();
@@ -227,8 +234,9 @@ public static class DirectoryExchange
             Validation.Text(errors, $"{field}.name", o.Name, Limits.Name, required: true);
             var code = o.OrganizationIdentifiers?.FirstOrDefault(x => x.IdentifierScheme == HsdsMapper.AgencyCodeScheme)?.Identifier;
             if (!Validation.IsCode(code)) errors.Add($"{field}.organization_identifiers", $"needs an identifier with scheme {HsdsMapper.AgencyCodeScheme} (the agency code)");
-            var kind = o.Attributes?.FirstOrDefault(x => x.TaxonomyTermId.StartsWith(HsdsTaxonomies.OrganisationKinds + ":", StringComparison.Ordinal))?.TaxonomyTermId[(HsdsTaxonomies.OrganisationKinds.Length + 1)..];
-            if (kind is null || !OrganisationKinds.All.Contains(kind)) errors.Add($"{field}.attributes", $"needs an organisation kind term ({HsdsTaxonomies.OrganisationKinds}:…)");
+            UnknownTerms(errors, field, o.Attributes);
+            var kind = HsdsMapper.CodesOf(o.Attributes, HsdsTaxonomies.OrganisationKinds).FirstOrDefault();
+            if (kind is null || !OrganisationKinds.All.Contains(kind)) errors.Add($"{field}.attributes", $"needs an organisation kind term (taxonomy {HsdsTaxonomies.OrganisationKinds})");
             Validation.Text(errors, $"{field}.alternate_name", o.AlternateName, Limits.Code);
             Validation.Text(errors, $"{field}.description", o.Description, Limits.Description);
             Validation.Text(errors, $"{field}.website", o.Website, Limits.Name);
@@ -253,11 +261,11 @@ public static class DirectoryExchange
             if (!Guid.TryParse(s.OrganizationId, out var orgId) || !orgIds.Contains(orgId)) errors.Add($"{field}.organization_id", "names an organization not in the data set");
             Validation.Text(errors, $"{field}.name", s.Name, Limits.Name, required: true);
             Validation.Text(errors, $"{field}.description", s.Description, Limits.Description);
-            var type = s.Attributes?.FirstOrDefault(a => a.TaxonomyTermId.StartsWith(HsdsTaxonomies.ServiceTypes + ":", StringComparison.Ordinal))?.TaxonomyTermId[(HsdsTaxonomies.ServiceTypes.Length + 1)..];
-            if (!ServiceTypes.IsServiceType(type)) errors.Add($"{field}.attributes", $"needs a known service type term ({HsdsTaxonomies.ServiceTypes}:…)");
-            List<string> Terms(string taxonomy) => [.. (s.Attributes ?? []).Where(a => a.TaxonomyTermId.StartsWith(taxonomy + ":", StringComparison.Ordinal)).Select(a => a.TaxonomyTermId[(taxonomy.Length + 1)..])];
-            var sexes = Terms(HsdsTaxonomies.Sexes);
-            var concerns = Terms(HsdsTaxonomies.ProtectionConcerns);
+            UnknownTerms(errors, field, s.Attributes);
+            var type = HsdsMapper.CodesOf(s.Attributes, HsdsTaxonomies.ServiceTypes).FirstOrDefault();
+            if (!ServiceTypes.IsServiceType(type)) errors.Add($"{field}.attributes", $"needs a known service type term (taxonomy {HsdsTaxonomies.ServiceTypes})");
+            var sexes = HsdsMapper.CodesOf(s.Attributes, HsdsTaxonomies.Sexes);
+            var concerns = HsdsMapper.CodesOf(s.Attributes, HsdsTaxonomies.ProtectionConcerns);
             Validation.OneOf(errors, $"{field}.attributes", sexes, Sexes.All);
             Validation.OneOf(errors, $"{field}.attributes", concerns, ProtectionConcerns.All);
             if (s.MinimumAge is < 0 or > 120) errors.Add($"{field}.minimum_age", "must be between 0 and 120");

@@ -5,6 +5,7 @@ using ReferralHub.Directory.Hsds;
 using ReferralHub.Directory.Model;
 using ReferralHub.Directory.Persistence;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Directory.Exchange;
 
@@ -24,7 +25,7 @@ internal static class ExchangeEndpoints
             var (result, errors) = await DirectoryExchange.ImportAsync(db, body.Data, Actor.From(user), clock.GetUtcNow().UtcDateTime, options.Value.StaleAfter, ct);
             cache.Invalidate();
             return result is null ? errors.Problem(StatusCodes.Status422UnprocessableEntity) : TypedResults.Ok(result);
-        }).WithTags("Directory exchange");
+        }).WithTags("Directory exchange").WithBodyLimit(32 * 1024 * 1024); // a whole mapping
     }
 
     /// <summary>Reads the body with the HSDS (snake_case) JSON options rather than the API's camelCase ones.</summary>

@@ -25,33 +25,84 @@ public static class HsdsMapper
 
     public static IReadOnlyList<HsdsTaxonomy> Taxonomies { get; } =
     [
-        new(HsdsTaxonomies.ServiceTypes, "ReferralHub service types", "The service-type list of the inter-agency Referral and Consent forms (docs/taxonomy.md).", ServiceTypes.TaxonomyVersion),
-        new(HsdsTaxonomies.ProtectionConcerns, "ReferralHub protection concerns", "Protection concerns a service is limited to (eligibility).", ServiceTypes.TaxonomyVersion),
-        new(HsdsTaxonomies.Sexes, "ReferralHub sexes", "Sexes a service is limited to (eligibility).", ServiceTypes.TaxonomyVersion),
-        new(HsdsTaxonomies.OrganisationKinds, "ReferralHub organisation kinds", "UN, INGO, NNGO, government, CBO.", ServiceTypes.TaxonomyVersion),
+        Taxonomy(HsdsTaxonomies.ServiceTypes, "ReferralHub service types", "The service-type list of the inter-agency Referral and Consent forms (docs/taxonomy.md)."),
+        Taxonomy(HsdsTaxonomies.ProtectionConcerns, "ReferralHub protection concerns", "Protection concerns a service is limited to (eligibility)."),
+        Taxonomy(HsdsTaxonomies.Sexes, "ReferralHub sexes", "Sexes a service is limited to (eligibility)."),
+        Taxonomy(HsdsTaxonomies.OrganisationKinds, "ReferralHub organisation kinds", "UN, INGO, NNGO, government, CBO."),
     ];
+
+    // HSDS requires a description on every term: the codes' meanings, in the words of the seed forms.
+    private static readonly Dictionary<string, string> ConcernDescriptions = new(StringComparer.Ordinal)
+    {
+        ["physical-abuse"] = "Children who have experienced physical violence or abuse.",
+        ["sexual-violence"] = "Children who have experienced sexual violence or abuse.",
+        ["emotional-abuse"] = "Children who have experienced emotional or psychological abuse.",
+        ["neglect"] = "Children whose basic needs are neglected by those responsible for them.",
+        ["child-labour"] = "Children in child labour, including its worst forms.",
+        ["child-marriage"] = "Children who are married or at risk of child marriage.",
+        ["unaccompanied-separated"] = "Unaccompanied or separated children.",
+        ["armed-forces-association"] = "Children associated with armed forces or armed groups.",
+        ["psychological-distress"] = "Children in psychological distress.",
+        ["trafficking"] = "Children who have been trafficked or are at risk of trafficking.",
+        ["detention"] = "Children in detention.",
+        ["disability"] = "Children with disabilities.",
+        ["other"] = "Another protection concern, described in the referral.",
+    };
+
+    private static readonly Dictionary<string, (string Name, string Description)> KindNames = new(StringComparer.Ordinal)
+    {
+        ["un"] = ("UN", "A United Nations agency."),
+        ["ingo"] = ("INGO", "An international non-governmental organisation."),
+        ["nngo"] = ("NNGO", "A national non-governmental organisation."),
+        ["government"] = ("Government", "A government ministry, department or authority."),
+        ["cbo"] = ("CBO", "A community-based organisation."),
+    };
 
     public static IReadOnlyList<HsdsTaxonomyTerm> Terms { get; } =
     [
-        .. ServiceTypes.All.Select(t => Term(HsdsTaxonomies.ServiceTypes, t.Code, t.Name, $"Consent category: {t.ConsentCategory}")),
-        .. ProtectionConcerns.All.Select(c => Term(HsdsTaxonomies.ProtectionConcerns, c, Humanise(c), null)),
-        .. Sexes.All.Select(s => Term(HsdsTaxonomies.Sexes, s, Humanise(s), null)),
-        .. OrganisationKinds.All.Select(k => Term(HsdsTaxonomies.OrganisationKinds, k, k.ToUpperInvariant(), null)),
+        .. ServiceTypes.All.Select(t => Term(HsdsTaxonomies.ServiceTypes, t.Code, t.Name,
+            $"{t.Name}. Shared only with consent for \"{ServiceTypes.ConsentCategories.FirstOrDefault(c => c.Code == t.ConsentCategory)?.Name ?? "case transfer"}\".")),
+        .. ProtectionConcerns.All.Select(c => Term(HsdsTaxonomies.ProtectionConcerns, c, Humanise(c),
+            ConcernDescriptions.GetValueOrDefault(c) ?? $"Children with the protection concern {Humanise(c)}.")),
+        .. Sexes.All.Select(s => Term(HsdsTaxonomies.Sexes, s, Humanise(s), $"The service is open to children of sex {s}.")),
+        .. OrganisationKinds.All.Select(k => Term(HsdsTaxonomies.OrganisationKinds, k, KindNames.GetValueOrDefault(k).Name ?? k.ToUpperInvariant(),
+            KindNames.GetValueOrDefault(k).Description ?? $"Organisation kind {k}.")),
     ];
 
-    private static readonly Dictionary<string, HsdsTaxonomyTerm> TermsById = Terms.ToDictionary(t => t.Id);
+    private static readonly Dictionary<string, HsdsTaxonomyTerm> TermsById = Terms
+        .SelectMany(t => new[] { (t.Id, t), (HsdsTaxonomies.LegacyTermId(t.Taxonomy, t.Code), t) })
+        .ToDictionary(x => x.Item1, x => x.t, StringComparer.OrdinalIgnoreCase);
 
-    private static HsdsTaxonomyTerm Term(string taxonomy, string code, string name, string? description) =>
-        new(HsdsTaxonomies.TermId(taxonomy, code), code, name, description, taxonomy, taxonomy, ServiceTypes.TaxonomyVersion);
+    private static readonly Dictionary<string, HsdsTaxonomy> TaxonomiesById = Taxonomies
+        .SelectMany(t => new[] { (t.Id, t), (t.Code, t) })
+        .ToDictionary(x => x.Item1, x => x.t, StringComparer.OrdinalIgnoreCase);
+
+    private static HsdsTaxonomy Taxonomy(string code, string name, string description) =>
+        new(HsdsTaxonomies.TaxonomyId(code), name, description, HsdsTaxonomies.UriPrefix + code, ServiceTypes.TaxonomyVersion);
+
+    private static HsdsTaxonomyTerm Term(string taxonomy, string code, string name, string description) =>
+        new(HsdsTaxonomies.TermId(taxonomy, code), code, name, description, HsdsTaxonomies.TaxonomyId(taxonomy), taxonomy, ServiceTypes.TaxonomyVersion);
 
     private static string Humanise(string code) => CultureInfo.InvariantCulture.TextInfo.ToTitleCase(code.Replace('-', ' '));
 
-    public static HsdsTaxonomyTerm? FindTerm(string id) => TermsById.GetValueOrDefault(id);
+    /// <summary>A term by its UUID, or by the <c>&lt;taxonomy&gt;:&lt;code&gt;</c> name used before ids were UUIDs.</summary>
+    public static HsdsTaxonomyTerm? FindTerm(string? id) => id is null ? null : TermsById.GetValueOrDefault(id);
 
-    public static HsdsOrganization Organization(Organisation o, bool full, IEnumerable<HsdsService>? services = null) =>
-        new(o.Id.ToString(), o.Name, o.Acronym, o.Description, o.Website,
+    /// <summary>A taxonomy by its UUID or its code.</summary>
+    public static HsdsTaxonomy? FindTaxonomy(string? id) => id is null ? null : TaxonomiesById.GetValueOrDefault(id);
+
+    /// <summary>The codes of one taxonomy's terms among attributes (import): term ids in either form.</summary>
+    public static List<string> CodesOf(IEnumerable<HsdsAttribute>? attributes, string taxonomy) =>
+        [.. (attributes ?? []).Select(a => FindTerm(a.TaxonomyTermId)).Where(t => t?.Taxonomy == taxonomy).Select(t => t!.Code)];
+
+    /// <param name="contacts">False for anonymous readers of a published directory: focal points' names, e-mails and phones are not public.</param>
+    public static HsdsOrganization Organization(Organisation o, bool full, IEnumerable<HsdsService>? services = null, bool contacts = true) =>
+        new(o.Id.ToString(), o.Name, o.Acronym,
+            // HSDS requires a description; the directory's is optional.
+            o.Description ?? $"{o.Name} ({FindTerm(HsdsTaxonomies.TermId(HsdsTaxonomies.OrganisationKinds, o.Kind))?.Name ?? o.Kind}).",
+            o.Website,
             [new HsdsOrganizationIdentifier(HsdsIds.For("org-identifier", o.Id.ToString()), o.Id.ToString(), AgencyCodeScheme, "agency-code", o.Code)],
-            full ? [.. o.FocalPoints.Select(f => Contact(f, o.Id.ToString(), null))] : null,
+            full && contacts ? [.. o.FocalPoints.Select(f => Contact(f, o.Id.ToString(), null))] : null,
             [Attribute(o.Id.ToString(), "organization", "organisation_kind", HsdsTaxonomies.TermId(HsdsTaxonomies.OrganisationKinds, o.Kind),
                 FindTerm(HsdsTaxonomies.TermId(HsdsTaxonomies.OrganisationKinds, o.Kind)))],
             services?.ToList());
@@ -63,7 +114,7 @@ public static class HsdsMapper
     private static HsdsAttribute Attribute(string linkId, string linkEntity, string linkType, string termId, HsdsTaxonomyTerm? term, string? value = null) =>
         new(HsdsIds.For("attribute", linkId, termId), linkId, linkType, linkEntity, termId, term, value);
 
-    public static HsdsService Service(DirectoryService s, Organisation o, DirectoryView? view, bool full, bool extension, DateTime now)
+    public static HsdsService Service(DirectoryService s, Organisation o, DirectoryView? view, bool full, bool extension, DateTime now, bool contacts = true)
     {
         var id = s.Id.ToString();
         var attributes = new List<HsdsAttribute>();
@@ -85,7 +136,7 @@ public static class HsdsMapper
             extension ? null : s.UpdatedAt,
             attributes,
             full ? [.. s.Languages.Select(l => new HsdsLanguage(HsdsIds.For("language", id, l), id, l))] : null,
-            full ? [.. s.FocalPoints.Select(f => Contact(f, null, id))] : null,
+            full && contacts ? [.. s.FocalPoints.Select(f => Contact(f, null, id))] : null,
             full && s.Hours is not null ? [new HsdsSchedule(HsdsIds.For("schedule", id), id, s.Hours)] : full ? [] : null,
             full ? [.. s.AreaCodes.Select(a => new HsdsServiceArea(HsdsIds.For("service-area", id, a), id, view?.Areas.GetValueOrDefault(a)?.Name ?? a, a))] : null,
             null,

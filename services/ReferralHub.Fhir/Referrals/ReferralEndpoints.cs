@@ -176,7 +176,10 @@ internal static class ReferralEndpoints
         }
         if (identity is null) return "fhir:" + Guid.NewGuid().ToString("N"); // a plain create: nothing to match a retry on
         var key = "fhir:" + identity;
-        return key.Length <= 200 ? key : "fhir:sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
+        // The key travels in an HTTP header: printable ASCII only. Any other identifier (café-1, Arabic or Bengali
+        // references) or a long one is hashed, so every identifier is accepted and still matches its retry.
+        return key.Length <= 200 && key.All(c => c is >= '!' and <= '~')
+            ? key : "fhir:sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
     }
 
     private static Resource? Contained(DomainResource resource, ResourceReference reference) =>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using ReferralHub.Hosting.Posture;
 
 namespace ReferralHub.Hosting.Auth;
 
@@ -19,7 +20,8 @@ public sealed class HubAuthOptions
     /// </summary>
     public string? Authority { get; set; }
 
-    public bool RequireHttpsMetadata { get; set; }
+    /// <summary>Require https for <see cref="Authority"/>'s metadata and keys. Unset: true outside Development.</summary>
+    public bool? RequireHttpsMetadata { get; set; }
 
     public string Audience { get; set; } = HubClaims.ApiAudience;
 }
@@ -29,7 +31,9 @@ public static class Authentication
     /// <summary>JWT bearer validation for every API: issuer, audience, lifetime and signature are all checked.</summary>
     public static IHostApplicationBuilder AddHubAuthentication(this IHostApplicationBuilder builder)
     {
+        ProductionPosture.CheckAuthentication(builder.Configuration, builder.Environment);
         builder.Services.Configure<HubAuthOptions>(builder.Configuration.GetSection("Auth"));
+        var development = builder.Environment.IsDevelopment();
         builder.Services.AddSingleton<HubSigningKey>();
         builder.Services.AddSingleton<PortalClientSecret>();
         builder.Services
@@ -40,7 +44,7 @@ public static class Authentication
             {
                 var auth = hub.Value;
                 jwt.MapInboundClaims = false;
-                jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+                jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata ?? !development;
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = auth.Issuer,
@@ -50,7 +54,7 @@ public static class Authentication
                     ClockSkew = TimeSpan.FromSeconds(30),
                 };
                 if (string.IsNullOrWhiteSpace(auth.Authority))
-                    jwt.TokenValidationParameters.IssuerSigningKey = services.GetRequiredService<HubSigningKey>().Key;
+                    jwt.TokenValidationParameters.IssuerSigningKeys = services.GetRequiredService<HubSigningKey>().ValidationKeys;
                 else
                     jwt.Authority = auth.Authority;
             });

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.Tokens;
 using ReferralHub.Hosting.Persistence;
+using ReferralHub.Hosting.Posture;
 
 namespace ReferralHub.Hosting.Auth;
 
@@ -16,7 +17,7 @@ public sealed class HubSigningKey
     public HubSigningKey(IConfiguration configuration, IHostEnvironment environment, IEnumerable<TokenIssuerInProcess> issuer)
     {
         var rsa = RSA.Create();
-        var pem = configuration["Auth:SigningKeyPem"];
+        var pem = PemSetting.Read(configuration, "Auth:SigningKeyPem");
         if (!string.IsNullOrWhiteSpace(pem))
         {
             rsa.ImportFromPem(pem);
@@ -42,10 +43,36 @@ public sealed class HubSigningKey
             }
         }
 
-        Key = new RsaSecurityKey(rsa) { KeyId = Base64UrlEncoder.Encode(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16] };
+        Key = WithKeyId(rsa);
+        if (PemSetting.Read(configuration, "Auth:PreviousSigningKeyPem") is { Length: > 0 } previousPem)
+        {
+            var previous = RSA.Create();
+            previous.ImportFromPem(previousPem);
+            PreviousKeys = [WithKeyId(previous)];
+        }
     }
 
+    /// <summary>The key new tokens are signed with.</summary>
     public RsaSecurityKey Key { get; }
+
+    /// <summary>
+    /// The key before the last rotation (<c>Auth:PreviousSigningKeyPem</c>): still published in the JWKS and accepted, so
+    /// tokens it signed stay valid until they expire; nothing new is signed with it (docs/operations.md, "Rotation").
+    /// </summary>
+    public IReadOnlyList<RsaSecurityKey> PreviousKeys { get; } = [];
+
+    /// <summary>Every key a token may be signed with: the current one first.</summary>
+    public IEnumerable<SecurityKey> ValidationKeys => [Key, .. PreviousKeys];
+
+    /// <summary>A new RSA signing key in PEM (the <c>keys new-signing-key</c> verb): what <c>Auth:SigningKeyPem</c> takes.</summary>
+    public static string NewPem()
+    {
+        using var rsa = RSA.Create(2048);
+        return rsa.ExportPkcs8PrivateKeyPem();
+    }
+
+    private static RsaSecurityKey WithKeyId(RSA rsa) =>
+        new(rsa) { KeyId = Base64UrlEncoder.Encode(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16] };
 
     private static void WriteOwnerOnly(string path, string content)
     {

@@ -29,7 +29,9 @@ internal sealed class PersonalDataProtector<TContext>(
     // Unwrapped keys are cached briefly; a key destroyed by another process stops working here within this time.
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(5);
 
-    private readonly IDataProtector _wrapper = dataProtection.CreateProtector("ReferralHub.Protection.ScopeKeys", typeof(TContext).Name);
+    internal const string WrapPurpose = "ReferralHub.Protection.ScopeKeys";
+
+    private readonly IDataProtector _wrapper = dataProtection.CreateProtector(WrapPurpose, typeof(TContext).Name);
     private readonly ConcurrentDictionary<string, CachedKey> _byScope = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, CachedKey> _byId = new();
     private readonly SemaphoreSlim _creating = new(1, 1);

@@ -6,18 +6,19 @@ using ReferralHub.Contracts.Directory;
 using ReferralHub.Contracts.Taxonomy;
 using ReferralHub.Contracts.Transfers;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Web;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Web;
 
 namespace ReferralHub.Transfers.Bulk;
 
-public sealed record BulkCaseBody(string? CaseCode, string? AreaCode, string? AgeBand, string? Sex, string? RiskLevel, List<string?>? ProtectionConcerns, List<string?>? Languages);
+public sealed record BulkCaseBody(string? CaseCode, string? AreaCode, string? AgeBand, string? Sex, string? RiskLevel, [ItemLimit(20)] List<string?>? ProtectionConcerns, [ItemLimit(20)] List<string?>? Languages);
 
 public sealed record BulkReceiverBody(string? AreaCode, string? Agency);
 
 /// <summary>POST /api/v1/transfers/bulk body: the cases (with their non-personal capacity summary) and a receiving agency per area.</summary>
-public sealed record BulkTransferBody(string? Reason, string? Urgency, List<BulkCaseBody?>? Cases, List<BulkReceiverBody?>? Receivers);
+public sealed record BulkTransferBody(string? Reason, string? Urgency, [ItemLimit(10_000)] List<BulkCaseBody?>? Cases, List<BulkReceiverBody?>? Receivers);
 
 public sealed record BulkCaseReport(string CaseCode, string AreaCode, string Outcome, string? ConsentReason, string? ReceivingAgency, Guid? TransferId, string? Action);
 
@@ -40,7 +41,8 @@ internal static class BulkTransfers
 
     public static void Map(RouteGroupBuilder transfers)
     {
-        transfers.MapPost("/bulk", SubmitAsync).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin));
+        transfers.MapPost("/bulk", SubmitAsync).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin))
+            .WithBodyLimit(4 * 1024 * 1024); // up to MaxCases non-personal summaries
         transfers.MapGet("/bulk/{id:guid}", GetAsync).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin));
     }
 

@@ -58,7 +58,7 @@ public sealed class HsdsApiTests(DirectoryHubFactory hub) : IClassFixture<Direct
         Assert.Equal(4, agencyB.GetProperty("total_items").GetInt32());
         Assert.Equal([Demo.AgencyFMhpss.ToString()], search.GetProperty("contents").Strings("id"));
         Assert.All(concerns.GetProperty("contents").EnumerateArray(), s => Assert.Contains(s.GetProperty("attributes").EnumerateArray(),
-            a => a.GetProperty("taxonomy_term_id").GetString()!.StartsWith("referralhub-protection-concerns:", StringComparison.Ordinal)));
+            a => a.GetProperty("taxonomy_term").GetProperty("taxonomy").GetString() == "referralhub-protection-concerns"));
         Assert.True(future.GetProperty("empty").GetBoolean());
     }
 
@@ -98,5 +98,75 @@ public sealed class HsdsApiTests(DirectoryHubFactory hub) : IClassFixture<Direct
         Assert.Equal(4, atLocations.GetProperty("total_items").GetInt32());
         Assert.Equal(Demo.District, atLocations.GetProperty("contents")[0].GetProperty("location").GetProperty("alternate_name").GetString());
         Assert.Equal(ReferralHub.Contracts.Taxonomy.ServiceTypes.All.Count, terms.GetProperty("total_items").GetInt32());
+    }
+
+    [Fact]
+    public async Task Taxonomy_parameters_are_honoured_and_ids_are_UUIDs_with_the_code_kept()
+    {
+        var client = await hub.ClientForAsync(Demo.AgencyA);
+
+        var taxonomies = await client.GetJsonAsync("/hsds/taxonomies?search=protection");
+        var concernsId = taxonomies.GetProperty("contents")[0].GetProperty("id").GetString();
+        var byUuid = await client.GetJsonAsync($"/hsds/taxonomy_terms?taxonomy_id={concernsId}&per_page=200");
+        var byCode = await client.GetJsonAsync("/hsds/taxonomy_terms?taxonomy_id=referralhub-protection-concerns&per_page=200");
+        var topOnly = await client.GetJsonAsync("/hsds/taxonomy_terms?top_only=true&per_page=200");
+        var all = await client.GetJsonAsync("/hsds/taxonomy_terms?per_page=200");
+        var children = await client.GetJsonAsync($"/hsds/taxonomy_terms?parent_id={byUuid.GetProperty("contents")[0].GetProperty("id").GetString()}");
+        var search = await client.GetJsonAsync("/hsds/taxonomy_terms?search=trafficking");
+        var mhpss = await client.GetJsonAsync("/hsds/taxonomy_terms?search=Specialised%20MHPSS%20services");
+        var mhpssId = mhpss.GetProperty("contents")[0].GetProperty("id").GetString();
+        var services = await client.GetJsonAsync($"/hsds/services?taxonomy_term_id={mhpssId}");
+
+        Assert.Equal(1, taxonomies.GetProperty("total_items").GetInt32());
+        Assert.True(Guid.TryParse(concernsId, out _));
+        Assert.Equal(13, byUuid.GetProperty("total_items").GetInt32());
+        Assert.Equal(byUuid.GetProperty("contents").Strings("id"), byCode.GetProperty("contents").Strings("id"));
+        Assert.Equal(all.GetProperty("total_items").GetInt32(), topOnly.GetProperty("total_items").GetInt32()); // the hub's taxonomies are flat
+        Assert.True(children.GetProperty("empty").GetBoolean());
+        Assert.Equal(["trafficking"], search.GetProperty("contents").Strings("code"));
+        Assert.Equal("specialised-mhpss", mhpss.GetProperty("contents")[0].GetProperty("code").GetString());
+        Assert.Equal(new[] { Demo.AgencyBMhpss.ToString(), Demo.AgencyFMhpss.ToString() }.Order(), services.GetProperty("contents").Strings("id").Order());
+        Assert.All(all.GetProperty("contents").EnumerateArray(), t => Assert.False(string.IsNullOrWhiteSpace(t.GetProperty("description").GetString())));
+    }
+
+    [Fact]
+    public async Task Term_ids_are_the_same_on_every_call_and_every_hub()
+    {
+        var client = await hub.ClientForAsync(Demo.AgencyA);
+
+        var first = await client.GetJsonAsync("/hsds/taxonomy_terms?search=gbv-survivor-support");
+
+        // Name-based (version 5) UUIDs: fixed by the taxonomy and code, not by the database.
+        Assert.Equal(HsdsTaxonomyTermIdFor("referralhub-service-types", "gbv-survivor-support"), first.GetProperty("contents")[0].GetProperty("id").GetString());
+        Assert.Equal('5', first.GetProperty("contents")[0].GetProperty("id").GetString()![14]);
+    }
+
+    private static string HsdsTaxonomyTermIdFor(string taxonomy, string code) => ReferralHub.Directory.Hsds.HsdsTaxonomies.TermId(taxonomy, code);
+
+    [Theory]
+    [InlineData("/hsds/services?format=ndjson", "format")]
+    [InlineData("/hsds/services?minimal=true", "minimal")]
+    [InlineData("/hsds/service_at_locations?postcode=SW1A", "postcode")]
+    [InlineData("/hsds/service_at_locations?proximity=500", "proximity")]
+    [InlineData("/hsds/taxonomy_terms?format=csv", "format")]
+    [InlineData("/hsds/services?text=counselling", "text")]
+    [InlineData("/hsds/services?age=12", "age")]
+    public async Task Parameters_the_hub_does_not_implement_are_refused_by_name(string url, string field)
+    {
+        var client = await hub.ClientForAsync(Demo.AgencyA);
+
+        var response = await client.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task Without_the_publish_setting_a_token_is_required()
+    {
+        var anonymous = hub.CreateClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/hsds/services")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/hsds/")).StatusCode);
     }
 }

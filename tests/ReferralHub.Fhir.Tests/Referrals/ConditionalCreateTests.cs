@@ -88,6 +88,25 @@ public sealed class ConditionalCreateTests(FhirHub hub) : IClassFixture<FhirHub>
         Assert.Empty(list.GetProperty("items").EnumerateArray());
     }
 
+    [Theory]
+    [InlineData("café-1")]
+    [InlineData("إحالة-٧")]
+    [InlineData("রেফারেল-৩")]
+    public async System.Threading.Tasks.Task Any_identifier_is_accepted_and_a_retry_finds_the_same_referral(string identifier)
+    {
+        var referrer = await hub.ReferrerAsync();
+        var caseCode = "FHIR-ID-" + Math.Abs(identifier.GetHashCode() % 100000);
+        await referrer.CreateAsync(FhirData.ConsentForm(caseCode, ["mental-health"]));
+        var condition = new SearchParams().Where($"identifier=https://cms.agency-a.example/referrals|{identifier}");
+
+        var first = await referrer.ConditionalCreateAsync(Request(caseCode, identifier), condition);
+        Assert.Equal("201", referrer.LastResult!.Status.Split(' ')[0]);
+        var second = await referrer.ConditionalCreateAsync(Request(caseCode, identifier), condition);
+
+        Assert.Equal(first!.Id, second!.Id);
+        Assert.Equal("200", referrer.LastResult!.Status.Split(' ')[0]);
+    }
+
     private static ServiceRequest Request(string caseCode, string identifier)
     {
         var request = FhirData.Referral("#child", identifier: identifier);

@@ -27,11 +27,11 @@ public sealed class FhirHub : EmbeddedHubFactory
 
     /// <summary>
     /// Firely's own client with the SDK's STRICT serialization engine: every resource the server returns is parsed
-    /// strictly, so a response that is not valid FHIR R4 fails the test.
+    /// strictly and validated against the R4 base definitions (ValidatingHandler), so a response that is not valid FHIR R4 fails the test.
     /// </summary>
     public FhirClient Client(string? token)
     {
-        var http = new HttpClient();
+        var http = new HttpClient(new ValidatingHandler());
         if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return new FhirClient(FhirBase, http, new FhirClientSettings
         {
@@ -50,7 +50,7 @@ public sealed class FhirHub : EmbeddedHubFactory
 
     public async Task<HttpClient> RawAsync(string? clientId = null, string? secret = null)
     {
-        var http = new HttpClient { BaseAddress = BaseAddress };
+        var http = new HttpClient(new ValidatingHandler()) { BaseAddress = BaseAddress };
         if (clientId is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(clientId, secret!));
         return http;
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ReferralHub.Contracts.Taxonomy;
 using ReferralHub.Contracts.Transfers;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Web;
 using ReferralHub.Hosting.Protection;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
@@ -31,7 +32,8 @@ internal static class AddAttachment
     };
 
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/{id:guid}/attachments", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
+        transfers.MapPost("/{id:guid}/attachments", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer))
+            .WithBodyLimit(services => services.GetRequiredService<IOptions<TransfersOptions>>().Value.MaxAttachmentBytes);
 
     private static async Task<IResult> HandleAsync(
         Guid id, string? fileName, string? item, HttpRequest request, ClaimsPrincipal user, TransfersDbContext db,
