@@ -58,7 +58,8 @@ public sealed class NoticeComposer(IStringLocalizer<PortalText> text, CodeText c
     private void AppendFacts(StringBuilder body, NoticeFacts notice, string baseUrl)
     {
         body.AppendLine(text["Notice.ServiceType", codes.ServiceType(notice.ServiceType)]);
-        body.AppendLine(text["Notice.Priority", codes.Priority(notice.Priority)]);
+        // A transfer's urgency is not a referral priority: its answer deadlines differ (capacity within three days).
+        body.AppendLine(notice.Item == "transfer" ? text["Transfers.Urgency." + notice.Priority] : text["Notice.Priority", codes.Priority(notice.Priority)]);
         if (notice.DeadlineAt is { } deadline) body.AppendLine(text["Notice.Deadline", time.Format(deadline)]);
         body.AppendLine(text["Notice.Link", $"{baseUrl}{notice.LinkPath}"]);
     }

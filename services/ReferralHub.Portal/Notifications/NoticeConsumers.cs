@@ -26,18 +26,16 @@ public sealed class OfferNoticeConsumer(PortalDbContext db, NoticeRecipients rec
         {
             Db.Set<OpenOffer>().Add(watched = new OpenOffer { ReferralId = offer.ReferralId, OrganisationCode = offer.OrganisationCode, ServiceType = offer.ServiceType, Priority = offer.Priority });
         }
-        if (watched.Version > offer.Version && watched.ClosedAt is not null) return; // answered before this (late) message arrived
-        if (watched.Version <= offer.Version)
-        {
-            watched.Version = offer.Version;
-            watched.OrganisationCode = offer.OrganisationCode;
-            watched.ServiceType = offer.ServiceType;
-            watched.Priority = offer.Priority;
-            watched.OfferedAt = offer.OfferedAt;
-            watched.DeadlineAt = offer.DeadlineAt;
-            watched.RemindedAt = null;
-            watched.ClosedAt = null;
-        }
+        // A later change of the referral arrived first (answered, withdrawn, re-offered elsewhere): this offer is over.
+        if (watched.Version > offer.Version) return;
+        watched.Version = offer.Version;
+        watched.OrganisationCode = offer.OrganisationCode;
+        watched.ServiceType = offer.ServiceType;
+        watched.Priority = offer.Priority;
+        watched.OfferedAt = offer.OfferedAt;
+        watched.DeadlineAt = offer.DeadlineAt;
+        watched.RemindedAt = null;
+        watched.ClosedAt = null;
 
         var people = await recipients.OfAgencyAsync(offer.OrganisationCode, Roles.Provider, context.CancellationToken);
         await queue.QueueAsync(people, $"offer:{offer.ReferralId}:{offer.OfferedAt.Ticks}",

@@ -121,6 +121,29 @@ public sealed class NotificationEmailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_transfer_capacity_request_reaches_the_receiving_agency_without_its_case_code()
+    {
+        var caseCode = $"NTT-{Guid.NewGuid():N}"[..16];
+        var id = await WorkflowData.RequestTransferAsync(_hub, caseCode);
+
+        await WaitAsync(async db =>
+        {
+            var rows = await db.Set<NotificationDelivery>().AsNoTracking().Where(d => d.DedupKey.StartsWith($"transfer:{id}:capacity-requested")).ToListAsync();
+            return rows.Count == 1 && rows[0].State == DeliveryStates.Sent;
+        });
+        var mail = Assert.Single(_smtp.ReceivedEmail);
+        Assert.Equal("casework@agency-d.demo", mail.ToAddresses.Single().Address);
+        Assert.Contains("case transfer", mail.Subject, StringComparison.OrdinalIgnoreCase);
+        var body = mail.MessageParts[0].BodyData;
+        Assert.Contains($"{BaseUrl}/transfers/{id}", body);
+        Assert.Contains("Case transfer", body);
+        Assert.Contains("Urgency: high", body);
+        Assert.DoesNotContain("24 hours", body); // a transfer's urgency, not a referral's priority
+        foreach (var secret in new[] { caseCode, "NTT-", "Nadia", "neglect", "10-14", "demo-district" })
+            Assert.DoesNotContain(secret, mail.Data);
+    }
+
+    [Fact]
     public async Task The_agency_admin_sees_a_notice_that_could_not_be_delivered_and_sends_it_again()
     {
         // The SMTP server is down: the notice is retried, then shown to agency A's admin as not delivered.
