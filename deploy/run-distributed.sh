@@ -452,7 +452,7 @@ if [[ $CHECK == 1 ]]; then
   http() { # method url [curl args...] -> sets CODE and BODY
     local method="$1" url="$2"; shift 2
     local out
-    out="$(curl -s -m 15 -X "$method" -w $'\n%{http_code} %{time_total}' "$url" "$@" 2>/dev/null || true)"
+    out="$(curl -s -m 60 -X "$method" -w $'\n%{http_code} %{time_total}' "$url" "$@" 2>/dev/null || true)"
     local last="${out##*$'\n'}"
     CODE="${last%% *}"
     TOOK="${last#* }"

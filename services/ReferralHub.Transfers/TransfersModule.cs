@@ -6,6 +6,7 @@ using ReferralHub.Transfers.Consent;
 using ReferralHub.Transfers.Escalation;
 using ReferralHub.Transfers.Handover;
 using ReferralHub.Transfers.Persistence;
+using ReferralHub.Transfers.Retention;
 using ReferralHub.Transfers.Transfers.Acknowledge;
 using ReferralHub.Transfers.Transfers.Approval;
 using ReferralHub.Transfers.Transfers.Attachments;
@@ -24,6 +25,7 @@ public static class TransfersModule
     {
         builder.AddServiceDatabase<TransfersDbContext, SqliteTransfersDbContext, PostgresTransfersDbContext>(TransfersDbContext.Name);
         builder.AddPersonalDataProtection<TransfersDbContext>();
+        builder.Services.AddSingleton<IClosedCaseSource, ClosedTransferCases>();
         builder.Services.Configure<TransfersOptions>(builder.Configuration.GetSection("Transfers"));
         builder.Services.AddScoped<TransferSteps>();
         builder.Services.AddRedriveSweep<TransferSweep>();
