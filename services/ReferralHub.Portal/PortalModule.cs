@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using ReferralHub.Hosting.Persistence;
 using ReferralHub.Portal.Accounts;
+using ReferralHub.Portal.Localisation;
+using ReferralHub.Portal.Notifications;
 using ReferralHub.Portal.HubApi;
 using ReferralHub.Portal.Persistence;
 
@@ -17,6 +19,7 @@ public static class PortalModule
         builder.AddPortalAccounts();
         builder.AddHubApiClient();
         builder.AddPortalWorkflowApis();
+        builder.AddPortalNotifications();
         builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
         builder.Services.AddRazorPages(options =>
             {
@@ -41,8 +44,7 @@ public static class PortalModule
         if (app is IApplicationBuilder pipeline)
         {
             // English first; another language is a resource file plus its culture name in Portal:Cultures.
-            var configured = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection("Portal:Cultures").Get<string[]>();
-            var cultures = (configured is { Length: > 0 } ? configured : ["en"]).Select(CultureInfo.GetCultureInfo).ToList();
+            var cultures = PortalCultures.Supported(app.ServiceProvider.GetRequiredService<IConfiguration>()).ToList();
             pipeline.UseRequestLocalization(new RequestLocalizationOptions
             {
                 DefaultRequestCulture = new RequestCulture(cultures[0]),

@@ -27,14 +27,14 @@ public sealed class Browser : IAsyncLifetime
         });
     }
 
-    /// <summary>A phone: 360 px wide, JavaScript off unless asked.</summary>
-    public Task<IBrowserContext> PhoneAsync(Uri baseAddress, bool javaScript = false) =>
+    /// <summary>A phone: 360 px wide, JavaScript off unless asked, asking for <paramref name="locale"/> pages (Accept-Language).</summary>
+    public Task<IBrowserContext> PhoneAsync(Uri baseAddress, bool javaScript = false, string locale = "en-GB") =>
         _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 360, Height = 740 },
             JavaScriptEnabled = javaScript,
-            Locale = "en-GB",
+            Locale = locale,
         });
 
     public async Task DisposeAsync()

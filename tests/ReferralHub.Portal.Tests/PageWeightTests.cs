@@ -27,6 +27,8 @@ public sealed class PageWeightTests(Browser browser, PortalHub hub) : IClassFixt
     [InlineData("/agency/users/invite", "admin@agency-a.demo")]
     [InlineData("/agency/clients", "admin@agency-a.demo")]
     [InlineData("/agency/webhooks", "admin@agency-a.demo")]
+    [InlineData("/agency/notices", "admin@agency-a.demo")]
+    [InlineData("/notifications", "provider@agency-b.demo")]
     public async Task A_first_load_transfers_at_most_100_KB_and_labels_every_control(string path, string? user)
     {
         await using var session = await browser.PhoneAsync(hub.BaseAddress);

@@ -45,6 +45,13 @@ public sealed class ServiceConsumers(string service, IBusRegistrationConfigurato
         bus.AddConsumer<TConsumer>().Endpoint(endpoint => endpoint.Name = queue);
         return this;
     }
+
+    /// <summary>A request client the service uses (requests go to the message type's exchange, not to a queue of ours).</summary>
+    public ServiceConsumers AddRequestClient<TRequest>() where TRequest : class
+    {
+        bus.AddRequestClient<TRequest>();
+        return this;
+    }
 }
 
 /// <summary>

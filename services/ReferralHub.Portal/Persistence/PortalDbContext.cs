@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Hosting.Persistence;
 using ReferralHub.Portal.Accounts;
+using ReferralHub.Portal.Notifications;
 
 namespace ReferralHub.Portal.Persistence;
 
@@ -14,6 +15,7 @@ public abstract class PortalDbContext(DbContextOptions options) : ServiceDbConte
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddPortalAccounts();
+        modelBuilder.AddNotifications();
         base.OnModelCreating(modelBuilder);
     }
 }

@@ -76,6 +76,9 @@ public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckCons
             referral.OverdueAt = null;
             referral.RoutingStep++;
             db.MoveTo(referral, ReferralStatuses.Offered, reoffer ? RoutingReasons.Reoffered : null, now, clock);
+            // For the provider's focal points' notices (the portal): what waits, how urgent, by when — nothing about the child.
+            db.PublishViaOutbox(new ReferralOffered(referral.Id, candidate.OrganisationCode, candidate.ServiceId, referral.ServiceType,
+                referral.Priority, referral.AreaCode, referral.DeadlineAt.Value, now, referral.Version), ReferralLog.AggregateId(referral.Id), clock);
         }
         else
         {

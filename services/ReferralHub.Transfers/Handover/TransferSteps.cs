@@ -28,6 +28,10 @@ public sealed class TransferSteps(
         db.PublishViaOutbox(
             new TransferStatusChanged(transfer.Id, transfer.SendingAgency, transfer.CaseCode, transfer.ReceivingAgency, status, reasonCode, now),
             transfer.Id.ToString());
+        // A step that waits for a person: the portal tells them (no case code in this one).
+        if (status is TransferStatuses.CapacityRequested or TransferStatuses.AwaitingApproval or TransferStatuses.Escalated)
+            db.PublishViaOutbox(new TransferAwaitingAnswer(transfer.Id, transfer.SendingAgency, transfer.ReceivingAgency, transfer.AreaCode,
+                transfer.Urgency, status, transfer.CreatedAt, now), transfer.Id.ToString());
     }
 
     /// <summary>Sets the status (ending the open-transfer lock for a final one) and records the change.</summary>

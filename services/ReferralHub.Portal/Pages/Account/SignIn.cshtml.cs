@@ -3,7 +3,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore;
 using ReferralHub.Portal.Accounts;
+using ReferralHub.Portal.Localisation;
+using ReferralHub.Portal.Notifications;
+using ReferralHub.Portal.Persistence;
 
 namespace ReferralHub.Portal.Pages.Account;
 
@@ -11,6 +15,8 @@ public sealed class SignInModel(
     SignInManager<PortalUser> signIn,
     IStringLocalizer<PortalText> text,
     IOptions<IdentityOptions> identity,
+    PortalDbContext db,
+    IConfiguration configuration,
     ILogger<SignInModel> logger) : PageModel
 {
     public string? Email { get; private set; }
@@ -44,6 +50,9 @@ public sealed class SignInModel(
         if (result.Succeeded)
         {
             logger.LogInformation("Portal user {UserId} signed in", user!.Id);
+            // The language the person chose on another device or browser comes with them.
+            var chosen = await db.Set<PersonSettings>().Where(s => s.UserId == user.Id).Select(s => s.Culture).SingleOrDefaultAsync();
+            if (PortalCultures.Supported(configuration).FirstOrDefault(c => c.Name == chosen) is { } culture) PortalLanguage.Remember(Response, culture);
             return LocalRedirect(ReturnUrl);
         }
 
