@@ -378,7 +378,7 @@ posture_env() {
             "Kestrel__Endpoints__Https__Certificate__KeyPath=$SECRETS_DIR/tls.key"
             "Auth__Clients__0__ClientId=agency-a-system" "Auth__Clients__0__ClientSecret=$AGENCY_A_SECRET"
             "Auth__Clients__0__DisplayName=Agency A (run-distributed)" "Auth__Clients__0__Agency=agency-a"
-            "Auth__Clients__0__Roles__0=referrer" "Auth__Clients__0__Roles__1=supervisor"
+            "Auth__Clients__0__Roles__0=referrer"
             "Auth__Clients__1__ClientId=ops-system" "Auth__Clients__1__ClientSecret=$OPS_SECRET"
             "Auth__Clients__1__DisplayName=Hub operators (run-distributed)" "Auth__Clients__1__Agency=hub"
             "Auth__Clients__1__Roles__0=operator")

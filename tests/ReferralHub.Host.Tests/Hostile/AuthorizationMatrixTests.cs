@@ -90,14 +90,17 @@ public sealed class AuthorizationMatrixTests(KestrelHubFactory hub, ITestOutputH
             $"{differences.Count} cells differ from {Path.GetFileName(file)} (review; REFERRALHUB_WRITE_AUTH_MATRIX=1 rewrites it):\n{string.Join("\n", differences)}");
     }
 
-    /// <summary>Agency A's consent and case are its own; its referral also reaches the provider it was offered to.</summary>
+    /// <summary>
+    /// Agency A's consent and case are its own (its caseworker system and its supervisor); its referral also reaches the
+    /// provider it was offered to.
+    /// </summary>
     private static bool MayReach(ApiOperation operation, string caller)
     {
         var addressesCase = operation.Template.Contains("{caseCode}", StringComparison.Ordinal);
         var addressesReferral = operation.Template.StartsWith("/api/v1/referrals/{id}", StringComparison.Ordinal)
             || operation.Template.StartsWith("/fhir/ServiceRequest/{id}", StringComparison.Ordinal);
-        if (addressesCase) return caller is "agency-a-system";
-        if (addressesReferral) return caller is "agency-a-system" or "agency-b-system";
+        if (addressesCase) return caller is "agency-a-system" or "agency-a-supervisor";
+        if (addressesReferral) return caller is "agency-a-system" or "agency-a-supervisor" or "agency-b-system";
         return true;
     }
 
