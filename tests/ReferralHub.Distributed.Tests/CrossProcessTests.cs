@@ -137,6 +137,30 @@ public sealed class CrossProcessTests(DistributedHub hub) : IAsyncLifetime
         using var sender = await _agencies.Referrer.GetAsync($"/api/v1/referrals/{referral}");
         Assert.Equal(HttpStatusCode.NotFound, sender.StatusCode);
     }
+
+    [Fact]
+    public async Task A_missed_deadline_is_escalated_once_with_two_referrals_replicas_sweeping()
+    {
+        var caseCode = Agencies.NewCase("XP-LATE");
+        await _agencies.RecordConsentAsync(caseCode, "mental-health");
+        var id = await _agencies.SubmitAsync(Agencies.Referral(caseCode));
+        await Agencies.WaitForAsync(_agencies.Referrer, $"/api/v1/referrals/{id}", "offered");
+
+        // The deadline passes (the database is the sweep's clock): both replicas sweep every 5 s from now on.
+        await hub.SqlAsync("referralhub_referrals", $"UPDATE referrals SET \"DeadlineAt\" = now() - interval '1 minute' WHERE \"Id\" = '{id}'");
+        JsonElement referral = default;
+        for (var i = 0; i < 600; i++)
+        {
+            referral = await Agencies.GetAsync(_agencies.Referrer, $"/api/v1/referrals/{id}");
+            if (referral.GetProperty("history").EnumerateArray().Any(h => h.GetProperty("reason").GetString() == "overdue")) break;
+            await Task.Delay(200);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(20)); // four more sweep rounds of each replica
+        referral = await Agencies.GetAsync(_agencies.Referrer, $"/api/v1/referrals/{id}");
+        var escalations = referral.GetProperty("history").EnumerateArray().Count(h => h.GetProperty("reason").GetString() == "overdue");
+        Assert.True(escalations == 1, $"escalated {escalations} times: {referral}");
+    }
 }
 
 /// <summary>An agency's callback endpoint on loopback, counting what arrives (http on loopback is allowed in Development).</summary>

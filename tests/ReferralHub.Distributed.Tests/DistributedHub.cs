@@ -33,6 +33,8 @@ public sealed class DistributedHub : IAsyncLifetime
 
     public int RabbitPort { get; private set; }
 
+    public int PostgresPort { get; private set; }
+
     public Uri Gateway { get; private set; } = null!;
 
     public string Output { get { lock (_output) return _output.ToString(); } }
@@ -43,6 +45,7 @@ public sealed class DistributedHub : IAsyncLifetime
         var configuration = typeof(DistributedHub).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var ports = Ports.Distinct(serviceBlock: 12);
         RabbitPort = ports.Rabbit;
+        PostgresPort = ports.Postgres;
         Gateway = new Uri($"http://127.0.0.1:{ports.Gateway}");
         var start = new ProcessStartInfo("setsid") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in (string[])["bash", Path.Combine(root, "deploy", "run-distributed.sh"), "--no-build", "--fast-postgres",
@@ -156,6 +159,15 @@ public sealed class DistributedHub : IAsyncLifetime
             ?? throw new InvalidOperationException("rabbitmqctl not found: apt-get install -y rabbitmq-server");
         await ProcessRunner.RunAsync(ctl, ["-q", "-n", node, "stop_app"], throwOnError: true);
         await ProcessRunner.RunAsync(ctl, ["-q", "-n", node, "start_app"], throwOnError: true);
+    }
+
+    /// <summary>Runs one SQL statement in a service's database (tests use it to move a deadline into the past).</summary>
+    public async Task SqlAsync(string database, string sql)
+    {
+        var psql = HostTools.FindExecutable("psql", HostTools.PostgresBinDirectories())
+            ?? throw new InvalidOperationException("psql not found: apt-get install -y postgresql-client");
+        await ProcessRunner.RunAsync(psql, ["-h", "127.0.0.1", "-p", Invariant(PostgresPort), "-U", "postgres", "-d", database,
+            "-v", "ON_ERROR_STOP=1", "-c", sql], throwOnError: true);
     }
 
     /// <summary>Restarts PostgreSQL (fast shutdown: every connection is cut).</summary>

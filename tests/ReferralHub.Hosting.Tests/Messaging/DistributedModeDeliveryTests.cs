@@ -54,9 +54,9 @@ public sealed class DistributedModeDeliveryTests(RabbitMqServer rabbitMq, Postgr
         var inspector = host.Services.GetRequiredService<ErrorQueueInspector>();
 
         await Eventually.TrueAsync(async () =>
-            (await inspector.ReadAsync(CancellationToken.None)).Any(q => q.Queue == "process-request_error" && q.Messages == 1),
-            "the poison message in process-request_error");
+            (await inspector.ReadAsync(CancellationToken.None)).Any(q => q.Queue == "reliability-process-request_error" && q.Messages == 1),
+            "the poison message in reliability-process-request_error");
         var depths = await inspector.ReadAsync(CancellationToken.None);
-        Assert.Equal(0u, depths.Single(q => q.Queue == "record-tally_error").Messages);
+        Assert.Equal(0u, depths.Single(q => q.Queue == "reliability-record-tally_error").Messages);
     }
 }
