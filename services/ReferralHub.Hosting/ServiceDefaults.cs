@@ -40,6 +40,7 @@ public static class ServiceDefaults
             SanitizeProblem(context.ProblemDetails);
         });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
         builder.Services.Configure<JsonOptions>(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
         // Bounds on every JSON body read into the hub's types; after every module's own configuration.

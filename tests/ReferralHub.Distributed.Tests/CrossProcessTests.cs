@@ -134,8 +134,9 @@ public sealed class CrossProcessTests(DistributedHub hub) : IAsyncLifetime
             await Task.Delay(200);
         }
 
-        using var sender = await _agencies.Referrer.GetAsync($"/api/v1/referrals/{referral}");
-        Assert.Equal(HttpStatusCode.NotFound, sender.StatusCode);
+        // The new owner gets routing facts and what happens from now on, never the referral form (the release gate).
+        var owner = await Agencies.GetAsync(_agencies.Receiver, $"/api/v1/referrals/{referral}");
+        Assert.DoesNotContain("Nadia", owner.GetRawText());
     }
 
     [Fact]

@@ -41,9 +41,11 @@ public sealed class BulkTransferTests : IAsyncLifetime
             .OrderBy(_ => Random.Shared.Next()).ToList();
         var body = new { reason = "agency-leaving-area", urgency = "medium", cases, receivers = new[] { new { areaCode = "demo-district", agency = "agency-d" } } };
 
-        var first = await RunAsync(sender, body, "leave-1");
-        var sameKey = await Submit(sender, body, "leave-1").OkAsync("same key");
-        var rerun = await RunAsync(sender, body, "leave-2");
+        // A caseload transfer is a supervisor's decision (the caseworker system holds no supervisor role: four eyes).
+        var supervisor = await _hub.ClientAsync(TransferHub.Supervisor2);
+        var first = await RunAsync(supervisor, body, "leave-1");
+        var sameKey = await Submit(supervisor, body, "leave-1").OkAsync("same key");
+        var rerun = await RunAsync(supervisor, body, "leave-2");
 
         Assert.Equal(1000, first.GetProperty("total").GetInt32());
         Assert.Equal(1000, first.GetProperty("processed").GetInt32());
