@@ -10,7 +10,7 @@ namespace ReferralHub.Hosting.Messaging;
 
 /// <summary>One consumer of one service and the queue it owns.</summary>
 /// <param name="LegacyQueue">The name the queue had before queues were owned by services (the kebab-case consumer name alone).</param>
-public sealed record OwnedQueue(string Service, string Queue, string LegacyQueue, Type Consumer, IReadOnlyList<Type> Messages);
+public sealed record OwnedQueue(string Service, string Queue, string LegacyQueue, Type Consumer);
 
 /// <summary>Every queue the services of this process own; filled while the bus is configured.</summary>
 public sealed class QueueOwnership
@@ -38,10 +38,7 @@ public sealed class ServiceConsumers(string service, IBusRegistrationConfigurato
     public ServiceConsumers Add<TConsumer>() where TConsumer : class, IConsumer
     {
         var queue = QueueOwnership.QueueName<TConsumer>(service);
-        var messages = typeof(TConsumer).GetInterfaces()
-            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IConsumer<>))
-            .Select(i => i.GetGenericArguments()[0]).ToList();
-        ownership.Add(new OwnedQueue(service, queue, KebabCaseEndpointNameFormatter.Instance.Consumer<TConsumer>(), typeof(TConsumer), messages));
+        ownership.Add(new OwnedQueue(service, queue, KebabCaseEndpointNameFormatter.Instance.Consumer<TConsumer>(), typeof(TConsumer)));
         bus.AddConsumer<TConsumer>().Endpoint(endpoint => endpoint.Name = queue);
         return this;
     }

@@ -23,7 +23,7 @@ public sealed class ServiceLeases<TContext>(ServiceDatabaseInfo database, string
     public async ValueTask<bool> HoldAsync(string name, CancellationToken cancellationToken)
     {
         if (database.Provider != DatabaseProvider.Postgres) return true;
-        var lease = _leases.GetOrAdd(name, n => new Lease(n));
+        var lease = _leases.GetOrAdd(name, _ => new Lease());
         await lease.Gate.WaitAsync(cancellationToken);
         try
         {
@@ -117,10 +117,8 @@ public sealed class ServiceLeases<TContext>(ServiceDatabaseInfo database, string
         foreach (var lease in _leases.Values) await lease.DropAsync();
     }
 
-    private sealed class Lease(string name)
+    private sealed class Lease
     {
-        public string Name { get; } = name;
-
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
         public NpgsqlConnection? Connection { get; set; }
