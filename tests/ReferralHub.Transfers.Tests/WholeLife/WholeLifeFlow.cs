@@ -146,7 +146,9 @@ public static class WholeLifeFlow
         Expect(m4, b, []);
         Expect(m4, c, []);
         Expect(m4, coordinator, []);
-        foreach (var marker in ReferralMarkers) Assert.DoesNotContain(marker, m4[d].All);
+        // The receiver acknowledged before the withdrawal: the case is its own now, so the package it received stays its
+        // case file (docs/data-protection.md); nothing of the referrals reaches it.
+        Expect(m4, d, [TransferName, TransferReason, Document]);
         Assert.Contains(Name, m4[a].All); // the agency's own record of what it sent stays readable to it (the child's export)
     }
 
