@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using System.Text.Json;
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.Extensions.Localization;
@@ -35,16 +37,22 @@ public sealed class FormFailure
     /// <summary>Whether <paramref name="value"/> was chosen in the select, radio group or check boxes named <paramref name="name"/>.</summary>
     public bool Chosen(string name, string value) => Values.TryGetValue(name, out var v) && v.Contains(value, StringComparer.Ordinal);
 
+    /// <summary>The typed values as a value provider, so a page binds its form model from them as from the post.</summary>
+    public IValueProvider AsValueProvider() =>
+        new FormValueProvider(BindingSource.Form,
+            new FormCollection(Values.ToDictionary(v => v.Key, v => new Microsoft.Extensions.Primitives.StringValues(v.Value))),
+            CultureInfo.CurrentCulture);
+
     public string? FieldError(string field) => Errors.TryGetValue(field, out var m) && m.Length > 0 ? string.Join(" ", m) : null;
 
     /// <summary>Stores the failure for the next view and answers the redirect to the same page (the GET).</summary>
-    public static IActionResult RedirectBack(PageModel page, string? title, IReadOnlyDictionary<string, string[]> errors, object? routeValues = null, string? fragment = "error-summary")
+    public static IActionResult RedirectBack(PageModel page, string? title, IReadOnlyDictionary<string, string[]> errors, object? routeValues = null, bool keepValues = true, string? fragment = "error-summary")
     {
         var failure = new FormFailure
         {
             Title = title,
             Errors = new(errors, StringComparer.OrdinalIgnoreCase),
-            Values = page.Request.HasFormContentType
+            Values = keepValues && page.Request.HasFormContentType
                 ? page.Request.Form.Where(f => !f.Key.StartsWith("__", StringComparison.Ordinal))
                     .ToDictionary(f => f.Key, f => f.Value.Select(v => v ?? "").ToArray(), StringComparer.OrdinalIgnoreCase)
                 : new(StringComparer.OrdinalIgnoreCase),
