@@ -217,6 +217,7 @@ public static class WholeLifeFlow
             await Rest("/api/v1/transfers/changes");
             await Rest("/api/v1/metrics/turnaround");
             await Fhir("/fhir/Task");
+            await Fhir("/fhir/ServiceRequest");
             await Fhir($"/fhir/Consent/{life.CaseCode}");
             await Fhir($"/fhir/Consent/{life.ReceivingCaseCode}");
             if (life.TransferId is { } transferId)
