@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Contracts.Taxonomy;
@@ -8,7 +9,7 @@ using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Transfers.Capacity;
 using ReferralHub.Transfers.Transfers.Query;
-using ReferralHub.Transfers.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Transfers.Transfers.Package;
 
@@ -44,15 +45,16 @@ internal static class GetPackage
     public static void Map(RouteGroupBuilder transfers)
     {
         transfers.MapGet("/{id:guid}/package", PackageAsync).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
-        transfers.MapGet("/{id:guid}/package/attachments/{attachmentId:guid}", AttachmentAsync).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
+        transfers.MapGet("/{id:guid}/package/attachments/{attachmentId:guid}", AttachmentAsync)
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf", "image/png", "image/jpeg", "text/plain").ProducesProblem(StatusCodes.Status410Gone).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
         transfers.MapGet("/{id:guid}/releases", ReleasesAsync).RequireAuthorization(p => p.RequireRole(TransferQueries.AgencyRoles));
     }
 
-    private static async Task<(Transfer?, TransferRelease?, IResult?)> ReleasedAsync(Guid id, ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
+    private static async Task<(Transfer?, TransferRelease?, ProblemHttpResult?)> ReleasedAsync(Guid id, ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
     {
         var agency = user.Agency();
         var transfer = await TransferQueries.FindForAsync(db, id, agency, cancellationToken);
-        if (transfer is null) return (null, null, Problems.NotFound());
+        if (transfer is null) return (null, null, Problems.NotFound("No such transfer for your agency."));
         if (transfer.ReceivingAgency != agency) return (null, null, Problems.Forbidden("The handover package is for the receiving agency."));
         if (transfer.Status is not (TransferStatuses.Released or TransferStatuses.Acknowledged))
             return (null, null, Problems.Conflict($"The transfer is {transfer.Status}: nothing of the case file is released before capacity is confirmed and consent is confirmed."));
@@ -60,7 +62,7 @@ internal static class GetPackage
         return (transfer, release, null);
     }
 
-    private static async Task<IResult> PackageAsync(
+    private static async Task<Results<Ok<HandoverPackage>, ProblemHttpResult>> PackageAsync(
         Guid id, ClaimsPrincipal user, TransfersDbContext db, IPersonalDataProtector<TransfersDbContext> protector, CancellationToken cancellationToken)
     {
         var (transfer, release, problem) = await ReleasedAsync(id, user, db, cancellationToken);
@@ -83,23 +85,23 @@ internal static class GetPackage
             summary, attachments, release.WithheldItems, release.ReleasedAt));
     }
 
-    private static async Task<IResult> AttachmentAsync(
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> AttachmentAsync(
         Guid id, Guid attachmentId, ClaimsPrincipal user, TransfersDbContext db, IPersonalDataProtector<TransfersDbContext> protector, CancellationToken cancellationToken)
     {
         var (transfer, release, problem) = await ReleasedAsync(id, user, db, cancellationToken);
         if (problem is not null) return problem;
-        if (!release!.AttachmentIds.Contains(attachmentId)) return TypedResults.Problem(title: "No such document in the released package.", statusCode: StatusCodes.Status404NotFound);
+        if (!release!.AttachmentIds.Contains(attachmentId)) return Problems.NotFound("No such document in the released package.");
         var attachment = await db.Attachments.AsNoTracking().SingleAsync(a => a.Id == attachmentId, cancellationToken);
         var content = await protector.UnprotectAsync(ProtectionScopes.Case(transfer!.SendingAgency, transfer.CaseCode), attachment.ProtectedContent, cancellationToken);
         return content is null
-            ? TypedResults.Problem(title: "The document was destroyed.", statusCode: StatusCodes.Status410Gone)
+            ? Problems.Gone("The document was destroyed.")
             : TypedResults.File(content, attachment.ContentType);
     }
 
-    private static async Task<IResult> ReleasesAsync(Guid id, ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<ReleaseView>>, ProblemHttpResult>> ReleasesAsync(Guid id, ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
     {
         var transfer = await TransferQueries.FindForAsync(db, id, user.Agency(), cancellationToken);
-        if (transfer is null) return Problems.NotFound();
+        if (transfer is null) return Problems.NotFound("No such transfer for your agency.");
         var rows = await db.Releases.AsNoTracking().Where(r => r.TransferId == id).ToListAsync(cancellationToken);
         return TypedResults.Ok(rows.Select(r => new ReleaseView(r.Id, r.RecipientAgency, r.RecipientCaseworkerId, r.Items, r.AttachmentIds, r.WithheldItems,
             r.ConsentId, r.ConsentVersion, r.OverrideId, r.DecisionId, r.ReleasedAt)).ToList());
