@@ -8,7 +8,7 @@ using ReferralHub.Contracts.Referrals;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Hosting.Protection;
 using ReferralHub.Referrals.Persistence;
-using ReferralHub.Referrals.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Referrals.Webhooks;
 
@@ -46,7 +46,7 @@ public static class WebhookEndpoints
         RegisterWebhookRequest body, ClaimsPrincipal user, ReferralsDbContext db, IPersonalDataProtector<ReferralsDbContext> protector, TimeProvider clock,
         IHostEnvironment environment, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && !(url.Scheme == Uri.UriSchemeHttp && (url.IsLoopback || environment.IsDevelopment()))))
             errors.Add("url", "an absolute https URL (http only for loopback or in Development)");
         else if (!options.Value.PrivateNetworksAllowed(environment) && WebhookAddressGuard.NamesForbiddenHost(url))
@@ -60,7 +60,7 @@ public static class WebhookEndpoints
             foreach (var status in statuses) errors.OneOf("statuses", status, ReferralStatuses.All);
         if (format == WebhookFormats.HubEvent && (body.Criteria ?? (object?)body.Statuses ?? body.ServiceId) is not null)
             errors.Add("format", "criteria, statuses and serviceId narrow a fhir-rest-hook subscription only");
-        if (errors.Any) return Problems.Invalid(errors.Items);
+        if (errors.Any) return Problems.Invalid(errors);
 
         var agency = user.Agency()!;
         // Every active webhook is polled and called: an agency cannot make the hub work for it without bound.
@@ -106,7 +106,7 @@ public static class WebhookEndpoints
     {
         var agency = user.Agency();
         var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id && s.AgencyCode == agency, cancellationToken);
-        if (subscription is null) return TypedResults.Problem("No such webhook.", statusCode: StatusCodes.Status404NotFound);
+        if (subscription is null) return Problems.NotFound("No such webhook.");
         subscription.Active = false;
         subscription.Version++;
         await db.SaveChangesAsync(cancellationToken);
@@ -117,7 +117,7 @@ public static class WebhookEndpoints
     {
         var agency = user.Agency();
         if (!await db.WebhookSubscriptions.AnyAsync(s => s.Id == id && s.AgencyCode == agency, cancellationToken))
-            return TypedResults.Problem("No such webhook.", statusCode: StatusCodes.Status404NotFound);
+            return Problems.NotFound("No such webhook.");
         var letters = await db.WebhookDeadLetters.AsNoTracking().Where(d => d.SubscriptionId == id).OrderBy(d => d.ChangeSequence)
             .Select(d => new DeadLetterView(d.Id, d.ChangeSequence, d.Attempts, d.LastError, d.DeadAt, d.ResentAt)).ToListAsync(cancellationToken);
         return TypedResults.Ok(letters);
@@ -129,7 +129,7 @@ public static class WebhookEndpoints
         var agency = user.Agency();
         var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id && s.AgencyCode == agency, cancellationToken);
         var letter = await db.WebhookDeadLetters.SingleOrDefaultAsync(d => d.Id == deadLetterId && d.SubscriptionId == id, cancellationToken);
-        if (subscription is null || letter is null) return TypedResults.Problem("No such dead letter.", statusCode: StatusCodes.Status404NotFound);
+        if (subscription is null || letter is null) return Problems.NotFound("No such dead letter.");
         var error = await sender.ResendAsync(subscription, letter, cancellationToken);
         var view = new DeadLetterView(letter.Id, letter.ChangeSequence, letter.Attempts, letter.LastError, letter.DeadAt, letter.ResentAt);
         return error is null ? TypedResults.Ok(view)

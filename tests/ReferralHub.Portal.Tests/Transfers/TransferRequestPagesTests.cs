@@ -38,7 +38,7 @@ public sealed class TransferRequestPagesTests(Browser browser) : IAsyncLifetime
         Assert.DoesNotContain("Nadia", await page.ContentAsync());
         Assert.DoesNotContain("PORTAL-TRANSFER-1", await page.ContentAsync()); // the sender's case code: consent-controlled
         var refused = await page.SubmitAsync("Confirm with this caseworker");
-        Assert.Equal(422, refused.Status);
+        Assert.Equal(400, refused.Status);
         Assert.NotEmpty(await page.Locator("#caseworker-error").InnerTextAsync());
         Assert.Equal("capacity-requested", (await WorkflowData.TransferAsync(_hub, id)).GetProperty("status").GetString());
 
@@ -76,7 +76,7 @@ public sealed class TransferRequestPagesTests(Browser browser) : IAsyncLifetime
         await page.SignInAsync(Receiver);
         await page.GotoAsync($"/transfers/{id}");
 
-        Assert.Equal(422, (await page.SubmitAsync("Decline the transfer")).Status);
+        Assert.Equal(400, (await page.SubmitAsync("Decline the transfer")).Status);
         Assert.NotEmpty(await page.Locator("#reason-error").InnerTextAsync());
 
         await page.GetByLabel("Why can you not take it?").SelectOptionAsync("outside-area");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Contracts.Transfers;
@@ -5,7 +6,7 @@ using ReferralHub.Hosting.Auth;
 using ReferralHub.Transfers.Handover;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Transfers.Query;
-using ReferralHub.Transfers.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Transfers.Transfers.Approval;
 
@@ -20,13 +21,13 @@ internal static class ApproveTransfer
     public static void Map(RouteGroupBuilder transfers) =>
         transfers.MapPost("/{id:guid}/approval", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
 
-    private static async Task<IResult> HandleAsync(
+    private static async Task<Results<Ok<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid id, ApprovalBody body, ClaimsPrincipal user, TransfersDbContext db, TransferSteps steps, TimeProvider clock,
         ILogger<ApprovalBody> logger, CancellationToken cancellationToken)
     {
         var agency = user.Agency();
         var transfer = await TransferQueries.FindForAsync(db, id, agency, cancellationToken);
-        if (transfer is null) return Problems.NotFound();
+        if (transfer is null) return Problems.NotFound("No such transfer for your agency.");
         if (transfer.SendingAgency != agency) return Problems.Forbidden("Only a supervisor of the sending agency approves a transfer.");
         if (body.Approve is null) return Problems.Invalid("approve", "true to approve, false to refuse.");
         if (!transfer.ApprovalRequired) return Problems.Conflict("Your agency does not require approval of transfers.");
