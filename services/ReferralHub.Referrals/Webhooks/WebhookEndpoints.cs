@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ReferralHub.Contracts.Referrals;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Hosting.Protection;
 using ReferralHub.Referrals.Persistence;
@@ -11,12 +12,18 @@ using ReferralHub.Referrals.Web;
 
 namespace ReferralHub.Referrals.Webhooks;
 
-public sealed record RegisterWebhookRequest(string? Url, string? Secret);
+/// <summary>
+/// <paramref name="Format"/> (default hub-event), <paramref name="Criteria"/>, <paramref name="Statuses"/> and
+/// <paramref name="ServiceId"/>: a FHIR Subscription registered by the FHIR facade (docs/fhir.md).
+/// </summary>
+public sealed record RegisterWebhookRequest(string? Url, string? Secret, string? Format = null, string? Criteria = null,
+    IReadOnlyList<string>? Statuses = null, Guid? ServiceId = null);
 
 /// <summary>The secret is shown once, at registration.</summary>
 public sealed record WebhookRegistered(Guid Id, string Url, string Secret);
 
-public sealed record WebhookView(Guid Id, string Url, bool Active, long LastSequence, int Attempts, DateTime NextAttemptAt, string? LastError, int DeadLetters);
+public sealed record WebhookView(Guid Id, string Url, bool Active, long LastSequence, int Attempts, DateTime NextAttemptAt, string? LastError, int DeadLetters,
+    string Format, string? Criteria);
 
 public sealed record DeadLetterView(Guid Id, long ChangeSequence, int Attempts, string? LastError, DateTime DeadAt, DateTime? ResentAt);
 
@@ -46,6 +53,13 @@ public static class WebhookEndpoints
             errors.Add("url", $"not allowed: {WebhookAddressGuard.Refusal}");
         errors.MaxLength("url", body.Url, 2000);
         if (body.Secret is { Length: < 16 or > 200 }) errors.Add("secret", "16 to 200 characters, or leave it out to get one generated");
+        var format = body.Format ?? WebhookFormats.HubEvent;
+        errors.OneOf("format", body.Format, WebhookFormats.All);
+        errors.MaxLength("criteria", body.Criteria, 2000);
+        if (body.Statuses is { } statuses)
+            foreach (var status in statuses) errors.OneOf("statuses", status, ReferralStatuses.All);
+        if (format == WebhookFormats.HubEvent && (body.Criteria ?? (object?)body.Statuses ?? body.ServiceId) is not null)
+            errors.Add("format", "criteria, statuses and serviceId narrow a fhir-rest-hook subscription only");
         if (errors.Any) return Problems.Invalid(errors.Items);
 
         var agency = user.Agency()!;
@@ -68,6 +82,10 @@ public static class WebhookEndpoints
             NextAttemptAt = now,
             CreatedBy = user.ClientOrUserId() ?? agency,
             CreatedAt = now,
+            Format = format,
+            Criteria = body.Criteria,
+            StatusFilter = body.Statuses is { } wanted ? string.Join(',', wanted.Distinct()) : null,
+            ServiceFilter = body.ServiceId,
         };
         db.WebhookSubscriptions.Add(subscription);
         await db.SaveChangesAsync(cancellationToken);
@@ -79,7 +97,7 @@ public static class WebhookEndpoints
         var agency = user.Agency();
         var views = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.AgencyCode == agency)
             .Select(s => new WebhookView(s.Id, s.Url, s.Active, s.LastSequence, s.Attempts, s.NextAttemptAt, s.LastError,
-                db.WebhookDeadLetters.Count(d => d.SubscriptionId == s.Id && d.ResentAt == null)))
+                db.WebhookDeadLetters.Count(d => d.SubscriptionId == s.Id && d.ResentAt == null), s.Format, s.Criteria))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(views);
     }
