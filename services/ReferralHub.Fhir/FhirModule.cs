@@ -12,7 +12,7 @@ namespace ReferralHub.Fhir;
 /// FHIR R4 at /fhir (docs/fhir.md): a facade that maps FHIR resources to the hub's REST APIs and calls them with the
 /// caller's own token, so the owning services enforce every rule exactly as for REST.
 /// </summary>
-public static class FhirModule
+public static partial class FhirModule
 {
     public const string Prefix = "/fhir";
 
@@ -77,8 +77,30 @@ public static class FhirModule
         return await next(context);
     }
 
-    /// <summary>The base URL resources are addressed under, as the caller reached us.</summary>
-    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{Prefix}";
+    /// <summary>
+    /// The base URL resources are addressed under (fullUrl, links, Location), as the caller reached us:
+    /// <c>Fhir:PublicBaseUrl</c> when set; else, behind the gateway (YARP sets X-Forwarded-Proto/Host/Prefix and drops
+    /// any a client sent), the gateway's address; else this server's. A forwarded value only names addresses in the
+    /// answer, it grants nothing; malformed ones are ignored.
+    /// </summary>
+    public static string BaseUrl(HttpRequest request)
+    {
+        if (request.HttpContext.RequestServices?.GetService<IConfiguration>()?["Fhir:PublicBaseUrl"] is { Length: > 0 } configured)
+            return configured.TrimEnd('/') + Prefix;
+        static string? First(HttpRequest request, string header) => request.Headers[header].FirstOrDefault()?.Split(',')[0].Trim();
+        var host = First(request, "X-Forwarded-Host");
+        if (host is not null && !ForwardedHost().IsMatch(host)) host = null;
+        var scheme = First(request, "X-Forwarded-Proto") is "http" or "https" ? First(request, "X-Forwarded-Proto") : null;
+        var prefix = First(request, "X-Forwarded-Prefix");
+        if (prefix is not null && !ForwardedPrefix().IsMatch(prefix)) prefix = null;
+        return $"{scheme ?? request.Scheme}://{host ?? request.Host.Value}{prefix?.TrimEnd('/') ?? request.PathBase.Value}{Prefix}";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$")]
+    private static partial System.Text.RegularExpressions.Regex ForwardedHost();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(/[A-Za-z0-9._~\-]+)*/?$")]
+    private static partial System.Text.RegularExpressions.Regex ForwardedPrefix();
 }
 
 /// <summary>Every error under /fhir is an OperationOutcome with its HTTP status; never a 500 for client input.</summary>

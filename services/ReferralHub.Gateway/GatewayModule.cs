@@ -18,6 +18,7 @@ public static class GatewayModule
         builder.Services.AddSingleton<TokenIssuerInProcess>(); // lets HubSigningKey create the key on first start
         builder.Services.AddScoped<IDatabaseSeeder<GatewayDbContext>, ApiClientSeeder>();
         builder.Services.AddSingleton<ConfiguredClients>();
+        builder.Services.AddTransient<IStartupFilter, TokenRateLimit>();
 
         var issuer = builder.Configuration["Auth:Issuer"] ?? new HubAuthOptions().Issuer;
         builder.Services.AddOpenIddict()

@@ -17,6 +17,8 @@ public static class PortalModule
     {
         builder.AddServiceDatabase<PortalDbContext, SqlitePortalDbContext, PostgresPortalDbContext>(PortalDbContext.Name);
         builder.AddPortalAccounts();
+        builder.AddPortalSignInLimit();
+        builder.Services.AddTransient<IStartupFilter, PortalSecurityHeaders>();
         builder.AddHubApiClient();
         builder.AddPortalWorkflowApis();
         builder.AddPortalNotifications();
@@ -51,6 +53,8 @@ public static class PortalModule
                 SupportedCultures = cultures,
                 SupportedUICultures = cultures,
             });
+            // After localisation (the 429 page speaks the person's language); only the sign-in page has a policy.
+            pipeline.UseRateLimiter();
         }
         app.MapPortalStyles();
         app.MapRazorPages();

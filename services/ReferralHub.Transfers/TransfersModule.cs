@@ -28,6 +28,7 @@ public static class TransfersModule
         builder.Services.AddSingleton<IClosedCaseSource, ClosedTransferCases>();
         builder.Services.Configure<TransfersOptions>(builder.Configuration.GetSection("Transfers"));
         builder.Services.AddScoped<TransferSteps>();
+        builder.Services.AddScoped<PackageGate>();
         builder.Services.AddRedriveSweep<TransferSweep, TransfersDbContext>();
         builder.Services.AddSingleton<BulkSignal>();
         builder.Services.AddHostedService<BulkTransferRunner>();

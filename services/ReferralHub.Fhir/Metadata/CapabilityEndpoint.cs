@@ -34,6 +34,8 @@ internal static class CapabilityEndpoint
             Implementation = new ImplementationComponent { Description = "ReferralHub FHIR facade", Url = baseUrl },
             FhirVersion = FHIRVersion.N4_0_1,
             Format = ["application/fhir+json", "json"],
+            // FHIRPath Patch (a Parameters resource) and JSON Patch, on Task.
+            PatchFormat = ["application/fhir+json", "application/json-patch+json"],
         };
         var rest = new RestComponent
         {
@@ -42,11 +44,12 @@ internal static class CapabilityEndpoint
             Security = Security(baseUrl),
             Interaction = [new SystemInteractionComponent { Code = SystemRestfulInteraction.Transaction, Documentation = new Markdown("A referral: ServiceRequest + Task (+ Patient, Practitioner) in one transaction.") }],
         };
-        rest.Resource.Add(Resource(ResourceType.ServiceRequest, [TypeRestfulInteraction.Read, TypeRestfulInteraction.Create], [],
-            conditionalCreate: true, documentation: "A referral. Conditional create on identifier (If-None-Exist) is idempotent. A provider sees the minimal summary until it accepts."));
+        rest.Resource.Add(Resource(ResourceType.ServiceRequest, [TypeRestfulInteraction.Read, TypeRestfulInteraction.Create, TypeRestfulInteraction.SearchType],
+            [("status", SearchParamType.Token), ("requester", SearchParamType.Reference), ("identifier", SearchParamType.Token), ("_lastUpdated", SearchParamType.Date), ("_count", SearchParamType.Number)],
+            conditionalCreate: true, documentation: "A referral. Conditional create on identifier (If-None-Exist) is idempotent; search by identifier (system|value) finds it again. A provider sees the minimal summary until it accepts."));
         rest.Resource.Add(Resource(ResourceType.Task, [TypeRestfulInteraction.Read, TypeRestfulInteraction.Update, TypeRestfulInteraction.Patch, TypeRestfulInteraction.SearchType],
             [("status", SearchParamType.Token), ("owner", SearchParamType.Reference), ("_lastUpdated", SearchParamType.Date), ("_count", SearchParamType.Number)],
-            documentation: "The referral's lifecycle. Update (PUT, or PATCH with FHIRPath Patch) status to accepted, rejected (statusReason), in-progress, completed (output), cancelled."));
+            documentation: "The referral's lifecycle. Update (PUT, or PATCH with FHIRPath Patch or JSON Patch) status to accepted, rejected (statusReason), in-progress, completed (output), cancelled."));
         rest.Resource.Add(Resource(ResourceType.Consent, [TypeRestfulInteraction.Read, TypeRestfulInteraction.Create, TypeRestfulInteraction.Update], [],
             documentation: "The case's consent (id = case code). Update with status inactive withdraws it."));
         rest.Resource.Add(Resource(ResourceType.HealthcareService, [TypeRestfulInteraction.Read, TypeRestfulInteraction.SearchType],

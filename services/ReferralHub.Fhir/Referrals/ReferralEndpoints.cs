@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Hl7.Fhir.Model;
+using ReferralHub.Contracts.Referrals;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Fhir.Web;
 using FhirTask = Hl7.Fhir.Model.Task;
@@ -19,6 +20,7 @@ internal static class ReferralEndpoints
     {
         fhir.MapPost("/ServiceRequest", CreateAsync);
         fhir.MapGet("/ServiceRequest/{id}", ReadAsync);
+        fhir.MapGet("/ServiceRequest", SearchAsync);
         fhir.MapPost("/", TransactionAsync);
     }
 
@@ -26,6 +28,71 @@ internal static class ReferralEndpoints
     {
         var referral = await ReadReferralAsync(api, id, cancellationToken);
         return new FhirResult(ServiceRequestMapping.FromReferral(referral));
+    }
+
+    /// <summary>
+    /// The referring system's search of its referrals: status, requester (its own organisation), identifier
+    /// (system|value, the identifier it created the referral with), _lastUpdated, with _count paging.
+    /// </summary>
+    private static async Task<IResult> SearchAsync(HttpRequest http, HubApi api, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var query = http.Query;
+        var search = FhirSearch.Parse(http, ReferralSearch.DefaultCount, ReferralSearch.MaxCount,
+            ["status", "requester", "requester:identifier", "identifier", .. ReferralSearch.Shared]);
+        var statuses = new HashSet<RequestStatus>();
+        foreach (var value in query["status"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)))
+            statuses.Add(Hl7.Fhir.Utility.EnumUtility.ParseLiteral<RequestStatus>(value.Trim())
+                ?? throw FhirException.Invalid("status", $"'{value}' is not a ServiceRequest status (active, completed, revoked are the ones the hub uses)."));
+        var hubStatuses = statuses.SelectMany(s => ReferralStatuses.All.Where(h => ServiceRequestMapping.Status(h) == s)).ToList();
+
+        // The requester of every referral a caller can list is its own agency: another organisation matches nothing,
+        // and a provider is never told who referred (docs/fhir.md).
+        var noneMatch = statuses.Count > 0 && hubStatuses.Count == 0;
+        foreach (var requester in query["requester"])
+        {
+            var reference = requester ?? "";
+            var id = reference.StartsWith("Organization/", StringComparison.Ordinal) ? reference["Organization/".Length..] : reference;
+            if (!Guid.TryParse(id, out var organisationId)) throw FhirException.Invalid("requester", "Search by requester=Organization/{id} (or requester:identifier=system|code).");
+            var organisation = await api.TryGetAsync<Directory.OrganisationDto>($"api/v1/directory/organisations/{organisationId}", cancellationToken);
+            noneMatch |= organisation is null || !IsCallerRequester(user, organisation.Code);
+        }
+        foreach (var requester in query["requester:identifier"])
+        {
+            var (system, code) = Token("requester:identifier", requester);
+            if (system is not null && system != FhirSystems.OrganisationCode)
+                throw FhirException.Invalid("requester:identifier", $"Organisations are identified by {FhirSystems.OrganisationCode}|code.");
+            noneMatch |= !IsCallerRequester(user, code);
+        }
+        string? key = null;
+        if (query["identifier"].Count > 1) throw FhirException.Invalid("identifier", "One identifier per search.");
+        if (query["identifier"].FirstOrDefault() is { } identifier)
+        {
+            var (system, value) = Token("identifier", identifier);
+            if (system is null) throw FhirException.Invalid("identifier", "Give the identifier's system and value: identifier=system|value (|value for one without a system).");
+            // Found through the REST API's idempotency key: the same key a conditional create with this identifier used.
+            key = KeyOf($"{system}|{value}");
+            noneMatch |= ReferralSearch.IsProviderOnly(user); // the referrer's own identifier; a provider never sees it
+        }
+        var what = new ReferralQuery("ServiceRequest", hubStatuses, referral =>
+        {
+            var request = ServiceRequestMapping.FromReferral(referral);
+            return statuses.Count == 0 || statuses.Contains(request.Status!.Value) ? request : null;
+        }, key, noneMatch);
+        return await ReferralSearch.RunAsync(http, api, user, search, what, cancellationToken);
+    }
+
+    private static bool IsCallerRequester(ClaimsPrincipal user, string organisationCode) =>
+        !ReferralSearch.IsProviderOnly(user) && string.Equals(user.Agency(), organisationCode, StringComparison.Ordinal);
+
+    /// <summary>A token search value: <c>system|value</c>, <c>|value</c> (no system: ""), or <c>value</c> (any system: null).</summary>
+    private static (string? System, string Value) Token(string name, string? raw)
+    {
+        raw ??= "";
+        if (raw.Contains(',', StringComparison.Ordinal)) throw FhirException.Invalid(name, "One value per parameter.");
+        var bar = raw.IndexOf('|', StringComparison.Ordinal);
+        var (system, value) = bar < 0 ? (null, raw) : (raw[..bar], raw[(bar + 1)..]);
+        if (value.Length == 0) throw FhirException.Invalid(name, "A value is required (system|value).");
+        return (system, value);
     }
 
     public static async Task<ReferralDto> ReadReferralAsync(HubApi api, string id, CancellationToken cancellationToken)
@@ -175,6 +242,12 @@ internal static class ReferralEndpoints
             identity = $"{identifier.System}|{value}";
         }
         if (identity is null) return "fhir:" + Guid.NewGuid().ToString("N"); // a plain create: nothing to match a retry on
+        return KeyOf(identity);
+    }
+
+    /// <summary>The Idempotency-Key of an identity (system|value): conditional create and identifier search use the same.</summary>
+    internal static string KeyOf(string identity)
+    {
         var key = "fhir:" + identity;
         // The key travels in an HTTP header: printable ASCII only. Any other identifier (café-1, Arabic or Bengali
         // references) or a long one is hashed, so every identifier is accepted and still matches its retry.

@@ -135,6 +135,14 @@ public static class ServiceRequestMapping
             Telecom(contact.Telecom, ContactPoint.ContactPointSystem.Phone));
     }
 
+    /// <summary>The ServiceRequest status of a hub status: active while open, completed, revoked when withdrawn or blocked.</summary>
+    public static RequestStatus Status(string status) => status switch
+    {
+        ReferralStatuses.Completed => RequestStatus.Completed,
+        ReferralStatuses.Withdrawn or ReferralStatuses.BlockedConsent => RequestStatus.Revoked,
+        _ => RequestStatus.Active,
+    };
+
     /// <summary>The referral as this caller may see it: the referrer everything, the provider the summary until it accepts.</summary>
     public static ServiceRequest FromReferral(ReferralDto r)
     {
@@ -142,12 +150,7 @@ public static class ServiceRequestMapping
         {
             Id = r.Id.ToString(),
             Meta = Meta(r.Version, r.UpdatedAt),
-            Status = r.Status switch
-            {
-                ReferralStatuses.Completed => RequestStatus.Completed,
-                ReferralStatuses.Withdrawn or ReferralStatuses.BlockedConsent => RequestStatus.Revoked,
-                _ => RequestStatus.Active,
-            },
+            Status = Status(r.Status),
             Intent = RequestIntent.Order,
             Category = [ServiceTypeConcept(r.ServiceType)],
             Code = ServiceTypeConcept(r.ServiceType),

@@ -14,12 +14,6 @@ namespace ReferralHub.Fhir.Referrals;
 /// </summary>
 internal static class TaskEndpoints
 {
-    public const int DefaultCount = 20;
-    public const int MaxCount = 50;
-
-    /// <summary>A count-only search walks at most this many pages of <see cref="MaxCount"/>.</summary>
-    public const int MaxCountPages = 200;
-
     public static void Map(RouteGroupBuilder fhir)
     {
         fhir.MapGet("/Task/{id}", ReadAsync);
@@ -51,78 +45,15 @@ internal static class TaskEndpoints
             .Select(o => o.StartsWith("HealthcareService/", StringComparison.Ordinal) ? o["HealthcareService/".Length..] : o)
             .Select(o => Guid.TryParse(o, out var g) ? g : throw FhirException.Invalid("owner", "Search by owner=HealthcareService/{id}."))
             .ToHashSet();
-        var updated = query["_lastUpdated"].Select(v => DateParam.Parse("_lastUpdated", v)).ToList();
-        var search = FhirSearch.Parse(http, DefaultCount, MaxCount, "status", "owner", "_lastUpdated", "_cursor");
-        var cursor = query["_cursor"].FirstOrDefault();
-
-        // A provider polls its inbox; a referring agency its own referrals (same data as GET /api/v1/inbox and /referrals).
-        var roles = user.HubRoles();
-        var asProvider = roles.Contains(Roles.Provider) && !roles.Contains(Roles.Referrer) && !roles.Contains(Roles.Supervisor);
-        var path = asProvider ? "api/v1/inbox" : "api/v1/referrals";
-        var parameters = new List<string> { $"limit={(search.CountOnly ? MaxCount : search.Count)}" };
-        var hubStatuses = statuses.SelectMany(TaskMapping.HubStatuses).Distinct().ToList();
-        if (hubStatuses.Count == 1 && (!asProvider || hubStatuses[0] is not (ReferralStatuses.Submitted or ReferralStatuses.BlockedConsent or ReferralStatuses.Unplaced)))
-            parameters.Add("status=" + hubStatuses[0]);
-        // The REST list narrows by its updatedSince (a lower bound, widened by a second); the exact FHIR range is applied below.
-        if (!asProvider && updated.Select(u => u.LowerBound).Where(b => b is not null).DefaultIfEmpty().Max() is { } since)
-            parameters.Add("updatedSince=" + Uri.EscapeDataString(since.AddSeconds(-1).UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
-
-        async Task<(List<FhirTask> Tasks, string? Next)> PageAsync(string? at)
+        var search = FhirSearch.Parse(http, ReferralSearch.DefaultCount, ReferralSearch.MaxCount, ["status", "owner", .. ReferralSearch.Shared]);
+        var what = new ReferralQuery("Task", [.. statuses.SelectMany(TaskMapping.HubStatuses)], referral =>
         {
-            var page = await api.GetAsync<PageDto<IdItem>>($"{path}?{string.Join('&', parameters.Append(at is null ? "" : "cursor=" + Uri.EscapeDataString(at)).Where(p => p.Length > 0))}", cancellationToken);
-            var tasks = new List<FhirTask>();
-            foreach (var item in page.Items)
-            {
-                var referral = await api.TryGetAsync<ReferralDto>($"api/v1/referrals/{item.Id}", cancellationToken);
-                if (referral is null) continue;
-                var task = ToTask(referral, user);
-                if (statuses.Count > 0 && !statuses.Contains(task.Status!.Value)) continue;
-                if (owners.Count > 0 && !(referral.ServiceId is { } s && owners.Contains(s))) continue;
-                var lastUpdated = new DateTimeOffset(DateTime.SpecifyKind(referral.UpdatedAt, DateTimeKind.Utc));
-                if (!updated.All(u => u.Matches(lastUpdated))) continue;
-                tasks.Add(task);
-            }
-            return (tasks, page.NextCursor);
-        }
-
-        var baseUrl = FhirModule.BaseUrl(http);
-        if (search.CountOnly)
-        {
-            // _count=0 / _summary=count: the total only, counted over every page of the caller's referrals.
-            var total = 0;
-            string? at = cursor;
-            var pages = 0;
-            do
-            {
-                if (++pages > MaxCountPages) throw FhirException.Of(422, OperationOutcome.IssueType.TooCostly, $"More than {MaxCountPages * MaxCount} Tasks to count; narrow the search (status, owner, _lastUpdated).");
-                var (tasks, following) = await PageAsync(at);
-                total += tasks.Count;
-                at = following;
-            }
-            while (at is not null);
-            var counted = search.Empty(http, "Task", total);
-            search.AddOutcome(counted);
-            return new FhirResult(counted);
-        }
-
-        var (found, nextCursor) = await PageAsync(cursor);
-        // The total of a cursor-paged list is not known without walking it: given on the last page only (FHIR: total is optional).
-        var bundle = search.Empty(http, "Task", nextCursor is null && cursor is null ? found.Count : null);
-        foreach (var task in found)
-            bundle.Entry.Add(new Bundle.EntryComponent
-            {
-                FullUrl = $"{baseUrl}/Task/{task.Id}",
-                Resource = task,
-                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
-            });
-        search.AddOutcome(bundle);
-        if (nextCursor is { } next)
-        {
-            var nextQuery = query.Where(q => q.Key != "_cursor").SelectMany(q => q.Value.Select(v => $"{q.Key}={Uri.EscapeDataString(v ?? "")}"))
-                .Append("_cursor=" + Uri.EscapeDataString(next));
-            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = $"{baseUrl}/Task?{string.Join('&', nextQuery)}" });
-        }
-        return new FhirResult(bundle);
+            var task = ToTask(referral, user);
+            if (statuses.Count > 0 && !statuses.Contains(task.Status!.Value)) return null;
+            if (owners.Count > 0 && !(referral.ServiceId is { } s && owners.Contains(s))) return null;
+            return task;
+        });
+        return await ReferralSearch.RunAsync(http, api, user, search, what, cancellationToken);
     }
 
     // ---- updates ------------------------------------------------------------------------------------------------------
@@ -137,14 +68,22 @@ internal static class TaskEndpoints
         return new FhirResult(ToTask(await ApplyAsync(api, clock, current, desired, user, cancellationToken), user));
     }
 
-    /// <summary>PATCH with FHIRPath Patch (a Parameters resource): replace Task.status, add/replace Task.statusReason, executionPeriod, output.</summary>
+    /// <summary>
+    /// PATCH with FHIRPath Patch (a Parameters resource: replace Task.status, add/replace Task.statusReason,
+    /// executionPeriod, output) or JSON Patch (application/json-patch+json, on the same elements). Either way the patched
+    /// Task is applied exactly like a PUT.
+    /// </summary>
     private static async Task<IResult> PatchAsync(string id, HttpRequest http, HubApi api, ClaimsPrincipal user, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var patch = await FhirJson.ReadAsync<Parameters>(http, cancellationToken);
+        var text = await FhirJson.ReadTextAsync(http, cancellationToken, FhirJson.MediaType, "application/json", TaskJsonPatch.MediaType);
+        var jsonPatch = string.Equals(http.ContentType?.Split(';')[0].Trim(), TaskJsonPatch.MediaType, StringComparison.OrdinalIgnoreCase);
+        var fhirPathPatch = jsonPatch ? null
+            : FhirJson.Parse(text) as Parameters ?? throw FhirException.Invalid("resourceType", "A FHIRPath Patch is a Parameters resource (or send a JSON Patch as application/json-patch+json).");
         var current = await ReferralEndpoints.ReadReferralAsync(api, id, cancellationToken);
         CheckVersion(http, current);
         var desired = ToTask(current, user);
-        FhirPathPatch.Apply(desired, patch);
+        if (fhirPathPatch is not null) FhirPathPatch.Apply(desired, fhirPathPatch);
+        else desired = TaskJsonPatch.Apply(desired, text);
         return new FhirResult(ToTask(await ApplyAsync(api, clock, current, desired, user, cancellationToken), user));
     }
 

@@ -66,6 +66,7 @@ public static class PortalAccounts
         builder.Services.AddAgencyAdministration();
         builder.Services.AddAuthorizationBuilder().AddPortalPolicies();
         builder.Services.AddScoped<IDatabaseSeeder<PortalDbContext>, DemoUserSeeder>();
+        builder.Services.AddScoped<SignInPasswordCheck>();
         return builder;
     }
 

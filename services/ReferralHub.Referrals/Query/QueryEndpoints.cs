@@ -58,7 +58,7 @@ public static class QueryEndpoints
 
     private static async Task<Results<Ok<Page<ReferralListItem>>, ValidationProblem>> ListAsync(
         ClaimsPrincipal user, ReferralsDbContext db, string? status, string? priority, bool? overdue, string? caseCode, DateTime? updatedSince,
-        string? cursor, int? limit, CancellationToken cancellationToken)
+        string? idempotencyKey, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         errors.OneOf("status", status, ReferralStatuses.All);
@@ -75,6 +75,8 @@ public static class QueryEndpoints
         if (overdue is { } o) query = query.Where(r => r.Overdue == o);
         if (caseCode is not null) query = query.Where(r => r.CaseCode == caseCode);
         if (updatedSince is { } since) { var s = since.ToUniversalTime(); query = query.Where(r => r.UpdatedAt >= s); }
+        // The key the agency submitted with (FHIR: the ServiceRequest identifier it created the referral with); keys are the origin agency's.
+        if (idempotencyKey is not null) query = query.Where(r => r.IdempotencyKey == idempotencyKey && r.OriginAgencyCode == agency);
         if (after is { } a) query = query.Where(r => r.CreatedAt > a.At || (r.CreatedAt == a.At && r.Id.CompareTo(a.Id) > 0));
         var take = limit ?? 50;
         var rows = await query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Take(take + 1)

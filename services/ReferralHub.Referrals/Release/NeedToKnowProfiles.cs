@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ReferralHub.Contracts.Taxonomy;
+using ReferralHub.Hosting.Protection;
 
 namespace ReferralHub.Referrals.Release;
 
@@ -37,12 +38,8 @@ public sealed class NeedToKnowProfiles
     public IReadOnlySet<string> ItemsFor(string serviceType) => _profiles.TryGetValue(serviceType, out var items) ? items : _default;
 
     /// <summary>What is released: the service type's profile minus what the consent withholds from this recipient.</summary>
-    public IReadOnlySet<string> Releasable(string serviceType, IEnumerable<string> withheld)
-    {
-        var items = new HashSet<string>(ItemsFor(serviceType), StringComparer.Ordinal);
-        items.ExceptWith(withheld);
-        return items;
-    }
+    public IReadOnlySet<string> Releasable(string serviceType, IEnumerable<string> withheld) =>
+        ReleaseRule.Releasable(ItemsFor(serviceType), withheld);
 
     private static HashSet<string> Checked(string name, IEnumerable<string> items)
     {

@@ -208,7 +208,9 @@ public sealed class ReleaseGate(ReferralsDbContext db, IPersonalDataProtector<Re
         if (release is not null)
         {
             items = JsonSerializer.Deserialize<List<string>>(release.ItemsJson, Json) ?? [];
-            payload = (await DecryptAsync<ReferralPayload>(r, r.PayloadProtected, cancellationToken))?.Project(items.ToHashSet(StringComparer.Ordinal));
+            // The shared rule (Hosting/Protection/ReleaseRule): released minus withheld, nothing after a withdrawal.
+            var readable = ReleaseRule.Readable(items, JsonSerializer.Deserialize<List<string>>(release.WithheldJson, Json) ?? [], r.ConsentWithdrawnAt is not null);
+            payload = (await DecryptAsync<ReferralPayload>(r, r.PayloadProtected, cancellationToken))?.Project(readable);
         }
         var withdrawn = r.ConsentWithdrawnAt is not null;
         return new ReferralView(r.Id, status, ProviderReason(r), r.ServiceType, r.Priority, r.AreaCode, CaseCode: null, r.ServiceId, r.OrganisationCode,

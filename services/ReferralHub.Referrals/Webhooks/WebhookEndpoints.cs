@@ -35,7 +35,7 @@ public static class WebhookEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<WebhookRegistered>, ValidationProblem>> RegisterAsync(
+    private static async Task<Results<Created<WebhookRegistered>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         RegisterWebhookRequest body, ClaimsPrincipal user, ReferralsDbContext db, IPersonalDataProtector<ReferralsDbContext> protector, TimeProvider clock,
         IHostEnvironment environment, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
     {
@@ -49,6 +49,11 @@ public static class WebhookEndpoints
         if (errors.Any) return Problems.Invalid(errors);
 
         var agency = user.Agency()!;
+        // Every active webhook is polled and called: an agency cannot make the hub work for it without bound.
+        var limit = options.Value.MaxPerAgency;
+        if (await db.WebhookSubscriptions.CountAsync(s => s.AgencyCode == agency && s.Active, cancellationToken) >= limit)
+            return Problems.Conflict($"An agency may have at most {limit} active webhooks; delete one first.",
+                "Webhook limit reached", extensions: new Dictionary<string, object?> { ["limit"] = limit, ["setting"] = "Referrals:Webhooks:MaxPerAgency" });
         var secret = body.Secret ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow().UtcDateTime;
         // Deliveries start from now: an agency registering late reads older changes from the change feed.

@@ -112,6 +112,25 @@ public sealed class ServiceEditingTests(DirectoryHubFactory hub) : IClassFixture
         Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
     }
 
+    [Fact]
+    public async Task A_not_accepting_until_day_already_past_is_refused_naming_the_field_and_changes_nothing()
+    {
+        var admin = await hub.ClientForAsync(DirectoryHubFactory.AgencyBAdmin);
+        var before = await ReadAsync(admin, DemoIdsForEditing.AgencyBFocused);
+        var pause = before.DeepClone().AsObject();
+        pause["accepting"] = false;
+        pause["notAcceptingReason"] = "Psychologist on leave";
+        pause["notAcceptingUntil"] = "2025-01-15T00:00:00Z";
+
+        var refused = await admin.PutAsJsonAsync($"/api/v1/directory/services/{DemoIdsForEditing.AgencyBFocused}", pause);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.JsonAsync()).GetProperty("errors").TryGetProperty("notAcceptingUntil", out _));
+        var after = await ReadAsync(admin, DemoIdsForEditing.AgencyBFocused);
+        Assert.Equal(before["version"]!.GetValue<long>(), after["version"]!.GetValue<long>());
+        Assert.Equal(before["acceptingNow"]!.GetValue<bool>(), after["acceptingNow"]!.GetValue<bool>());
+    }
+
     [Theory]
     [InlineData("agency-a-system", "agency-a-secret")]
     [InlineData("agency-b-system", "agency-b-secret")]

@@ -15,7 +15,7 @@ public sealed class CapabilityStatementTests(FhirHub hub) : IClassFixture<FhirHu
     /// <summary>What the tests in this project drive, per resource (keep in step with them).</summary>
     private static readonly Dictionary<string, (string[] Interactions, string[] Search)> Exercised = new()
     {
-        ["ServiceRequest"] = (["create", "read"], []),
+        ["ServiceRequest"] = (["create", "read", "search-type"], ["_count", "_lastUpdated", "identifier", "requester", "status"]),
         ["Task"] = (["patch", "read", "search-type", "update"], ["_count", "_lastUpdated", "owner", "status"]),
         ["Consent"] = (["create", "read", "update"], []),
         ["HealthcareService"] = (["read", "search-type"], ["_count", "_lastUpdated", "active", "location", "organization", "service-category"]),

@@ -80,9 +80,19 @@ public sealed class DirectoryPagesTests(Browser browser) : IAsyncLifetime
         await page.GetByLabel("Name").Last.FillAsync("New Focal Person");
         var refused = await page.SubmitAsync("Save");
 
-        Assert.Equal(400, refused.Status);
-        Assert.Contains("required", await page.Locator("#reason-error").InnerTextAsync());
+        Assert.Equal("GET", refused.Request.Method); // post/redirect/get: a reload sends nothing
+        Assert.Equal("Say why the service is not taking referrals now.", await page.Locator("#reason-error").InnerTextAsync());
+        Assert.Equal("#reason", await page.Locator("#error-summary a").First.GetAttributeAsync("href"));
         Assert.Equal("New Focal Person", await page.GetByLabel("Name").Last.InputValueAsync()); // the person's input is kept
+        Assert.True(await page.GetByLabel("Not accepting").IsCheckedAsync());
+
+        // A day already past would save and silently change nothing: refused beside the field, the day kept.
+        await page.GetByLabel("If not: why").FillAsync("Facilitators on leave");
+        await page.GetByLabel("If not: until when").FillAsync("2025-01-15");
+        await page.SubmitAsync("Save");
+        Assert.StartsWith("Choose a day after today", await page.Locator("#until-error").InnerTextAsync());
+        Assert.Equal("2025-01-15", await page.GetByLabel("If not: until when").InputValueAsync());
+        Assert.Equal("Facilitators on leave", await page.GetByLabel("If not: why").InputValueAsync());
         await page.GotoAsync(url);
         Assert.True(await page.GetByLabel("Accepting referrals").IsCheckedAsync());
         Assert.Contains("Focused psychosocial groups", await PathwayServiceNamesAsync("focused-non-specialised-mhpss"));
@@ -106,8 +116,8 @@ public sealed class DirectoryPagesTests(Browser browser) : IAsyncLifetime
         await second.GetByLabel("Opening hours").FillAsync("Mornings only");
         var conflict = await second.SubmitAsync("Save");
 
-        Assert.Equal(409, conflict.Status);
-        Assert.StartsWith("Someone else changed this entry", await second.GetByRole(AriaRole.Alert).InnerTextAsync());
+        Assert.Equal("GET", conflict.Request.Method);
+        Assert.Contains("Someone else changed this entry", await second.GetByRole(AriaRole.Alert).InnerTextAsync());
         Assert.Equal("Every day 09:00–17:00", await second.GetByLabel("Opening hours").InputValueAsync());
     }
 

@@ -64,7 +64,7 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Declining_without_a_reason_is_refused_beside_the_field_and_a_reason_declines()
+    public async Task A_refused_decline_keeps_what_was_typed_links_the_summary_to_the_field_and_a_reload_sends_nothing()
     {
         var id = await SendReferralAsync("PORTAL-DECLINE-1");
         await using var context = await browser.PhoneAsync(_hub.BaseAddress);
@@ -72,17 +72,38 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
         await page.SignInAsync(Provider);
         await page.GotoAsync($"/referrals/{id}");
 
+        // No reason chosen: refused; what was typed stays, the summary at the top links to the reason.
+        await page.GetByLabel("Details (required for “Other”)").FillAsync("Our psychologist is away until March.");
         var refused = await page.SubmitAsync("Decline the referral");
-        Assert.Equal(400, refused.Status);
-        Assert.NotEmpty(await page.Locator("#reason-error").InnerTextAsync());
+        Assert.Equal("GET", refused.Request.Method); // post/redirect/get: the page shown after a refusal is a GET
+        Assert.DoesNotContain("handler=", page.Url);
+        Assert.Equal("Our psychologist is away until March.", await page.Locator("#details").InputValueAsync());
+        var summary = page.Locator("#error-summary");
+        Assert.Equal("#reason", await summary.GetByRole(AriaRole.Link).First.GetAttributeAsync("href"));
+        Assert.Equal("Choose why you cannot take this referral.", await summary.GetByRole(AriaRole.Link).First.InnerTextAsync());
+        Assert.Equal("Choose why you cannot take this referral.", await page.Locator("#reason-error").InnerTextAsync());
+        await page.ScreenshotAsync("provider-decline-refused");
+
+        // A reload shows the page again and sends nothing.
+        var reloaded = await page.ReloadAsync();
+        Assert.Equal("GET", reloaded!.Request.Method);
+        Assert.Equal(0, await page.Locator("#error-summary").CountAsync());
         Assert.Equal("offered", (await ReferrerViewAsync(id)).GetProperty("status").GetString()); // nothing changed
 
-        await page.GetByLabel("Why can you not take it?").SelectOptionAsync("no-capacity");
+        // "Other" without details: "Other" stays chosen and the message beside the details says what is missing.
+        await page.GetByLabel("Why can you not take it?").SelectOptionAsync("other");
+        await page.SubmitAsync("Decline the referral");
+        Assert.Equal("other", await page.Locator("#reason").InputValueAsync());
+        Assert.Equal("#details", await page.Locator("#error-summary a").First.GetAttributeAsync("href"));
+        Assert.Contains("say in a few words why", await page.Locator("#details-error").InnerTextAsync());
+        Assert.Equal("offered", (await ReferrerViewAsync(id)).GetProperty("status").GetString());
+
+        await page.GetByLabel("Details (required for “Other”)").FillAsync("Our psychologist is away until March.");
         var declined = await page.SubmitAsync("Decline the referral");
 
         Assert.Equal(200, declined.Status);
         Assert.Equal("Declined. The referring agency is told.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
-        Assert.Equal("no-capacity", (await ReferrerViewAsync(id)).GetProperty("decline").GetProperty("reason").GetString());
+        Assert.Equal("other", (await ReferrerViewAsync(id)).GetProperty("decline").GetProperty("reason").GetString());
     }
 
     [Fact]
@@ -102,8 +123,8 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
         Assert.Contains("She prefers afternoon sessions.", await page.Locator("#notes").InnerTextAsync());
         Assert.Contains("Referring caseworker", await page.Locator("#notes").InnerTextAsync());
 
-        Assert.Equal(400, (await page.SubmitAsync("Send the note")).Status); // an empty note is refused beside the box
-        Assert.NotEmpty(await page.Locator("#note-error").InnerTextAsync());
+        await page.SubmitAsync("Send the note"); // an empty note is refused beside the box
+        Assert.Equal("Write the note before sending it.", await page.Locator("#note-error").InnerTextAsync());
         await page.GetByLabel("Your note to the referring caseworker").FillAsync("First session booked for Tuesday.");
         var sent = await page.SubmitAsync("Send the note");
 

@@ -252,8 +252,22 @@ public sealed class FakeReceiver : HttpMessageHandler
 
     public ConcurrentQueue<(HttpRequestMessage Request, string Body, bool Accepted)> Calls { get; } = new();
 
+    /// <summary>Calls to this host wait until <see cref="Release"/> completes (a receiver that hangs).</summary>
+    public string? HeldHost { get; set; }
+
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Calls to this host fail to connect (a receiver that is gone).</summary>
+    public string? UnreachableHost { get; set; }
+
+    /// <summary>Calls that reached the handler, answered or not (held ones included).</summary>
+    public ConcurrentQueue<Uri> Attempts { get; } = new();
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        Attempts.Enqueue(request.RequestUri!);
+        if (request.RequestUri!.Host == UnreachableHost) throw new HttpRequestException("Connection refused (test receiver unreachable)");
+        if (request.RequestUri.Host == HeldHost) await Release.Task.WaitAsync(cancellationToken);
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         var accepted = Interlocked.Increment(ref _calls) > FailFirst && !Down;
         Calls.Enqueue((request, body, accepted));

@@ -93,6 +93,15 @@ public sealed class HandoverFlowTests : IAsyncLifetime
         Assert.Contains("Nadia Example", package);
         Assert.DoesNotContain(caseCode, package);
         Assert.DoesNotContain("Family moved", package);
+
+        // Acknowledged without a code of its own: the receiver's case gets a fresh code, not the withheld one, and its
+        // case record does not keep the sender's code either.
+        var acknowledged = await receiver.PostAsJsonAsync($"/api/v1/transfers/{id}/acknowledge", new { }).OkAsync("acknowledge");
+        Assert.DoesNotContain(caseCode, acknowledged.GetRawText());
+        var received = await _hub.ReceivedCaseAsync(id);
+        Assert.Null(received.PreviousCaseCode);
+        Assert.NotEqual(caseCode, received.CaseCode);
+        Assert.Equal("agency-a", received.PreviousAgency);
     }
 
     [Fact]
@@ -133,6 +142,7 @@ public sealed class HandoverFlowTests : IAsyncLifetime
         Assert.All(acknowledgements, a => Assert.Equal("acknowledged", a.Status()));
         Assert.Equal("acknowledged", again.Status());
         Assert.Equal("D-" + caseCode[2..], again.GetProperty("receivingCaseCode").GetString());
+        Assert.Equal(caseCode, (await _hub.ReceivedCaseAsync(id)).PreviousCaseCode); // released (not withheld): the record keeps it
         var published = await _hub.ResponsibilityMessagesAsync(id);
         var message = Assert.Single(published);
         Assert.NotNull(message.SentAt); // handed to the bus, once

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Hosting.Messaging;
+using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using ReferralHub.Contracts.Transfers;
@@ -37,6 +40,22 @@ public class TransferHub : EmbeddedHubFactory
     public ManualClock Clock { get; } = new(DateTimeOffset.UtcNow);
 
     /// <summary>
+    /// Serve on a real Kestrel port (call before the hub starts): the FHIR facade and the portal call the hub's REST
+    /// API over HTTP at the host's own address, so reading them needs a real server, as with `dotnet run`.
+    /// </summary>
+    public TransferHub OnKestrel()
+    {
+        UseKestrel(0);
+        return this;
+    }
+
+    /// <summary>The Kestrel address (after <see cref="OnKestrel"/>), loopback.</summary>
+    public Uri BaseAddress =>
+        new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)
+            .Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+
+    /// <summary>
     /// The CaseResponsibilityTransferred messages the transfer service published for a transfer (its outbox rows),
     /// waiting until they were handed to the bus. Exactly one row means exactly one publication: the dispatcher sends a
     /// row once and marks it sent.
@@ -53,6 +72,14 @@ public class TransferHub : EmbeddedHubFactory
             if (i >= 100 || (rows.Count > 0 && rows.All(r => r.SentAt != null))) return rows;
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>The receiving agency's case record of an acknowledged transfer (the transfer service's own table).</summary>
+    public async Task<CaseRecord> ReceivedCaseAsync(Guid transferId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TransfersDbContext>();
+        return await db.Cases.AsNoTracking().SingleAsync(c => c.TransferId == transferId && c.Status == CaseRecord.ReceivedByTransfer);
     }
 
     private void AddClient(int index, string clientId, string agency, params string[] roles)

@@ -22,7 +22,7 @@ public sealed class RealServersTests(RabbitMqServer rabbit, PostgresServer postg
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var vhost = await rabbit.CreateVirtualHostAsync($"transfers-{suffix}");
-        _hub = new TransferHub();
+        _hub = new TransferHub().OnKestrel(); // the whole life reads the FHIR facade and the portal, which call the hub over HTTP
         _hub.Settings["ConnectionStrings:RabbitMq"] = vhost.ToString();
         _hub.Settings["ConnectionStrings:transfers"] = postgres.ConnectionStringFor($"transfers_{suffix}");
         _hub.Settings["ConnectionStrings:consent"] = postgres.ConnectionStringFor($"consent_{suffix}");

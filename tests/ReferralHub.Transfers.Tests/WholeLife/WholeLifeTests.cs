@@ -5,7 +5,7 @@ namespace ReferralHub.Transfers.Tests.WholeLife;
 /// <summary>The whole life of a case with marker strings, embedded (in-memory bus, SQLite); see <see cref="WholeLifeFlow"/>.</summary>
 public sealed class WholeLifeTests : IAsyncLifetime
 {
-    private readonly TransferHub _hub = new();
+    private readonly TransferHub _hub = new TransferHub().OnKestrel();
 
     public Task InitializeAsync() => _hub.InitializeAsync();
 

@@ -119,6 +119,16 @@ internal static class ServiceEndpoints
         return (organisation, errors);
     }
 
+    /// <summary>
+    /// "Not accepting until" a day already come would save, read "Saved" and change nothing (the service counts as
+    /// accepting again from that day): refuse it so the focal point picks a later day or leaves it empty.
+    /// </summary>
+    private static IResult? PastUntil(DirectoryService service, DateTime now)
+    {
+        if (service.Accepting || service.NotAcceptingUntil is not { } until || until > now) return null;
+        return new FieldErrors().Add("notAcceptingUntil", "must be a day after today (or left out: not accepting until further notice)").ToProblem();
+    }
+
     private static void Apply(DirectoryService s, ServiceInput i, ChangeSet c)
     {
         c.Set("organisationId", s.OrganisationId, i.OrganisationId!.Value, v => s.OrganisationId = v);
@@ -158,6 +168,7 @@ internal static class ServiceEndpoints
         var actor = Actor.From(user);
         var service = new DirectoryService { Id = Guid.NewGuid(), LastReviewedAt = now, LastReviewedBy = actor.Id };
         Apply(service, input, new ChangeSet());
+        if (PastUntil(service, now) is { } past) return past;
         ChangeRecorder.Stamp(service, actor, now);
         db.Services.Add(service);
         ChangeRecorder.Service(db, service, organisation!, ChangeRecorder.Created, ["*"], actor, now, options.Value.StaleAfter);
@@ -198,6 +209,8 @@ internal static class ServiceEndpoints
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
+        // Only a newly set day is checked: an old day sent back unchanged is not the caller's mistake.
+        if (changes.Fields.Contains("notAcceptingUntil") && PastUntil(service, now) is { } past) return past;
         if (!changes.Any) return TypedResults.Ok(ServiceDto.From(service, organisation!, now, options.Value.StaleAfter));
 
         var actor = Actor.From(user);

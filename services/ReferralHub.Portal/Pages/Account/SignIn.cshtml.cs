@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
@@ -11,8 +12,15 @@ using ReferralHub.Portal.Persistence;
 
 namespace ReferralHub.Portal.Pages.Account;
 
+/// <summary>
+/// Sign-in with one answer for every failure (unknown e-mail, wrong password, locked, disabled, no password set yet):
+/// the same page, the same status and the same work, so neither the words nor the timing tell whether an account
+/// exists. The password hasher runs on every attempt (against a throwaway hash when there is no account to check).
+/// </summary>
+[EnableRateLimiting(PortalSignInLimit.Policy)]
 public sealed class SignInModel(
     SignInManager<PortalUser> signIn,
+    SignInPasswordCheck passwords,
     IStringLocalizer<PortalText> text,
     IOptions<IdentityOptions> identity,
     PortalDbContext db,
@@ -40,37 +48,33 @@ public sealed class SignInModel(
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
         {
             Error = text["SignIn.Required"];
+            Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
 
-        var user = await signIn.UserManager.FindByEmailAsync(email.Trim());
-        var result = user is null
-            ? Microsoft.AspNetCore.Identity.SignInResult.Failed
-            : await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded)
+        var users = signIn.UserManager;
+        var user = await users.FindByEmailAsync(email.Trim());
+        // Always hash first, whatever the account's state: the cost of an attempt says nothing about the account.
+        var passwordRight = await passwords.VerifyAsync(user, password);
+        var blocked = user is null || AgencyUserAdmin.IsDisabled(user) || await users.IsLockedOutAsync(user);
+        if (user is not null && passwordRight && !blocked)
         {
-            logger.LogInformation("Portal user {UserId} signed in", user!.Id);
+            await users.ResetAccessFailedCountAsync(user);
+            await signIn.SignInAsync(user, isPersistent: false);
+            logger.LogInformation("Portal user {UserId} signed in", user.Id);
             // The language the person chose on another device or browser comes with them.
             var chosen = await db.Set<PersonSettings>().Where(s => s.UserId == user.Id).Select(s => s.Culture).SingleOrDefaultAsync();
             if (PortalCultures.Supported(configuration).FirstOrDefault(c => c.Name == chosen) is { } culture) PortalLanguage.Remember(Response, culture);
             return LocalRedirect(ReturnUrl);
         }
 
-        if (result.IsLockedOut && AgencyUserAdmin.IsDisabled(user!))
+        if (user is not null && !blocked && !passwordRight)
         {
-            // Say "disabled" only to someone who knows the password; anyone else gets the usual answer.
-            Error = await signIn.UserManager.CheckPasswordAsync(user!, password) ? text["SignIn.Disabled"] : text["SignIn.Invalid"];
+            // Counts towards the lockout; the person is told nothing different when it locks.
+            await users.AccessFailedAsync(user);
+            if (await users.IsLockedOutAsync(user)) logger.LogWarning("Portal user {UserId} is locked out", user.Id);
         }
-        else if (result.IsLockedOut)
-        {
-            logger.LogWarning("Portal user {UserId} is locked out", user!.Id);
-            Error = text["SignIn.LockedOut", (int)identity.Value.Lockout.DefaultLockoutTimeSpan.TotalMinutes];
-        }
-        else
-        {
-            // The same answer whether the e-mail exists or not: accounts cannot be probed.
-            Error = text["SignIn.Invalid"];
-        }
+        Error = text["SignIn.Invalid", identity.Value.Lockout.MaxFailedAccessAttempts, (int)identity.Value.Lockout.DefaultLockoutTimeSpan.TotalMinutes];
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using ReferralHub.Portal.Forms;
 using ReferralHub.Portal.HubApi;
 
 namespace ReferralHub.Portal.Pages.Directory;
@@ -19,16 +20,28 @@ public sealed class ServiceModel(DirectoryApi directory, IStringLocalizer<Portal
 
     public string? Message { get; private set; }
 
-    public string? Error { get; private set; }
+    /// <summary>The edit the directory refused on the last post, with everything typed (post/redirect/get).</summary>
+    public FormFailure? Failure { get; private set; }
 
-    private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
+    public string? FieldError(string field) => Failure?.Beside(text, "Service", field);
 
-    public string? FieldError(string field) => _errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+    /// <summary>The input each refused field links to from the summary: <c>focalPoints[1].phone</c> is <c>fp-1-phone</c>.</summary>
+    public IReadOnlyDictionary<string, string> InputIds =>
+        (Failure?.Errors.Keys.AsEnumerable() ?? []).ToDictionary(k => k, k => k switch
+        {
+            "notAcceptingReason" => "reason",
+            "notAcceptingUntil" => "until",
+            _ when System.Text.RegularExpressions.Regex.Match(k, @"^focalPoints\[(\d+)\]\.(\w+)$") is { Success: true } m => $"fp-{m.Groups[1].Value}-{m.Groups[2].Value}",
+            _ => k,
+        }, StringComparer.OrdinalIgnoreCase);
 
     public async Task<IActionResult> OnGetAsync(Guid id, bool saved, bool reviewed, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFoundPage();
         Form = ServiceForm.From(Service!);
+        Failure = FormFailure.Take(TempData);
+        // After a refusal the form shows what the person typed, not what is stored (a conflict keeps nothing: redo on the current).
+        if (Failure is { Values.Count: > 0 }) await TryUpdateModelAsync(Form, nameof(Form), Failure.AsValueProvider());
         if (saved) Message = text["Directory.Saved"];
         if (reviewed) Message = text["Directory.Reviewed"];
         return Page();
@@ -49,35 +62,22 @@ public sealed class ServiceModel(DirectoryApi directory, IStringLocalizer<Portal
         };
         var result = await directory.UpdateServiceAsync(id, input, ct);
         if (result.Ok) return RedirectToPage(new { id, saved = true });
-        return await ShowProblemAsync(id, result.Status, result.Conflict, result.Title, result.Errors, ct);
+        return Refused(id, result.Status, result.Conflict, result.Title, result.Errors);
     }
 
     public async Task<IActionResult> OnPostReviewAsync(Guid id, long version, CancellationToken ct)
     {
         var result = await directory.ConfirmReviewedAsync("service", id, version, ct);
         if (result.Ok) return RedirectToPage(new { id, reviewed = true });
-        if (!await LoadAsync(id, ct)) return NotFoundPage();
-        Form = ServiceForm.From(Service!);
-        return await ShowProblemAsync(id, result.Status, result.Conflict, result.Title, result.Errors, ct);
+        return Refused(id, result.Status, result.Conflict, result.Title, result.Errors);
     }
 
-    private async Task<IActionResult> ShowProblemAsync(Guid id, System.Net.HttpStatusCode status, bool conflict, string? title,
-        IReadOnlyDictionary<string, string[]> errors, CancellationToken ct)
+    private IActionResult Refused(Guid id, System.Net.HttpStatusCode status, bool conflict, string? title, IReadOnlyDictionary<string, string[]> errors)
     {
-        if (conflict)
-        {
-            // Someone else saved first: show what is current now; the person redoes their change on it.
-            await LoadAsync(id, ct);
-            Form = ServiceForm.From(Service!);
-            Error = text["Directory.Conflict"];
-        }
-        else
-        {
-            Error = title ?? text["Directory.Failed"];
-            _errors = errors; // the person's input stays in the form, with each message beside its field
-        }
-        Response.StatusCode = (int)status;
-        return Page();
+        if (status == System.Net.HttpStatusCode.NotFound) return NotFoundPage();
+        // Someone else saved first: the page shows what is current now and the person redoes their change on it.
+        if (conflict) return FormFailure.RedirectBack(this, text["Directory.Conflict"], new Dictionary<string, string[]>(), new { id }, keepValues: false);
+        return FormFailure.RedirectBack(this, title ?? text["Directory.Failed"], errors, new { id });
     }
 
     private IActionResult NotFoundPage()

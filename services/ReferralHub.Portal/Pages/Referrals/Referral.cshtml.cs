@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using ReferralHub.Portal.Forms;
 using ReferralHub.Portal.HubApi;
 
 namespace ReferralHub.Portal.Pages.Referrals;
@@ -25,13 +26,30 @@ public sealed class ReferralModel(ReferralsApi referrals, ReferralNotesApi notes
 
     public string? Message { get; private set; }
 
-    public string? Error { get; private set; }
-
-    public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+    /// <summary>The form the service refused on the last post, with everything typed (post/redirect/get).</summary>
+    public FormFailure? Failure { get; private set; }
 
     public string Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    public string? FieldError(string field) => Errors.TryGetValue(field, out var m) ? string.Join(" ", m) : null;
+    /// <summary>The message beside a field, in the portal's plain words where it has them.</summary>
+    public string? FieldError(string field) => Failure?.Beside(text, "Referral", field);
+
+    /// <summary>What was typed in <paramref name="input"/> before the refusal, else <paramref name="fallback"/>.</summary>
+    public string? Typed(string input, string? fallback = null) => Failure?.Value(input) ?? fallback;
+
+    /// <summary>The input each field's error links to from the summary (the service names fields, the page names inputs).</summary>
+    public IReadOnlyDictionary<string, string> InputIds => new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["details"] = Status == "in-service" ? "svc-details" : "details",
+        ["childSatisfaction"] = "sat-Child",
+        ["caregiverSatisfaction"] = "sat-Caregiver",
+        ["providedBy.name"] = "by-name",
+        ["providedBy.position"] = "by-position",
+        ["providedBy.contact"] = "by-contact",
+        ["followUpRecommendations"] = "followup",
+        ["childSuggestions"] = "sugg-Child",
+        ["caregiverSuggestions"] = "sugg-Caregiver",
+    };
 
     /// <summary>The released items, flattened to labelled lines (only what the service may see is in the payload).</summary>
     public IReadOnlyList<(string Label, string Value)> Released { get; private set; } = [];
@@ -46,12 +64,10 @@ public sealed class ReferralModel(ReferralsApi referrals, ReferralNotesApi notes
 
     public IReadOnlyList<NoteViewModel> Notes { get; private set; } = [];
 
-    /// <summary>The note being written, kept in the box when the service refuses it.</summary>
-    public string? NoteDraft { get; private set; }
-
     public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
     {
         if (done is not null) Message = text["Referral.Done." + done];
+        Failure = FormFailure.Take(TempData);
         return await LoadAsync(id, ct) ? Page() : NotFoundPage();
     }
 
@@ -75,23 +91,17 @@ public sealed class ReferralModel(ReferralsApi referrals, ReferralNotesApi notes
     {
         var result = await notes.AddAsync(id, note, ct);
         if (result.Ok) return Redirect($"/referrals/{id}?done=note#notes");
-        if (!await LoadAsync(id, ct)) return NotFoundPage();
-        Error = result.Title ?? text["Referral.Failed"];
-        Errors = result.Errors.ToDictionary(e => e.Key == "text" ? "note" : e.Key, e => e.Value);
-        NoteDraft = note;
-        Response.StatusCode = (int)result.Status;
-        return Page();
+        if (result.Status == System.Net.HttpStatusCode.NotFound) return NotFoundPage();
+        return FormFailure.RedirectBack(this, result.Title ?? text["Referral.Failed"],
+            result.Errors.ToDictionary(e => e.Key == "text" ? "note" : e.Key, e => e.Value), new { id });
     }
 
     private async Task<IActionResult> AnswerAsync(Guid id, string action, object? body, CancellationToken ct)
     {
         var result = await referrals.AnswerAsync(id, action, body, ct);
         if (result.Ok) return RedirectToPage(new { id, done = action });
-        if (!await LoadAsync(id, ct)) return NotFoundPage();
-        Error = result.Title ?? text["Referral.Failed"];
-        Errors = result.Errors;
-        Response.StatusCode = (int)result.Status;
-        return Page();
+        if (result.Status == System.Net.HttpStatusCode.NotFound) return NotFoundPage();
+        return FormFailure.RedirectBack(this, result.Title ?? text["Referral.Failed"], result.Errors, new { id });
     }
 
     private IActionResult NotFoundPage()

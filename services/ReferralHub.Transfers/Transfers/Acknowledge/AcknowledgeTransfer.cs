@@ -8,12 +8,16 @@ using ReferralHub.Transfers.Handover;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Transfers.Capacity;
+using ReferralHub.Transfers.Transfers.Package;
 using ReferralHub.Transfers.Transfers.Query;
 using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Transfers.Transfers.Acknowledge;
 
-/// <summary>The receiver's own case code for the child (defaults to the sender's); the record keeps the previous one.</summary>
+/// <summary>
+/// The receiver's own case code for the child (defaults to the sender's when the consent releases it to the receiver,
+/// else a fresh one); the receiver's case record keeps the previous one only when it was released.
+/// </summary>
 public sealed record AcknowledgeBody(string? ReceivingCaseCode);
 
 /// <summary>
@@ -24,7 +28,7 @@ public sealed record AcknowledgeBody(string? ReceivingCaseCode);
 internal static class AcknowledgeTransfer
 {
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/{id:guid}/acknowledge", HandleAsync).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
+        transfers.MapPost("/{id:guid}/acknowledge", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
 
     private static async Task<Results<Ok<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid id, AcknowledgeBody? body, ClaimsPrincipal user, TransfersDbContext db, TimeProvider clock,
@@ -40,7 +44,11 @@ internal static class AcknowledgeTransfer
         if (transfer.Status != TransferStatuses.Released)
             return Problems.Conflict($"The transfer is {transfer.Status}; only a released handover package can be acknowledged.");
 
-        var receivingCaseCode = body?.ReceivingCaseCode ?? transfer.CaseCode;
+        // What the receiver may know of the sender's case code is the gate's answer (a consent item): when it is
+        // withheld, the receiver's own code cannot default to it, so the case gets a fresh code instead.
+        var release = await db.Releases.AsNoTracking().SingleAsync(r => r.TransferId == id, cancellationToken);
+        var previousCaseCode = PackageGate.PreviousCaseCode(transfer, release);
+        var receivingCaseCode = body?.ReceivingCaseCode ?? previousCaseCode ?? "C-" + Guid.CreateVersion7().ToString("N")[..20];
         if (await db.Cases.AnyAsync(c => c.Agency == agency && c.CaseCode == receivingCaseCode, cancellationToken))
             return Problems.Invalid("receivingCaseCode", $"Your agency already has a case '{receivingCaseCode}'; choose another code.");
 
@@ -64,7 +72,7 @@ internal static class AcknowledgeTransfer
         db.Cases.Add(new CaseRecord
         {
             Id = Guid.CreateVersion7(), Agency = agency!, CaseCode = receivingCaseCode, Status = CaseRecord.ReceivedByTransfer,
-            PreviousAgency = transfer.SendingAgency, PreviousCaseCode = transfer.CaseCode, CaseworkerId = transfer.ReceivingCaseworkerId,
+            PreviousAgency = transfer.SendingAgency, PreviousCaseCode = previousCaseCode, CaseworkerId = transfer.ReceivingCaseworkerId,
             TransferId = transfer.Id, UpdatedAt = now,
         });
         db.PublishViaOutbox(

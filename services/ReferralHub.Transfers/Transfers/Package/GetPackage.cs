@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using ReferralHub.Contracts.Taxonomy;
 using ReferralHub.Contracts.Transfers;
 using ReferralHub.Hosting.Auth;
-using ReferralHub.Hosting.Protection;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Transfers.Capacity;
@@ -50,49 +48,20 @@ internal static class GetPackage
         transfers.MapGet("/{id:guid}/releases", ReleasesAsync).RequireAuthorization(p => p.RequireRole(TransferQueries.AgencyRoles));
     }
 
-    private static async Task<(Transfer?, TransferRelease?, ProblemHttpResult?)> ReleasedAsync(Guid id, ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
+    // Who may read the package when, and what of it, is the gate's (PackageGate): these endpoints only answer.
+    private static async Task<Results<Ok<HandoverPackage>, ProblemHttpResult>> PackageAsync(Guid id, ClaimsPrincipal user, PackageGate gate, CancellationToken cancellationToken)
     {
-        var agency = user.Agency();
-        var transfer = await TransferQueries.FindForAsync(db, id, agency, cancellationToken);
-        if (transfer is null) return (null, null, Problems.NotFound("No such transfer for your agency."));
-        if (transfer.ReceivingAgency != agency) return (null, null, Problems.Forbidden("The handover package is for the receiving agency."));
-        if (transfer.Status is not (TransferStatuses.Released or TransferStatuses.Acknowledged))
-            return (null, null, Problems.Conflict($"The transfer is {transfer.Status}: nothing of the case file is released before capacity is confirmed and consent is confirmed."));
-        var release = await db.Releases.AsNoTracking().SingleAsync(r => r.TransferId == id, cancellationToken);
-        return (transfer, release, null);
+        var (transfer, release, refusal) = await gate.OpenAsync(id, user.Agency(), cancellationToken);
+        if (refusal is not null) return refusal;
+        return TypedResults.Ok(await gate.PackageAsync(transfer!, release!, cancellationToken));
     }
 
-    private static async Task<Results<Ok<HandoverPackage>, ProblemHttpResult>> PackageAsync(
-        Guid id, ClaimsPrincipal user, TransfersDbContext db, IPersonalDataProtector<TransfersDbContext> protector, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> AttachmentAsync(Guid id, Guid attachmentId, ClaimsPrincipal user, PackageGate gate, CancellationToken cancellationToken)
     {
-        var (transfer, release, problem) = await ReleasedAsync(id, user, db, cancellationToken);
-        if (problem is not null) return problem;
-        var scope = ProtectionScopes.Case(transfer!.SendingAgency, transfer.CaseCode);
-        var summary = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var item in await db.TransferItems.AsNoTracking().Where(i => i.TransferId == id).ToListAsync(cancellationToken))
-        {
-            if (!release!.Items.Contains(item.Item)) continue;
-            if (await protector.UnprotectAsync(scope, item.ProtectedValue, cancellationToken) is { } value) summary[item.Item] = value;
-        }
-        var attachments = new List<PackageAttachmentView>();
-        foreach (var a in await db.Attachments.AsNoTracking().Where(a => release!.AttachmentIds.Contains(a.Id)).ToListAsync(cancellationToken))
-            attachments.Add(new PackageAttachmentView(a.Id, await protector.UnprotectAsync(scope, a.ProtectedFileName, cancellationToken) ?? "", a.Item, a.ContentType, a.Size));
-        var withheld = release!.WithheldItems.ToHashSet(StringComparer.Ordinal);
-        var reasonText = transfer.ProtectedReasonText is null || withheld.Contains(ReferralItems.ReasonForReferral) ? null
-            : await protector.UnprotectAsync(scope, transfer.ProtectedReasonText, cancellationToken);
-        var previousCaseCode = withheld.Contains(ReferralItems.ChildPreviousCaseCode) ? null : transfer.CaseCode;
-        return TypedResults.Ok(new HandoverPackage(transfer.Id, previousCaseCode, transfer.SendingAgency, release!.RecipientCaseworkerId, reasonText,
-            summary, attachments, release.WithheldItems, release.ReleasedAt));
-    }
-
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> AttachmentAsync(
-        Guid id, Guid attachmentId, ClaimsPrincipal user, TransfersDbContext db, IPersonalDataProtector<TransfersDbContext> protector, CancellationToken cancellationToken)
-    {
-        var (transfer, release, problem) = await ReleasedAsync(id, user, db, cancellationToken);
-        if (problem is not null) return problem;
-        if (!release!.AttachmentIds.Contains(attachmentId)) return Problems.NotFound("No such document in the released package.");
-        var attachment = await db.Attachments.AsNoTracking().SingleAsync(a => a.Id == attachmentId, cancellationToken);
-        var content = await protector.UnprotectAsync(ProtectionScopes.Case(transfer!.SendingAgency, transfer.CaseCode), attachment.ProtectedContent, cancellationToken);
+        var (transfer, release, refusal) = await gate.OpenAsync(id, user.Agency(), cancellationToken);
+        if (refusal is not null) return refusal;
+        var (attachment, content) = await gate.DocumentAsync(transfer!, release!, attachmentId, cancellationToken);
+        if (attachment is null) return Problems.NotFound("No such document in the released package.");
         return content is null
             ? Problems.Gone("The document was destroyed.")
             : TypedResults.File(content, attachment.ContentType);
