@@ -66,8 +66,8 @@ public static class WebhookEndpoints
         // Every active webhook is polled and called: an agency cannot make the hub work for it without bound.
         var limit = options.Value.MaxPerAgency;
         if (await db.WebhookSubscriptions.CountAsync(s => s.AgencyCode == agency && s.Active, cancellationToken) >= limit)
-            return TypedResults.Problem($"An agency may have at most {limit} active webhooks; delete one first.", statusCode: StatusCodes.Status409Conflict,
-                title: "Webhook limit reached", extensions: new Dictionary<string, object?> { ["limit"] = limit, ["setting"] = "Referrals:Webhooks:MaxPerAgency" });
+            return Problems.Conflict($"An agency may have at most {limit} active webhooks; delete one first.",
+                "Webhook limit reached", extensions: new Dictionary<string, object?> { ["limit"] = limit, ["setting"] = "Referrals:Webhooks:MaxPerAgency" });
         var secret = body.Secret ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow().UtcDateTime;
         // Deliveries start from now: an agency registering late reads older changes from the change feed.

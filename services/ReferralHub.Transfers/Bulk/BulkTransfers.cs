@@ -41,7 +41,7 @@ internal static class BulkTransfers
 
     public static void Map(RouteGroupBuilder transfers)
     {
-        transfers.MapPost("/bulk", SubmitAsync).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin))
+        transfers.MapPost("/bulk", SubmitAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin))
             .WithBodyLimit(4 * 1024 * 1024); // up to MaxCases non-personal summaries
         transfers.MapGet("/bulk/{id:guid}", GetAsync).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin));
     }

@@ -126,7 +126,7 @@ internal static class ServiceEndpoints
     private static IResult? PastUntil(DirectoryService service, DateTime now)
     {
         if (service.Accepting || service.NotAcceptingUntil is not { } until || until > now) return null;
-        return Problems.Invalid("notAcceptingUntil", "must be a day after today (or left out: not accepting until further notice)");
+        return new FieldErrors().Add("notAcceptingUntil", "must be a day after today (or left out: not accepting until further notice)").ToProblem();
     }
 
     private static void Apply(DirectoryService s, ServiceInput i, ChangeSet c)

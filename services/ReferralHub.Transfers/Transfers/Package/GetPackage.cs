@@ -56,8 +56,7 @@ internal static class GetPackage
         return TypedResults.Ok(await gate.PackageAsync(transfer!, release!, cancellationToken));
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> AttachmentAsync(
-        Guid id, Guid attachmentId, ClaimsPrincipal user, PackageGate gate, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> AttachmentAsync(Guid id, Guid attachmentId, ClaimsPrincipal user, PackageGate gate, CancellationToken cancellationToken)
     {
         var (transfer, release, refusal) = await gate.OpenAsync(id, user.Agency(), cancellationToken);
         if (refusal is not null) return refusal;

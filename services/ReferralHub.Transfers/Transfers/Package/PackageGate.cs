@@ -5,7 +5,6 @@ using ReferralHub.Hosting.Protection;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Transfers.Query;
-using Microsoft.AspNetCore.Http.HttpResults;
 using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Transfers.Transfers.Package;
@@ -21,7 +20,7 @@ namespace ReferralHub.Transfers.Transfers.Package;
 public sealed class PackageGate(TransfersDbContext db, IPersonalDataProtector<TransfersDbContext> protector)
 {
     /// <summary>The transfer and its release when <paramref name="agency"/> may read the package now, else the problem to answer.</summary>
-    public async Task<(Transfer? Transfer, TransferRelease? Release, ProblemHttpResult? Refusal)> OpenAsync(Guid id, string? agency, CancellationToken cancellationToken)
+    public async Task<(Transfer? Transfer, TransferRelease? Release, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Refusal)> OpenAsync(Guid id, string? agency, CancellationToken cancellationToken)
     {
         var transfer = await TransferQueries.FindForAsync(db, id, agency, cancellationToken);
         if (transfer is null) return (null, null, Problems.NotFound("No such transfer for your agency."));
