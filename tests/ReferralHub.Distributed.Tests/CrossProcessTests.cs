@@ -53,6 +53,24 @@ public sealed class CrossProcessTests(DistributedHub hub) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FHIR_through_the_gateway_addresses_every_resource_at_the_gateway()
+    {
+        // The facade runs in its own process behind the gateway: fullUrls and links must name the gateway (X-Forwarded-*),
+        // never the facade's internal address, or a client following them would leave the gateway.
+        var gatewayFhir = new Uri(hub.Gateway, "fhir/").ToString().TrimEnd('/');
+        using var response = await _agencies.Referrer.GetAsync("/fhir/Organization?_count=1");
+        var bundle = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var urls = bundle.GetProperty("link").EnumerateArray().Select(l => l.GetProperty("url").GetString()!)
+            .Concat(bundle.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("fullUrl").GetString()!)).ToList();
+        Assert.Contains(urls, u => u.Contains("_offset=", StringComparison.Ordinal)); // a next link, not only self
+        Assert.All(urls, u => Assert.StartsWith(gatewayFhir + "/", u, StringComparison.Ordinal));
+        var smart = await _agencies.Referrer.GetFromJsonAsync<JsonElement>("/fhir/.well-known/smart-configuration");
+        Assert.StartsWith(hub.Gateway.GetLeftPart(UriPartial.Authority), smart.GetProperty("token_endpoint").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Consent_withdrawal_reaches_both_referrals_and_transfers_for_every_case()
     {
         var cases = Enumerable.Range(0, 6).Select(_ => Agencies.NewCase("XP-WDR")).ToList();

@@ -35,6 +35,64 @@ public sealed class ServerRefusalTests(KestrelHubFactory hub) : IClassFixture<Ke
         Assert.DoesNotContain("aaaaaaaaaaaaaaaaaaaa", body);
     }
 
+    public static TheoryData<string, string, int> FhirRequests => new()
+    {
+        { "request line over 8 KB", $"GET /fhir/Task?x={new string('a', 10_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n", 414 },
+        { "headers over 32 KB", $"GET /fhir/metadata HTTP/1.1\r\nHost: localhost\r\nX-Big: {new string('a', 40_000)}\r\n\r\n", 431 },
+        { "a header without a colon", "GET /fhir/metadata HTTP/1.1\r\nHost: localhost\r\nnot a header\r\n\r\n", 400 },
+    };
+
+    [Theory]
+    [MemberData(nameof(FhirRequests))]
+    public async Task Under_fhir_kestrels_own_refusals_are_operation_outcomes(string what, string raw, int status)
+    {
+        var (head, body) = await SendRawAsync(raw);
+
+        Assert.StartsWith($"HTTP/1.1 {status} ", head);
+        Assert.Contains("Content-Type: application/fhir+json", head);
+        var outcome = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("OperationOutcome", outcome.GetProperty("resourceType").GetString());
+        var issue = outcome.GetProperty("issue").EnumerateArray().Single();
+        Assert.Equal("error", issue.GetProperty("severity").GetString());
+        Assert.Equal(status == 400 ? "structure" : "too-long", issue.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrEmpty(issue.GetProperty("diagnostics").GetString()), what);
+    }
+
+    [Fact]
+    public async Task A_refusal_after_a_fhir_request_on_the_same_connection_answers_for_its_own_path()
+    {
+        // Keep-alive: a good FHIR request first and its whole answer read, then an oversized REST request line.
+        var address = hub.CreateClient().BaseAddress!;
+        using var socket = new TcpClient();
+        await socket.ConnectAsync(IPAddress.Loopback, address.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /fhir/metadata HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+        var received = new List<byte>();
+        var chunk = new byte[8192];
+        int headEnd;
+        while (true)
+        {
+            var read = await stream.ReadAsync(chunk);
+            Assert.True(read > 0, "the connection closed before the first answer was complete");
+            received.AddRange(chunk.AsSpan(0, read).ToArray());
+            var text = Encoding.ASCII.GetString([.. received]);
+            headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (headEnd < 0) continue;
+            // The answer is complete at its Content-Length, or (chunked) at the last chunk.
+            var header = text[..headEnd].Split("\r\n").SingleOrDefault(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+            if (header is null ? text.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal)
+                : received.Count >= headEnd + 4 + int.Parse(header["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture))
+                break;
+        }
+        Assert.StartsWith("HTTP/1.1 200 ", Encoding.ASCII.GetString([.. received]));
+
+        var (head, body) = await ReadToEndAsync(socket, $"GET /api/v1/referrals?x={new string('a', 10_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 414 ", head);
+        Assert.Contains("Content-Type: application/problem+json", head);
+        Assert.Equal(414, JsonDocument.Parse(body).RootElement.GetProperty("status").GetInt32());
+    }
+
     [Fact]
     public async Task A_non_ascii_content_type_is_refused_with_problem_details()
     {
@@ -70,6 +128,12 @@ public sealed class ServerRefusalTests(KestrelHubFactory hub) : IClassFixture<Ke
         var address = hub.CreateClient().BaseAddress!;
         using var socket = new TcpClient();
         await socket.ConnectAsync(IPAddress.Loopback, address.Port);
+        return await ReadToEndAsync(socket, raw);
+    }
+
+    /// <summary>Sends <paramref name="raw"/> on an open connection and reads the answer until the server closes it.</summary>
+    private static async Task<(string Head, string Body)> ReadToEndAsync(TcpClient socket, string raw)
+    {
         var stream = socket.GetStream();
         await stream.WriteAsync(Encoding.Latin1.GetBytes(raw));
         using var buffer = new MemoryStream();

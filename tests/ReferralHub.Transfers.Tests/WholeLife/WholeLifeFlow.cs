@@ -89,6 +89,16 @@ public static class WholeLifeFlow
         var withdrawn = await SubmitAsync(a.Client, life, "specialised-mhpss");
         foreach (var id in new[] { accepted, declined, withdrawn }) await StatusAsync(a.Client, id, "offered");
         await StatusAsync(a.Client, blocked, "blocked-consent");
+
+        // Moment 0: offered, nothing answered yet. The provider's inbox and summary (REST, FHIR Task, portal) carry no
+        // personal field: the name, reason and history travel only with an accepted release.
+        var m0 = await ReadAllAsync(everyone, life, "referrals offered");
+        Expect(m0, a, [Name, History, Reason, Caregiver, WithholdReason]);
+        Expect(m0, s, [Name, History, Reason, Caregiver, WithholdReason]);
+        Expect(m0, b, []);
+        Expect(m0, d, []);
+        Expect(m0, c, []);
+        Expect(m0, coordinator, []);
         (await b.Client.PostAsJsonAsync($"/api/v1/referrals/{accepted}/accept", new { })).EnsureSuccessStatusCode();
         (await b.Client.PostAsJsonAsync($"/api/v1/referrals/{declined}/decline", new { reason = "no-capacity" })).EnsureSuccessStatusCode();
         (await a.Client.PostAsJsonAsync($"/api/v1/referrals/{withdrawn}/withdraw", new { reason = "no-longer-needed" })).EnsureSuccessStatusCode();
@@ -217,6 +227,7 @@ public static class WholeLifeFlow
             await Rest("/api/v1/transfers/changes");
             await Rest("/api/v1/metrics/turnaround");
             await Fhir("/fhir/Task");
+            await Fhir("/fhir/ServiceRequest");
             await Fhir($"/fhir/Consent/{life.CaseCode}");
             await Fhir($"/fhir/Consent/{life.ReceivingCaseCode}");
             if (life.TransferId is { } transferId)
