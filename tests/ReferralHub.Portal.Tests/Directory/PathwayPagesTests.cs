@@ -58,7 +58,7 @@ public sealed class PathwayPagesTests(Browser browser) : IAsyncLifetime
         Assert.Equal(200, (await page.SubmitAsync("Yes, remove it")).Status);
         Assert.StartsWith("Removed from the pathway.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
         Assert.Equal(1, await listed.CountAsync());
-        await page.GetByLabel("Add a service of this type delivered here").SelectOptionAsync(new SelectOptionValue { Label = "Specialised mental health care for children (agency-b)" });
+        await page.GetByLabel("Add a service of this type delivered here").SelectOptionAsync(new SelectOptionValue { Label = "Specialised mental health care for children (Agency B Community Wellbeing (fictional))" });
         Assert.Equal(200, (await page.SubmitAsync("Add to the end")).Status);
         Assert.Contains("Specialised mental health care for children", await listed.Nth(1).InnerTextAsync());
         Assert.Equal(first, (await PathwayAsync(page.Url)).GetProperty("serviceIds")[0].GetGuid());
