@@ -3,6 +3,7 @@ using ReferralHub.Fhir.Consents;
 using ReferralHub.Fhir.Directory;
 using ReferralHub.Fhir.Metadata;
 using ReferralHub.Fhir.Referrals;
+using ReferralHub.Fhir.Subscriptions;
 using ReferralHub.Fhir.Web;
 using ReferralHub.Hosting.Web;
 
@@ -37,6 +38,7 @@ public static partial class FhirModule
         TaskEndpoints.Map(secured);
         ConsentEndpoints.Map(secured);
         DirectoryEndpoints.Map(secured);
+        SubscriptionEndpoints.Map(secured);
         // A resource type the server has, with an interaction it does not support: 405 (FHIR http.html); anything else: 404.
         fhir.Map("/{**rest}", (HttpContext http, string? rest) =>
         {

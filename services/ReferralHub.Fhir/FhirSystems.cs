@@ -42,6 +42,9 @@ public static class FhirSystems
     public const string CaregiverInformed = Base + "/StructureDefinition/caregiver-informed";
     public const string CaregiverNotInformedReason = Base + "/StructureDefinition/caregiver-not-informed-reason";
     public const string NoteKindExtension = Base + "/StructureDefinition/note-kind";
+
+    /// <summary>On a Subscription: the secret notifications are signed with (given or generated; answered once, at creation).</summary>
+    public const string SigningSecretExtension = Base + "/StructureDefinition/signing-secret";
     public const string ConsentGivenByExtension = Base + "/StructureDefinition/consent-given-by";
     public const string AuthorisationGround = Base + "/StructureDefinition/authorisation-ground";
     public const string OneOff = Base + "/StructureDefinition/one-off";

@@ -39,6 +39,8 @@ public static class ServiceDefaults
                 context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { ["Content-Type"] = ["Send application/json (charset utf-8 or none)."] };
             SanitizeProblem(context.ProblemDetails);
         });
+        // A policy's 403 names the role it needed (Web/ForbiddenNamesRole); registered last, so it wins over the default.
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ForbiddenNamesRole>();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
         builder.Services.Configure<JsonOptions>(options =>
@@ -59,6 +61,9 @@ public static class ServiceDefaults
 
         builder.Services.AddHealthChecks();
         builder.Services.AddOpenApi();
+        // Every /api operation declares the refusals the shared pipeline can give it (Web/ProblemResponses).
+        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddEnumerable(builder.Services,
+            ServiceDescriptor.Transient<Microsoft.AspNetCore.Mvc.ApiExplorer.IApiDescriptionProvider, ProblemResponses>());
         builder.AddHubAuthentication();
         builder.AddTelemetry(serviceName);
         return builder;

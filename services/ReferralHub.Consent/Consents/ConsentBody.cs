@@ -2,6 +2,7 @@ using ReferralHub.Consent.Overrides;
 using ReferralHub.Consent.Persistence;
 using ReferralHub.Consent.Protection;
 using ReferralHub.Contracts.Taxonomy;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Consent.Consents;
 
@@ -51,10 +52,10 @@ internal static class ConsentBodies
     /// <summary>A supervisor's authorisation stands for at most this long (unless it is one-off): limited like an override.</summary>
     public static readonly TimeSpan MaxAuthorisationValidity = TimeSpan.FromDays(7);
 
-    public static Dictionary<string, string[]> Validate(ConsentBody body, bool requireCaseCode, DateTime now, bool callerIsSupervisor, bool callerIsReferrer)
+    public static FieldErrors Validate(ConsentBody body, bool requireCaseCode, DateTime now, bool callerIsSupervisor, bool callerIsReferrer)
     {
-        var errors = new Dictionary<string, string[]>();
-        void Error(string field, string message) => errors[field] = [message];
+        var errors = new FieldErrors();
+        void Error(string field, string message) => errors.Add(field, message);
 
         if (requireCaseCode && !ConsentCodes.IsCaseCode(body.CaseCode))
             Error("caseCode", "A case code (letters, digits, '.', '_' or '-', up to 64 characters) that does not identify the child is required.");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Net.Mail;
 using System.Security.Claims;
 using System.Text.Json;
@@ -5,8 +6,8 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Directory.Model;
 using ReferralHub.Directory.Persistence;
-using ReferralHub.Directory.Web;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Directory.Editing;
 
@@ -37,31 +38,21 @@ public static class Permissions
     /// <summary>An agency admin manages only its own organisation (the token's agency claim = organisation code).</summary>
     public static bool AdministersOrganisation(this ClaimsPrincipal user, string organisationCode) =>
         user.HubRoles().Contains(Roles.AgencyAdmin) && string.Equals(user.Agency(), organisationCode, StringComparison.Ordinal);
-
-    public static IResult Forbidden(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "You may not make this change.", detail: detail);
 }
 
 public static class EditResults
 {
     public static IResult StaleVersion(long current) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The entry was changed since you read it.",
-            detail: $"Your version is out of date; the current version is {current}. Read it again and reapply your change.",
-            extensions: new Dictionary<string, object?> { ["currentVersion"] = current });
-
-    public static IResult NotFound(string what) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No such {what}.");
-
-    public static IResult Conflict(string title, string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
+        Problems.Conflict($"Your version is out of date; the current version is {current}. Read it again and reapply your change.",
+            "The entry was changed since you read it.", extensions: new Dictionary<string, object?> { ["currentVersion"] = current });
 
     /// <summary>Checks the client's version against the stored one: missing → 400, different → 409.</summary>
-    public static IResult? CheckVersion(long? given, long current, Errors errors)
+    public static IResult? CheckVersion(long? given, long current, FieldErrors errors)
     {
         if (given is null)
         {
             errors.Add("version", "is required: send the version you read (optimistic concurrency)");
-            return errors.Problem();
+            return errors.ToProblem();
         }
         return given.Value != current ? StaleVersion(current) : null;
     }
@@ -75,12 +66,12 @@ public static class EditResults
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Conflict("The entry was changed since you read it.", "Another edit was saved at the same time; read it again and reapply your change.");
+            return Problems.Conflict("Another edit was saved at the same time; read it again and reapply your change.", "The entry was changed since you read it.");
         }
         catch (DbUpdateException)
         {
             // Unique codes (organisation code, one pathway per area and type) raced with another create.
-            return Conflict("An entry with the same code already exists.", "Read the list again; the code or the area and service type are taken.");
+            return Problems.Conflict("Read the list again; the code or the area and service type are taken.", "An entry with the same code already exists.");
         }
         finally
         {
@@ -92,7 +83,7 @@ public static class EditResults
     public static async Task<IResult> HistoryAsync(DirectoryDbContext db, string kind, string id, CancellationToken cancellationToken)
     {
         var rows = await db.History.AsNoTracking().Where(h => h.EntityKind == kind && h.EntityId == id).OrderBy(h => h.Version).ThenBy(h => h.Id).ToListAsync(cancellationToken);
-        if (rows.Count == 0) return NotFound(kind);
+        if (rows.Count == 0) return Problems.NotFound($"No such {kind}.");
         return TypedResults.Ok(rows.Select(h => new HistoryDto(h.Version, h.Action, h.At, h.By, h.ByAgency,
             JsonSerializer.Deserialize<string[]>(h.Changes) ?? [], JsonDocument.Parse(h.Snapshot).RootElement.Clone())).ToList());
     }
@@ -111,31 +102,31 @@ public static partial class Validation
 
     public static bool IsCode(string? value) => value is not null && CodePattern().IsMatch(value);
 
-    public static void Code(Errors errors, string field, string? value)
+    public static void Code(FieldErrors errors, string field, string? value)
     {
         errors.Require(field, value);
         if (!string.IsNullOrWhiteSpace(value) && !IsCode(value)) errors.Add(field, "must be lower-case letters, digits and '-', at most 64 characters");
     }
 
-    public static void Text(Errors errors, string field, string? value, int max, bool required = false)
+    public static void Text(FieldErrors errors, string field, string? value, int max, bool required = false)
     {
         if (required) errors.Require(field, value);
         errors.MaxLength(field, value, max);
     }
 
-    public static void Email(Errors errors, string field, string? value)
+    public static void Email(FieldErrors errors, string field, string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return;
         if (value.Length > Limits.Name || !MailAddress.TryCreate(value, out var parsed) || parsed.Address != value || !value.Contains('.', StringComparison.Ordinal))
             errors.Add(field, "is not an e-mail address");
     }
 
-    public static void Phone(Errors errors, string field, string? value)
+    public static void Phone(FieldErrors errors, string field, string? value)
     {
         if (!string.IsNullOrWhiteSpace(value) && !PhonePattern().IsMatch(value)) errors.Add(field, "is not a phone number (digits, spaces, ()-, optional leading +)");
     }
 
-    public static void Languages(Errors errors, string field, IReadOnlyList<string>? values)
+    public static void Languages(FieldErrors errors, string field, IReadOnlyList<string>? values)
     {
         if (values is null) return;
         if (values.Count > Limits.ListItems) errors.Add(field, $"at most {Limits.ListItems} items");
@@ -143,7 +134,7 @@ public static partial class Validation
             if (values[i] is null || !LanguagePattern().IsMatch(values[i])) errors.Add($"{field}[{i}]", "is not a language code (ISO 639, e.g. 'ar')");
     }
 
-    public static void OneOf(Errors errors, string field, IReadOnlyList<string>? values, IReadOnlyList<string> allowed)
+    public static void OneOf(FieldErrors errors, string field, IReadOnlyList<string>? values, IReadOnlyList<string> allowed)
     {
         if (values is null) return;
         if (values.Count > Limits.ListItems) errors.Add(field, $"at most {Limits.ListItems} items");
@@ -151,7 +142,7 @@ public static partial class Validation
             if (!allowed.Contains(values[i])) errors.Add($"{field}[{i}]", $"must be one of {string.Join(", ", allowed)}");
     }
 
-    public static void FocalPoints(Errors errors, string field, IReadOnlyList<FocalPointInput>? values)
+    public static void FocalPoints(FieldErrors errors, string field, IReadOnlyList<FocalPointInput>? values)
     {
         if (values is null) return;
         if (values.Count > Limits.ListItems) errors.Add(field, $"at most {Limits.ListItems} items");

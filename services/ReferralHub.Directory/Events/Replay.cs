@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -6,6 +7,7 @@ using ReferralHub.Directory.Model;
 using ReferralHub.Directory.Persistence;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Hosting.Messaging;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Directory.Events;
 
@@ -44,10 +46,10 @@ public static class DirectoryReplay
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/replay", async (ClaimsPrincipal user, DirectoryDbContext db, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct) =>
+        group.MapPost("/replay", async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> (ClaimsPrincipal user, DirectoryDbContext db, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct) =>
         {
             if (!user.HubRoles().Contains(Roles.Operator))
-                return Editing.Permissions.Forbidden("Only hub operators replay the directory.");
+                return Problems.Forbidden("Only hub operators replay the directory.");
             return TypedResults.Ok(await ReplayAsync(db, clock.GetUtcNow().UtcDateTime, options.Value.StaleAfter, ct));
-        }).WithTags("Directory events");
+        }).ProducesProblem(StatusCodes.Status403Forbidden).WithTags("Directory events");
 }

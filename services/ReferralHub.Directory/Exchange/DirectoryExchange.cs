@@ -5,7 +5,7 @@ using ReferralHub.Directory.Editing;
 using ReferralHub.Directory.Hsds;
 using ReferralHub.Directory.Model;
 using ReferralHub.Directory.Persistence;
-using ReferralHub.Directory.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Directory.Exchange;
 
@@ -44,9 +44,9 @@ public static class DirectoryExchange
     /// area + type); changed ones get a new version, a history row ("imported") and their event; entries absent from
     /// the data set are retired. All or nothing: an invalid data set (422 naming the field) stores nothing.
     /// </summary>
-    public static async Task<(ImportResult? Result, Errors Errors)> ImportAsync(DirectoryDbContext db, HsdsDataSet data, Actor actor, DateTime now, TimeSpan staleAfter, CancellationToken ct)
+    public static async Task<(ImportResult? Result, FieldErrors Errors)> ImportAsync(DirectoryDbContext db, HsdsDataSet data, Actor actor, DateTime now, TimeSpan staleAfter, CancellationToken ct)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         var parsed = Parse(data, errors);
         if (errors.Any) return (null, errors);
 
@@ -181,7 +181,7 @@ public static class DirectoryExchange
         return c.Fields;
     }
 
-    private static List<FocalPoint> FocalPoints(Errors errors, string field, IReadOnlyList<HsdsContact>? contacts)
+    private static List<FocalPoint> FocalPoints(FieldErrors errors, string field, IReadOnlyList<HsdsContact>? contacts)
     {
         var inputs = (contacts ?? []).Select(c => new FocalPointInput(Guid.TryParse(c.Id, out var id) ? id : null, c.Name, c.Title, c.Phones?.FirstOrDefault()?.Number, c.Email)).ToList();
         Validation.FocalPoints(errors, field, inputs);
@@ -195,13 +195,13 @@ public static class DirectoryExchange
     }
 
     /// <summary>Every attribute must name one of the hub's terms (by UUID or <c>&lt;taxonomy&gt;:&lt;code&gt;</c>): an unknown one would be dropped silently.</summary>
-    private static void UnknownTerms(Errors errors, string field, IReadOnlyList<HsdsAttribute>? attributes)
+    private static void UnknownTerms(FieldErrors errors, string field, IReadOnlyList<HsdsAttribute>? attributes)
     {
         for (var j = 0; j < (attributes?.Count ?? 0); j++)
             if (HsdsMapper.FindTerm(attributes![j].TaxonomyTermId) is null) errors.Add($"{field}.attributes[{j}].taxonomy_term_id", "is not a term of the hub's taxonomies (GET /hsds/taxonomy_terms)");
     }
 
-    private static Parsed Parse(HsdsDataSet data, Errors errors)
+    private static Parsed Parse(HsdsDataSet data, FieldErrors errors)
     {
         var areas = new List<Area>();
         var areaRecords = data.Areas ?? [];

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using ReferralHub.Directory.Editing;
@@ -15,17 +16,17 @@ internal static class ExchangeEndpoints
     {
         group.MapGet("/export", async (DirectoryDbContext db, TimeProvider clock, CancellationToken ct) =>
             TypedResults.Text(DirectoryExchange.Serialize(await DirectoryExchange.ExportAsync(db, clock.GetUtcNow().UtcDateTime, ct)), "application/json"))
-            .WithTags("Directory exchange");
+            .Produces<HsdsDataSet>(StatusCodes.Status200OK, "application/json").WithTags("Directory exchange");
 
         // Loading a whole mapping replaces the directory: hub operators only.
-        group.MapPost("/import", async (HsdsDataSetBody body, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock,
+        group.MapPost("/import", async Task<Results<Ok<ImportResult>, ValidationProblem, ProblemHttpResult>> (HsdsDataSetBody body, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock,
             IOptions<DirectoryOptions> options, CancellationToken ct) =>
         {
-            if (!user.HubRoles().Contains(Roles.Operator)) return Permissions.Forbidden("Only hub operators import a whole mapping.");
+            if (!user.HubRoles().Contains(Roles.Operator)) return Problems.Forbidden("Only hub operators import a whole mapping.");
             var (result, errors) = await DirectoryExchange.ImportAsync(db, body.Data, Actor.From(user), clock.GetUtcNow().UtcDateTime, options.Value.StaleAfter, ct);
             cache.Invalidate();
-            return result is null ? errors.Problem(StatusCodes.Status422UnprocessableEntity) : TypedResults.Ok(result);
-        }).WithTags("Directory exchange").WithBodyLimit(32 * 1024 * 1024); // a whole mapping
+            return result is null ? errors.ToProblem() : TypedResults.Ok(result);
+        }).ProducesProblem(StatusCodes.Status403Forbidden).WithTags("Directory exchange").WithBodyLimit(32 * 1024 * 1024); // a whole mapping
     }
 
     /// <summary>Reads the body with the HSDS (snake_case) JSON options rather than the API's camelCase ones.</summary>
@@ -75,7 +76,7 @@ public static class DirectoryCommands
                 if (result is null)
                 {
                     Console.Error.WriteLine("The data set is not valid; nothing was stored:");
-                    Console.Error.WriteLine(System.Text.Json.JsonSerializer.Serialize(errors.Problem().ProblemDetails, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                    Console.Error.WriteLine(System.Text.Json.JsonSerializer.Serialize(errors.ToProblem().ProblemDetails, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
                     return 1;
                 }
                 Console.WriteLine($"Imported: {result}");

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using ReferralHub.Contracts.Taxonomy;
 using ReferralHub.Directory.Model;
-using ReferralHub.Directory.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Directory.Hsds;
 
@@ -58,15 +58,15 @@ internal static partial class HsdsEndpoints
 
     private static async ValueTask<object?> RefuseUkProfileParameters(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         foreach (var name in UkProfileParameters.Where(context.HttpContext.Request.Query.ContainsKey))
             errors.Add(name, "is an Open Referral UK profile parameter the hub does not support (docs/hsds.md); HSDS 3.0 parameters: search, taxonomy_term_id, taxonomy_id, organization_id, modified_after, full, page, per_page");
-        return errors.Any ? errors.Problem() : await next(context);
+        return errors.Any ? errors.ToProblem() : await next(context);
     }
 
     private static IResult Json<T>(T value) => TypedResults.Json(value, HsdsJson.Options);
 
-    private static IResult NotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.");
+    private static IResult NotFound() => Problems.NotFound("No such entry in the directory.");
 
     /// <summary>openapi_url must be absolute (HSDS: format uri): the configured public address, else the one the caller used.</summary>
     private static string BaseUrl(HttpContext http, DirectoryOptions options)
@@ -87,7 +87,7 @@ internal static partial class HsdsEndpoints
         string.IsNullOrWhiteSpace(search) || fields.Any(f => f?.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase) == true);
 
     /// <summary>HSDS parameters the hub does not implement are refused by name, never silently ignored.</summary>
-    private static void Unsupported(Errors errors, string? format, bool? minimal = null, string? postcode = null, string? proximity = null)
+    private static void Unsupported(FieldErrors errors, string? format, bool? minimal = null, string? postcode = null, string? proximity = null)
     {
         if (format is not null && !format.Equals("json", StringComparison.OrdinalIgnoreCase))
             errors.Add("format", "only json is supported (no ndjson): walk the pages instead");
@@ -101,13 +101,13 @@ internal static partial class HsdsEndpoints
         PageOf(items, page, perPage, null, out problem);
 
     private static HsdsPage<T>? PageOf<T>(IReadOnlyList<T> items, int? page, int? perPage, string? format, out IResult? problem,
-        Errors? errors = null)
+        FieldErrors? errors = null)
     {
-        errors ??= new Errors();
+        errors ??= new FieldErrors();
         Unsupported(errors, format);
         if (page is < 1) errors.Add("page", "must be 1 or more");
         if (perPage is < 1 or > MaxPerPage) errors.Add("per_page", $"must be between 1 and {MaxPerPage}");
-        problem = errors.Any ? errors.Problem() : null;
+        problem = errors.Any ? errors.ToProblem() : null;
         if (errors.Any) return null;
         var size = perPage ?? DefaultPerPage;
         var number = page ?? 1;
@@ -147,7 +147,7 @@ internal static partial class HsdsEndpoints
         [FromQuery(Name = "modified_after")] DateTime? modifiedAfter, bool? full, bool? minimal, string? format, int? page, [FromQuery(Name = "per_page")] int? perPage,
         DirectoryCache cache, TimeProvider clock, CancellationToken ct)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         Unsupported(errors, null, minimal);
         var view = await cache.GetAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -212,7 +212,7 @@ internal static partial class HsdsEndpoints
         [FromQuery(Name = "modified_after")] DateTime? modifiedAfter, bool? full, string? format, string? postcode, string? proximity,
         int? page, [FromQuery(Name = "per_page")] int? perPage, DirectoryCache cache, TimeProvider clock, CancellationToken ct)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         Unsupported(errors, null, postcode: postcode, proximity: proximity);
         var view = await cache.GetAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using ReferralHub.Contracts.Directory;
 using ReferralHub.Directory.Model;
-using ReferralHub.Directory.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Directory.Reviews;
 
@@ -19,12 +19,12 @@ public sealed record StaleEntryDto(
 /// </summary>
 internal static class StaleEndpoint
 {
-    public static void Map(RouteGroupBuilder group) => group.MapGet("/stale", ListAsync).WithTags("Directory review");
+    public static void Map(RouteGroupBuilder group) => group.MapGet("/stale", ListAsync).Produces<List<StaleEntryDto>>().WithTags("Directory review");
 
     private static async Task<IResult> ListAsync(string? area, DirectoryCache cache, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct)
     {
         var view = await cache.GetAsync(ct);
-        if (area is not null && !view.Areas.ContainsKey(area)) return new Errors().Add("area", "unknown area code").Problem(StatusCodes.Status422UnprocessableEntity);
+        if (area is not null && !view.Areas.ContainsKey(area)) return new FieldErrors().Add("area", "unknown area code").ToProblem();
         var now = clock.GetUtcNow().UtcDateTime;
         var staleAfter = options.Value.StaleAfter;
         // A district-wide entry concerns every camp in it, and a camp entry concerns its district: overlap, both ways.

@@ -58,6 +58,9 @@ internal static class CapabilityEndpoint
             [("identifier", SearchParamType.Token), ("name", SearchParamType.String), ("active", SearchParamType.Token), ("_lastUpdated", SearchParamType.Date), ("_count", SearchParamType.Number)]));
         rest.Resource.Add(Resource(ResourceType.Location, [TypeRestfulInteraction.Read, TypeRestfulInteraction.SearchType],
             [("identifier", SearchParamType.Token), ("name", SearchParamType.String), ("partof", SearchParamType.Reference), ("_lastUpdated", SearchParamType.Date), ("_count", SearchParamType.Number)]));
+        rest.Resource.Add(Resource(ResourceType.Subscription, [TypeRestfulInteraction.Read, TypeRestfulInteraction.Create, TypeRestfulInteraction.Delete], [],
+            documentation: "rest-hook notifications of the agency's referrals' Task changes (criteria Task?status=&owner=), signed as the hub's webhooks, without payload. An agency admin's call.",
+            versioning: ResourceVersionPolicy.NoVersion));
         rest.Resource.Add(Resource(ResourceType.CodeSystem, [TypeRestfulInteraction.Read], [], documentation: "CodeSystem/service-type: the service-type list."));
         statement.Rest.Add(rest);
         return statement;
@@ -83,13 +86,13 @@ internal static class CapabilityEndpoint
     }
 
     private static ResourceComponent Resource(ResourceType type, TypeRestfulInteraction[] interactions, (string Name, SearchParamType Type)[] search,
-        bool conditionalCreate = false, string? documentation = null)
+        bool conditionalCreate = false, string? documentation = null, ResourceVersionPolicy versioning = ResourceVersionPolicy.Versioned)
     {
         var resource = new ResourceComponent
         {
             Type = type.ToString(),
             Interaction = [.. interactions.Select(i => new ResourceInteractionComponent { Code = i })],
-            Versioning = ResourceVersionPolicy.Versioned,
+            Versioning = versioning,
             ReadHistory = false,
             UpdateCreate = false,
             ConditionalCreate = conditionalCreate,

@@ -57,6 +57,11 @@ public sealed class HubApi(HttpClient http, IHttpContextAccessor context, FhirAp
         return await ReadAsync<T>(response, cancellationToken);
     }
 
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
+    }
+
     public Task<(T Body, int Status)> PostAsync<T>(string path, object body, CancellationToken cancellationToken, IDictionary<string, string>? headers = null) =>
         SendJsonAsync<T>(HttpMethod.Post, path, body, cancellationToken, headers);
 

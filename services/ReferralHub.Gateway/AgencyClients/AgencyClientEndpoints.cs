@@ -7,6 +7,7 @@ using OpenIddict.Abstractions;
 using ReferralHub.Gateway.Identity;
 using ReferralHub.Hosting.Auth;
 using static OpenIddict.Abstractions.OpenIddictConstants;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Gateway.AgencyClients;
 
@@ -78,24 +79,24 @@ public static partial class AgencyClientEndpoints
         ILoggerFactory logs, CancellationToken ct)
     {
         var agency = user.Agency()!;
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var clientId = body.ClientId?.Trim();
         if (string.IsNullOrEmpty(clientId) || !ClientIdPattern().IsMatch(clientId) || !clientId.StartsWith(agency + "-", StringComparison.Ordinal))
-            errors["clientId"] = [$"lower-case letters, digits and hyphens, starting with \"{agency}-\" (3 to 64 characters)"];
+            errors.Add("clientId", $"lower-case letters, digits and hyphens, starting with \"{agency}-\" (3 to 64 characters)");
         var displayName = body.DisplayName?.Trim();
         if (string.IsNullOrEmpty(displayName) || displayName.Length > 200)
-            errors["displayName"] = ["required, at most 200 characters"];
+            errors.Add("displayName", "required, at most 200 characters");
         var roles = (body.Roles ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Distinct().Order(StringComparer.Ordinal).ToList();
         if (roles.Count == 0)
-            errors["roles"] = [$"at least one of: {string.Join(", ", AssignableRoles)}"];
+            errors.Add("roles", $"at least one of: {string.Join(", ", AssignableRoles)}");
         else if (roles.FirstOrDefault(r => !AssignableRoles.Contains(r)) is { } refused)
-            errors["roles"] = [$"'{refused}' cannot be given by an agency admin; allowed: {string.Join(", ", AssignableRoles)}"];
+            errors.Add("roles", $"'{refused}' cannot be given by an agency admin; allowed: {string.Join(", ", AssignableRoles)}");
         else if (Roles.AsksAndAuthorises(roles))
-            errors["roles"] = [Roles.FourEyesMessage];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+            errors.Add("roles", Roles.FourEyesMessage);
+        if (errors.Any) return errors.ToProblem();
 
         if (await applications.FindByClientIdAsync(clientId!, ct) is not null)
-            return TypedResults.Problem($"A client with the id '{clientId}' exists already.", statusCode: StatusCodes.Status409Conflict, title: "Client id taken");
+            return Problems.Conflict($"A client with the id '{clientId}' exists already.", "Client id taken");
 
         var secret = NewSecret();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -127,8 +128,7 @@ public static partial class AgencyClientEndpoints
         // Another agency's client answers exactly like a missing one: its existence is not the caller's business.
         if (application is null || await ViewOfAgencyAsync(applications, application, agency, configured, ct) is not { } view) return NotFound();
         if (view.ManagedByConfiguration)
-            return TypedResults.Problem("This client is registered in the gateway's configuration (Auth:Clients); its secret is changed there.",
-                statusCode: StatusCodes.Status409Conflict, title: "Managed by configuration");
+            return Problems.Conflict("This client is registered in the gateway's configuration (Auth:Clients); its secret is changed there.", "Managed by configuration");
 
         var descriptor = new OpenIddictApplicationDescriptor();
         await applications.PopulateAsync(descriptor, application, ct);
@@ -163,8 +163,7 @@ public static partial class AgencyClientEndpoints
     /// <summary>256 random bits, URL-safe: fits a form field, a header and an environment variable unescaped.</summary>
     private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static ProblemHttpResult NotFound() =>
-        TypedResults.Problem("No such API client in your agency.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+    private static ProblemHttpResult NotFound() => Problems.NotFound("No such API client in your agency.");
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{2,63}$")]
     private static partial Regex ClientIdPattern();

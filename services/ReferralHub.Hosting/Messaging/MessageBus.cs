@@ -14,6 +14,14 @@ public sealed class MessagingOptions
     public TimeSpan RetryMinInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Messages each receive endpoint handles at the same time (and, on RabbitMQ, fetches ahead). MassTransit's default
+    /// follows the core count (2 here), so two consumers waiting on a request/response or a database commit held a
+    /// whole queue still. Consumers stay correct at any value: each handles its message in its own transaction with
+    /// its inbox, and per-aggregate state checks (routing step, concurrency tokens) settle races.
+    /// </summary>
+    public int ConcurrentMessageLimit { get; set; } = 16;
 }
 
 public static class MessageBus
@@ -65,6 +73,11 @@ public static class MessageBus
             {
                 endpoint.UseMessageRetry(retry => retry.Exponential(
                     options.RetryLimit, options.RetryMinInterval, options.RetryMaxInterval, options.RetryMinInterval));
+                if (options.ConcurrentMessageLimit > 0)
+                {
+                    endpoint.PrefetchCount = options.ConcurrentMessageLimit;
+                    endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                }
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.SetQuorumQueue();
             });
 

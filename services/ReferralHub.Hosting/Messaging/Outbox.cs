@@ -1,4 +1,5 @@
 using MassTransit;
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -56,12 +57,20 @@ public sealed class OutboxSignal<TContext> where TContext : ServiceDbContext
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
 }
 
-/// <summary>Notifies the dispatcher after a SaveChanges that wrote outbox rows, so it publishes at once instead of at its next poll.</summary>
-internal sealed class OutboxSaveChangesInterceptor<TContext>(OutboxSignal<TContext> signal) : SaveChangesInterceptor
+/// <summary>
+/// Notifies the dispatcher once outbox rows are committed, so it publishes at once instead of at its next poll:
+/// after a SaveChanges that ran in its own transaction, or, when the save ran inside an explicit transaction (every
+/// <see cref="IdempotentConsumer{TMessage,TContext}"/>), when that transaction commits. Waking it before the commit
+/// would only let it find nothing and sleep until the poll interval with the rows committed behind it.
+/// </summary>
+internal sealed class OutboxSaveChangesInterceptor<TContext>(OutboxSignal<TContext> signal) : SaveChangesInterceptor, IDbTransactionInterceptor
     where TContext : ServiceDbContext
 {
     // Only a save that adds outbox rows wakes the dispatcher; waking it on every save (its own included) would spin it.
     private static readonly ConditionalWeakTable<DbContext, object> Pending = [];
+
+    // Contexts whose outbox rows were saved inside a transaction that has not committed yet.
+    private static readonly ConditionalWeakTable<DbContext, object> AwaitingCommit = [];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -87,6 +96,22 @@ internal sealed class OutboxSaveChangesInterceptor<TContext>(OutboxSignal<TConte
         return ValueTask.FromResult(result);
     }
 
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => NotifyIfCommitted(eventData.Context);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        NotifyIfCommitted(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
     private static void Remember(DbContext? context)
     {
         if (context is not null && context.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
@@ -95,8 +120,18 @@ internal sealed class OutboxSaveChangesInterceptor<TContext>(OutboxSignal<TConte
 
     private void NotifyIfWritten(DbContext? context)
     {
-        // Inside an explicit transaction the rows become visible at commit; an early wake-up just costs one empty poll,
-        // and the poll interval picks them up after the commit.
-        if (context is not null && Pending.Remove(context)) signal.Notify();
+        if (context is null || !Pending.Remove(context)) return;
+        if (context.Database.CurrentTransaction is null) signal.Notify(); // SaveChanges committed its own transaction
+        else AwaitingCommit.AddOrUpdate(context, true);
+    }
+
+    private void NotifyIfCommitted(DbContext? context)
+    {
+        if (context is not null && AwaitingCommit.Remove(context)) signal.Notify();
+    }
+
+    private static void Forget(DbContext? context)
+    {
+        if (context is not null) AwaitingCommit.Remove(context);
     }
 }

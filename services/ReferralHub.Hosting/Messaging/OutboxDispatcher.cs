@@ -15,6 +15,12 @@ public sealed class OutboxOptions
 
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// How many aggregates of one batch are published at the same time. Each aggregate's own messages still go out one
+    /// at a time, in order; this only lets unrelated aggregates share the wait for publisher confirms.
+    /// </summary>
+    public int MaxConcurrentAggregates { get; set; } = 32;
+
     /// <summary>Sent rows are kept this long for operators, then deleted.</summary>
     public TimeSpan KeepSent { get; set; } = TimeSpan.FromDays(7);
 
@@ -26,7 +32,7 @@ public sealed class OutboxOptions
 }
 
 /// <summary>
-/// Publishes committed outbox rows in order, one aggregate at a time: a row is marked sent only after the transport
+/// Publishes committed outbox rows in order per aggregate (many aggregates concurrently): a row is marked sent only after the transport
 /// confirmed it (RabbitMQ publisher confirms), so a crash between commit and publish only delays the message.
 /// A publish may be repeated after a crash between confirm and mark-sent; the message id stays the same and the
 /// consumers' inboxes drop the duplicate.
@@ -95,39 +101,65 @@ public sealed class OutboxDispatcher<TContext>(
             .OrderBy(m => m.Sequence)
             .Take(options.Value.BatchSize)
             .ToListAsync(cancellationToken);
-
-        var published = 0;
-        var blockedAggregates = new HashSet<string>();
-        foreach (var row in batch)
+        if (batch.Count == 0)
         {
-            // Keep per-aggregate order: once one message of an aggregate fails, its later ones wait for the next round.
-            if (blockedAggregates.Contains(row.AggregateId)) continue;
-            try
-            {
-                var message = Outbox.Deserialize(row);
-                await bus.Publish(message, message.GetType(), Pipe.Execute<PublishContext>(context =>
-                {
-                    context.MessageId = row.Id;
-                    context.Headers.Set(OutboxHeaders.AggregateId, row.AggregateId);
-                }), cancellationToken);
-                row.SentAt = clock.GetUtcNow().UtcDateTime;
-                row.Attempts++;
-                published++;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                blockedAggregates.Add(row.AggregateId);
-                row.Attempts++;
-                row.LastError = Truncate($"{ex.GetType().Name}: {ex.Message}", 1000);
-                logger.LogWarning("Outbox message {MessageId} ({MessageType}) for aggregate {AggregateId} not published yet: {Error}",
-                    row.Id, row.MessageType, row.AggregateId, ex.GetType().Name);
-            }
+            await DeleteOldSentAsync(db, cancellationToken);
+            return (0, false);
         }
+
+        // Order matters only within an aggregate: each aggregate's rows go out one after the other (the next waits for
+        // the previous one's confirm), while different aggregates are published concurrently, so one batch costs
+        // about one confirm round trip per message of its longest aggregate instead of one per row.
+        var published = 0;
+        var blocked = 0;
+        var aggregates = batch.GroupBy(row => row.AggregateId, StringComparer.Ordinal).Select(group => group.ToList()).ToList();
+        await Parallel.ForEachAsync(aggregates,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrentAggregates), CancellationToken = CancellationToken.None },
+            async (rows, _) =>
+            {
+                foreach (var row in rows)
+                {
+                    if (await PublishAsync(row, cancellationToken)) Interlocked.Increment(ref published);
+                    else
+                    {
+                        // Keep per-aggregate order: once one message of an aggregate fails, its later ones wait for the next round.
+                        Interlocked.Increment(ref blocked);
+                        return;
+                    }
+                }
+            });
 
         // Saved even when cancelled mid-batch so confirmed publishes are not repeated needlessly.
         await db.SaveChangesAsync(CancellationToken.None);
         await DeleteOldSentAsync(db, cancellationToken);
-        return (published, blockedAggregates.Count > 0);
+        return (published, blocked > 0);
+    }
+
+    /// <summary>Publishes one row and records the outcome on it (the caller saves). Never throws but for cancellation.</summary>
+    private async Task<bool> PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested) return false;
+        try
+        {
+            var message = Outbox.Deserialize(row);
+            await bus.Publish(message, message.GetType(), Pipe.Execute<PublishContext>(context =>
+            {
+                context.MessageId = row.Id;
+                context.Headers.Set(OutboxHeaders.AggregateId, row.AggregateId);
+            }), cancellationToken);
+            row.SentAt = clock.GetUtcNow().UtcDateTime;
+            row.Attempts++;
+            return true;
+        }
+        catch (Exception ex)
+        {
+            row.Attempts++;
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) return false;
+            row.LastError = Truncate($"{ex.GetType().Name}: {ex.Message}", 1000);
+            logger.LogWarning("Outbox message {MessageId} ({MessageType}) for aggregate {AggregateId} not published yet: {Error}",
+                row.Id, row.MessageType, row.AggregateId, ex.GetType().Name);
+            return false;
+        }
     }
 
     private async Task DeleteOldSentAsync(TContext db, CancellationToken cancellationToken)

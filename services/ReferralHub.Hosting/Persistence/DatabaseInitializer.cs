@@ -12,12 +12,34 @@ public interface IDatabaseSeeder<in TContext> where TContext : ServiceDbContext
     Task SeedAsync(TContext db, CancellationToken cancellationToken);
 }
 
-/// <summary>Applies migrations before the service accepts work, then runs the service's seeders.</summary>
+/// <summary>
+/// Applies migrations before the service accepts work, then runs the service's seeders. The work starts in
+/// <see cref="StartingAsync"/>, which the host calls for every hosted service before any <see cref="StartAsync"/>, so the
+/// databases of an embedded host (seven of them) are migrated and seeded side by side; <see cref="StartAsync"/> still
+/// waits for its own database at the same point of the start sequence as before, so the bus and the dispatchers
+/// (registered later) never run against a database that is not ready.
+/// </summary>
 internal sealed class DatabaseInitializer<TContext>(
     IServiceScopeFactory scopes, DatabaseReadiness<TContext> readiness, ServiceLeases<TContext> leases, ILogger<DatabaseInitializer<TContext>> logger)
-    : IHostedService where TContext : ServiceDbContext
+    : IHostedLifecycleService where TContext : ServiceDbContext
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    private Task? _initializing;
+
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        _initializing = Task.Run(() => InitializeWithRetriesAsync(cancellationToken), cancellationToken);
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => _initializing ?? InitializeWithRetriesAsync(cancellationToken);
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task InitializeWithRetriesAsync(CancellationToken cancellationToken)
     {
         // In distributed mode PostgreSQL may still be starting: wait for it a while instead of dying at once.
         for (var attempt = 1; ; attempt++)

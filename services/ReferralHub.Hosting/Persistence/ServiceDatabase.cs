@@ -28,7 +28,12 @@ public static class ServiceDatabase
     {
         var (provider, connectionString) = Resolve(builder.Configuration, builder.Environment, name);
         var busyTimeout = builder.Configuration.GetValue("Storage:SqliteBusyTimeoutMs", 10_000);
-        IInterceptor[] sqliteInterceptors = busyTimeout > 0 ? [new SqliteBusyTimeout(busyTimeout)] : [];
+        var sqliteInterceptors = new List<IInterceptor>();
+        if (busyTimeout > 0) sqliteInterceptors.Add(new SqliteBusyTimeout(busyTimeout));
+        // Opt-in: writers of one file queue in process (async) rather than in SQLite's busy handler. Off by default until
+        // it is measured on a quiet machine: on the overloaded shared one it was not shown to help (docs/benchmarks.md).
+        if (provider == DatabaseProvider.Sqlite && builder.Configuration.GetValue("Storage:SqliteWriteGate", false) && SqliteWriteGate.Applies(connectionString))
+            sqliteInterceptors.Add(new SqliteWriteGate(connectionString, TimeSpan.FromMilliseconds(Math.Clamp(busyTimeout, 1_000, 5_000))));
         builder.Services.AddSingleton<OutboxSignal<TContext>>();
         builder.Services.AddSingleton<DatabaseReadiness<TContext>>();
         var info = new ServiceDatabaseInfo(typeof(TContext), name, provider);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Hosting.Persistence;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Hosting.Protection;
 
@@ -34,9 +35,9 @@ public static class KeyEndpoints
     private static async Task<IResult> Evacuate(EvacuationRequest? request, KeyOperations operations, CancellationToken cancellationToken)
     {
         if (request is null || string.IsNullOrWhiteSpace(request.Agency))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["agency"] = ["The agency whose keys are destroyed is required."] });
+            return Problems.Invalid("agency", "The agency whose keys are destroyed is required.");
         if (request.CaseCode is { } code && string.IsNullOrWhiteSpace(code))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["caseCode"] = ["Leave caseCode out to destroy the whole agency, or give a case code."] });
+            return Problems.Invalid("caseCode", "Leave caseCode out to destroy the whole agency, or give a case code.");
         return TypedResults.Ok(await operations.EvacuateAsync(request.Agency.Trim(), request.CaseCode?.Trim(), cancellationToken));
     }
 }

@@ -48,10 +48,17 @@ public sealed class OfferNoticeConsumer(PortalDbContext db, NoticeRecipients rec
 public sealed class OfferClosedNoticeConsumer(PortalDbContext db, ILogger<OfferClosedNoticeConsumer> logger, TimeProvider clock)
     : IdempotentConsumer<ReferralStatusChanged, PortalDbContext>(db, logger, clock)
 {
+    public override Task Consume(ConsumeContext<ReferralStatusChanged> context) =>
+        // Submitted and (not overdue) offered close nothing: no transaction, no inbox row — half of every referral's
+        // status changes are these, and each would otherwise cost a portal database commit.
+        ClosesNothing(context.Message) ? Task.CompletedTask : base.Consume(context);
+
+    private static bool ClosesNothing(ReferralStatusChanged change) =>
+        change.Status == ReferralStatuses.Submitted || (change.Status == ReferralStatuses.Offered && !change.Overdue);
+
     protected override async Task HandleAsync(ConsumeContext<ReferralStatusChanged> context)
     {
         var change = context.Message;
-        if (change.Status == ReferralStatuses.Offered && !change.Overdue) return;
         await OpenOffers.CloseAsync(Db, change.ReferralId, change.Version, change.ChangedAt, context.CancellationToken);
     }
 }

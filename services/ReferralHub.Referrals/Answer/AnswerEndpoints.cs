@@ -15,7 +15,7 @@ using ReferralHub.Referrals.Query;
 using ReferralHub.Referrals.Release;
 using ReferralHub.Referrals.Routing;
 using ReferralHub.Referrals.Submit;
-using ReferralHub.Referrals.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Referrals.Answer;
 
@@ -66,7 +66,7 @@ public static class AnswerEndpoints
         ReleaseGate gate, TimeProvider clock, ILogger<DeclineRequest> logger, CancellationToken cancellationToken)
     {
         var referral = await ForProviderAsync(db, id, user, cancellationToken);
-        if (referral is null) return Problems.NotFound();
+        if (referral is null) return Problems.NotFound("No such referral for this caller.");
         if (referral.Status != ReferralStatuses.Offered) return Problems.Conflict($"The referral is {ProviderStatus(referral.Status)}; only an offered referral can be accepted.");
 
         // Consent again at the moment of release, using it up (retry-safe per referral): a withdrawal since the offer wins.
@@ -89,8 +89,8 @@ public static class AnswerEndpoints
             db.MoveTo(referral, ReferralStatuses.BlockedConsent, decision.Reason ?? ConsentDenialReasons.NoConsent, now, clock);
             if (!await TrySaveAsync(db, cancellationToken)) return Problems.Conflict("The referral was answered or changed meanwhile.");
             logger.LogInformation("Referral {ReferralId}: consent denied at release ({Reason}); nothing released", referral.Id, decision.Reason);
-            return TypedResults.Problem("Consent no longer permits releasing this referral; nothing was released and the referral is withdrawn.",
-                statusCode: StatusCodes.Status409Conflict, title: "Consent does not permit release", type: "urn:referralhub:consent-denied");
+            return Problems.Conflict("Consent no longer permits releasing this referral; nothing was released and the referral is withdrawn.",
+                "Consent does not permit release", "urn:referralhub:consent-denied");
         }
 
         var candidate = OfferRouting.Candidates(referral).ElementAtOrDefault(referral.OfferIndex);
@@ -125,14 +125,14 @@ public static class AnswerEndpoints
     private static async Task<Results<Ok<ReferralView>, ProblemHttpResult, ValidationProblem>> DeclineAsync(
         Guid id, DeclineRequest body, ClaimsPrincipal user, ReferralsDbContext db, ReferralVault vault, ReleaseGate gate, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         errors.OneOf("reason", body.Reason, DeclineReasons.All, required: true);
         if (body.Reason == DeclineReasons.Other && string.IsNullOrWhiteSpace(body.Details)) errors.Add("details", "required when the reason is 'other'");
         errors.MaxLength("details", body.Details, 2000);
-        if (errors.Any) return Problems.Invalid(errors.Items);
+        if (errors.Any) return Problems.Invalid(errors);
 
         var referral = await ForProviderAsync(db, id, user, cancellationToken);
-        if (referral is null) return Problems.NotFound();
+        if (referral is null) return Problems.NotFound("No such referral for this caller.");
         if (referral.Status != ReferralStatuses.Offered) return Problems.Conflict($"The referral is {ProviderStatus(referral.Status)}; only an offered referral can be declined.");
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -158,7 +158,7 @@ public static class AnswerEndpoints
         if (body.StartedOn > DateOnly.FromDateTime(now)) return Problems.Invalid("startedOn", "must not be in the future");
 
         var referral = await ForProviderAsync(db, id, user, cancellationToken);
-        if (referral is null) return Problems.NotFound();
+        if (referral is null) return Problems.NotFound("No such referral for this caller.");
         if (referral.Status != ReferralStatuses.Accepted) return Problems.Conflict($"The referral is {ProviderStatus(referral.Status)}; only an accepted referral can start.");
         referral.ServiceStartedOn = body.StartedOn.Value.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         db.MoveTo(referral, ReferralStatuses.InService, null, now, clock);
@@ -171,7 +171,7 @@ public static class AnswerEndpoints
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
-        var errors = new Errors();
+        var errors = new FieldErrors();
         if (body.CompletedOn is null) errors.Add("completedOn", "required");
         else if (body.CompletedOn > today) errors.Add("completedOn", "must not be in the future");
         if (body.StartedOn > today) errors.Add("startedOn", "must not be in the future");
@@ -186,10 +186,10 @@ public static class AnswerEndpoints
         errors.MaxLength("providedBy.position", body.ProvidedBy?.Position, SubmitReferralRequest.MaxShort);
         errors.MaxLength("providedBy.contact", body.ProvidedBy?.Contact, SubmitReferralRequest.MaxShort);
         errors.MaxLength("providedBy.location", body.ProvidedBy?.Location, SubmitReferralRequest.MaxShort);
-        if (errors.Any) return Problems.Invalid(errors.Items);
+        if (errors.Any) return Problems.Invalid(errors);
 
         var referral = await ForProviderAsync(db, id, user, cancellationToken);
-        if (referral is null) return Problems.NotFound();
+        if (referral is null) return Problems.NotFound("No such referral for this caller.");
         if (referral.Status != ReferralStatuses.InService)
             return Problems.Conflict($"The referral is {ProviderStatus(referral.Status)}; record the service start before completing it.");
         if (body.StartedOn is { } started) referral.ServiceStartedOn = started.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);

@@ -4,7 +4,7 @@ using ReferralHub.Hosting.Auth;
 using ReferralHub.Referrals.Notes;
 using ReferralHub.Referrals.Query;
 using ReferralHub.Referrals.Release;
-using ReferralHub.Referrals.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Referrals.Cases;
 
@@ -31,7 +31,7 @@ public static class CaseExportEndpoint
         var agency = user.Agency()!;
         // Every referral the agency holds for the case or sent under this case code before a transfer, each through the gate.
         var exported = await gate.ExportAsync(agency, caseCode, cancellationToken);
-        if (exported.Count == 0) return TypedResults.Problem("This agency holds no referral for that case.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        if (exported.Count == 0) return Problems.NotFound("This agency holds no referral for that case.");
         logger.LogInformation("Case export by {Caller} of {Agency}: {Count} referral(s)", user.ClientOrUserId(), agency, exported.Count);
         return TypedResults.Ok(new CaseExport(agency, caseCode, clock.GetUtcNow().UtcDateTime, exported));
     }

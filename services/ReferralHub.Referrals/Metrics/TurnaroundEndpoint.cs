@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using ReferralHub.Contracts.Referrals;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Referrals.Persistence;
-using ReferralHub.Referrals.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Referrals.Metrics;
 

@@ -8,7 +8,7 @@ using ReferralHub.Referrals.Model;
 using ReferralHub.Referrals.Persistence;
 using ReferralHub.Referrals.Protection;
 using ReferralHub.Referrals.Release;
-using ReferralHub.Referrals.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Referrals.Notes;
 
@@ -32,12 +32,12 @@ public static class NoteEndpoints
         if (string.IsNullOrWhiteSpace(body.Text)) return Problems.Invalid("text", "required");
         if (body.Text.Length > 4000) return Problems.Invalid("text", "at most 4000 characters");
         var referral = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (referral is null) return Problems.NotFound();
+        if (referral is null) return Problems.NotFound("No such referral for this caller.");
         var party = ReleaseGate.PartyOf(referral, user);
         // A note may name the child: the gate lets it flow only while consent stands and a release allows it.
         var (side, refusal) = await gate.NoteSideAsync(referral, party, cancellationToken);
         if (refusal is not null) return Problems.Conflict(refusal);
-        if (side is null) return Problems.NotFound();
+        if (side is null) return Problems.NotFound("No such referral for this caller.");
         var note = new ReferralNote
         {
             Id = NewId.NextGuid(),
@@ -57,6 +57,6 @@ public static class NoteEndpoints
     {
         var referral = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         var notes = referral is null ? null : await gate.NotesAsync(referral, ReleaseGate.PartyOf(referral, user), cancellationToken);
-        return notes is null ? Problems.NotFound() : TypedResults.Ok(notes);
+        return notes is null ? Problems.NotFound("No such referral for this caller.") : TypedResults.Ok(notes);
     }
 }

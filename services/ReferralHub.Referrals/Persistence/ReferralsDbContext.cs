@@ -102,6 +102,9 @@ public abstract class ReferralsDbContext(DbContextOptions options) : ServiceDbCo
             e.Property(s => s.AgencyCode).HasMaxLength(100);
             e.Property(s => s.Url).HasMaxLength(2000);
             e.Property(s => s.LastError).HasMaxLength(500);
+            e.Property(s => s.Format).HasMaxLength(20).HasDefaultValue(WebhookFormats.HubEvent);
+            e.Property(s => s.Criteria).HasMaxLength(2000);
+            e.Property(s => s.StatusFilter).HasMaxLength(500);
             e.HasIndex(s => new { s.Active, s.NextAttemptAt });
         });
 

@@ -10,7 +10,7 @@ using ReferralHub.Referrals.Lifecycle;
 using ReferralHub.Referrals.Model;
 using ReferralHub.Referrals.Persistence;
 using ReferralHub.Referrals.Release;
-using ReferralHub.Referrals.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Referrals.Query;
 
@@ -53,20 +53,20 @@ public static class QueryEndpoints
         var referral = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         // Not a party (another agency's referral): it does not exist for this caller.
         var view = referral is null ? null : await gate.ViewAsync(referral, ReleaseGate.PartyOf(referral, user), cancellationToken);
-        return view is null ? Problems.NotFound() : TypedResults.Ok(view);
+        return view is null ? Problems.NotFound("No such referral for this caller.") : TypedResults.Ok(view);
     }
 
     private static async Task<Results<Ok<Page<ReferralListItem>>, ValidationProblem>> ListAsync(
         ClaimsPrincipal user, ReferralsDbContext db, string? status, string? priority, bool? overdue, string? caseCode, DateTime? updatedSince,
         string? idempotencyKey, string? cursor, int? limit, CancellationToken cancellationToken)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         errors.OneOf("status", status, ReferralStatuses.All);
         errors.OneOf("priority", priority, Priorities.All);
         var after = Cursor.Parse(cursor);
         if (cursor is not null && after is null) errors.Add("cursor", "not a cursor this API returned");
         if (limit is < 1 or > MaxPage) errors.Add("limit", $"between 1 and {MaxPage}");
-        if (errors.Any) return Problems.Invalid(errors.Items);
+        if (errors.Any) return Problems.Invalid(errors);
 
         var agency = user.Agency();
         var query = db.Referrals.AsNoTracking().Where(r => r.AgencyCode == agency);
@@ -91,13 +91,13 @@ public static class QueryEndpoints
     private static async Task<Results<Ok<Page<InboxItem>>, ValidationProblem>> InboxAsync(
         ClaimsPrincipal user, ReferralsDbContext db, ReleaseGate gate, string? status, string? cursor, int? limit, CancellationToken cancellationToken)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         errors.OneOf("status", status, [ReferralStatuses.Offered, ReferralStatuses.Accepted, ReferralStatuses.InService, ReferralStatuses.Completed,
             ReferralStatuses.Declined, ReferralStatuses.Withdrawn]);
         var after = Cursor.Parse(cursor);
         if (cursor is not null && after is null) errors.Add("cursor", "not a cursor this API returned");
         if (limit is < 1 or > MaxPage) errors.Add("limit", $"between 1 and {MaxPage}");
-        if (errors.Any) return Problems.Invalid(errors.Items);
+        if (errors.Any) return Problems.Invalid(errors);
 
         var organisation = user.Agency();
         var query = db.Referrals.AsNoTracking().Where(r => r.OrganisationCode == organisation && r.Status != ReferralStatuses.Submitted);

@@ -12,7 +12,7 @@ using ReferralHub.Referrals.Lifecycle;
 using ReferralHub.Referrals.Model;
 using ReferralHub.Referrals.Persistence;
 using ReferralHub.Referrals.Protection;
-using ReferralHub.Referrals.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Referrals.Submit;
 
@@ -40,7 +40,7 @@ public static class SubmitReferralEndpoint
         IRequestClient<ResolvePathway> directory, ILogger<SubmitReferralRequest> logger, CancellationToken cancellationToken)
     {
         var agency = user.Agency();
-        if (string.IsNullOrEmpty(agency)) return TypedResults.Problem("The token names no agency.", statusCode: StatusCodes.Status403Forbidden);
+        if (string.IsNullOrEmpty(agency)) return Problems.Forbidden("This needs a token with 'agency'.");
 
         var key = http.Headers["Idempotency-Key"].ToString();
         if (string.IsNullOrWhiteSpace(key)) return Problems.Invalid("Idempotency-Key", "header required: a unique key per referral, reused when retrying");
@@ -57,7 +57,7 @@ public static class SubmitReferralEndpoint
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
         var errors = request!.Validate(today);
-        if (errors.Any) return Problems.Invalid(errors.Items);
+        if (errors.Any) return Problems.Invalid(errors);
 
         // The same key again: same body → the same referral; another body → 422. Nothing new is stored either way.
         var hash = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, Json)));

@@ -1,7 +1,7 @@
 using ReferralHub.Contracts.Taxonomy;
 using ReferralHub.Referrals.Lifecycle;
 using ReferralHub.Referrals.Model;
-using ReferralHub.Referrals.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Referrals.Submit;
 
@@ -43,9 +43,9 @@ public sealed partial record SubmitReferralRequest(
     public ReferralPayload ToPayload() => new(Consent, ReferralDate, ReferralType, ReferredThrough ?? "digital-case-management-system",
         ReferredBy, Child, Caregiver, ReasonForReferral, CaseHistory, ExpectedOutcome, Feedback);
 
-    public Errors Validate(DateOnly today)
+    public FieldErrors Validate(DateOnly today)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(CaseCode)) errors.Add("caseCode", "required");
         else if (!CaseCodePattern().IsMatch(CaseCode)) errors.Add("caseCode", "letters, digits, '.', '_' or '-', up to 64 characters (the consent registry's case code)");
         errors.OneOf("priority", Priority, Priorities.All, required: true);

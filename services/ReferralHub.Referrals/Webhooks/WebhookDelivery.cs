@@ -149,6 +149,8 @@ public sealed class WebhookSender(ReferralsDbContext db, IHttpClientFactory http
         var delivered = 0;
         foreach (var change in changes)
         {
+            // Outside a FHIR Subscription's criteria: passed over, in order, as if delivered.
+            if (!subscription.Wants(change)) { subscription.LastSequence = change.Sequence; continue; }
             var (error, unreachable) = await SendAsync(subscription, secret, change, cancellationToken);
             now = clock.GetUtcNow().UtcDateTime;
             circuits.Record(subscription.Url, unreachable, now);
@@ -208,11 +210,13 @@ public sealed class WebhookSender(ReferralsDbContext db, IHttpClientFactory http
     /// <summary>Null error when delivered; <c>Unreachable</c> when the endpoint timed out or could not be connected to (what trips its circuit).</summary>
     private async Task<(string? Error, bool Unreachable)> SendAsync(WebhookSubscription subscription, string secret, ReferralChange change, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.Serialize(WebhookEvent.From(subscription.Id, change), Json);
+        // An R4 rest-hook Subscription without payload is "just a notification": an empty POST, signed all the same.
+        var fhir = subscription.Format == WebhookFormats.FhirRestHook;
+        var body = fhir ? "" : JsonSerializer.Serialize(WebhookEvent.From(subscription.Id, change), Json);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url)
         {
-            Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+            Content = fhir ? new ByteArrayContent([]) : new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp);
         request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, timestamp, body));

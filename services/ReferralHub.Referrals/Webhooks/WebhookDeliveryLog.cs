@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Referrals.Persistence;
-using ReferralHub.Referrals.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Referrals.Webhooks;
 
@@ -45,7 +45,7 @@ public static class WebhookDeliveryLog
         if (limit is < 1 or > MaxLimit) return Problems.Invalid("limit", $"1 to {MaxLimit}");
         var agency = user.Agency();
         var subscription = await db.WebhookSubscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.AgencyCode == agency, cancellationToken);
-        if (subscription is null) return TypedResults.Problem("No such webhook.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        if (subscription is null) return Problems.NotFound("No such webhook.");
 
         // Changes made since the subscription began (its cursor started at the newest change then).
         var changes = await db.Changes.AsNoTracking()

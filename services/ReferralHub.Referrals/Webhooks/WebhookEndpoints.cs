@@ -4,19 +4,26 @@ using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ReferralHub.Contracts.Referrals;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Hosting.Protection;
 using ReferralHub.Referrals.Persistence;
-using ReferralHub.Referrals.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Referrals.Webhooks;
 
-public sealed record RegisterWebhookRequest(string? Url, string? Secret);
+/// <summary>
+/// <paramref name="Format"/> (default hub-event), <paramref name="Criteria"/>, <paramref name="Statuses"/> and
+/// <paramref name="ServiceId"/>: a FHIR Subscription registered by the FHIR facade (docs/fhir.md).
+/// </summary>
+public sealed record RegisterWebhookRequest(string? Url, string? Secret, string? Format = null, string? Criteria = null,
+    IReadOnlyList<string>? Statuses = null, Guid? ServiceId = null);
 
 /// <summary>The secret is shown once, at registration.</summary>
 public sealed record WebhookRegistered(Guid Id, string Url, string Secret);
 
-public sealed record WebhookView(Guid Id, string Url, bool Active, long LastSequence, int Attempts, DateTime NextAttemptAt, string? LastError, int DeadLetters);
+public sealed record WebhookView(Guid Id, string Url, bool Active, long LastSequence, int Attempts, DateTime NextAttemptAt, string? LastError, int DeadLetters,
+    string Format, string? Criteria);
 
 public sealed record DeadLetterView(Guid Id, long ChangeSequence, int Attempts, string? LastError, DateTime DeadAt, DateTime? ResentAt);
 
@@ -39,21 +46,28 @@ public static class WebhookEndpoints
         RegisterWebhookRequest body, ClaimsPrincipal user, ReferralsDbContext db, IPersonalDataProtector<ReferralsDbContext> protector, TimeProvider clock,
         IHostEnvironment environment, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && !(url.Scheme == Uri.UriSchemeHttp && (url.IsLoopback || environment.IsDevelopment()))))
             errors.Add("url", "an absolute https URL (http only for loopback or in Development)");
         else if (!options.Value.PrivateNetworksAllowed(environment) && WebhookAddressGuard.NamesForbiddenHost(url))
             errors.Add("url", $"not allowed: {WebhookAddressGuard.Refusal}");
         errors.MaxLength("url", body.Url, 2000);
         if (body.Secret is { Length: < 16 or > 200 }) errors.Add("secret", "16 to 200 characters, or leave it out to get one generated");
-        if (errors.Any) return Problems.Invalid(errors.Items);
+        var format = body.Format ?? WebhookFormats.HubEvent;
+        errors.OneOf("format", body.Format, WebhookFormats.All);
+        errors.MaxLength("criteria", body.Criteria, 2000);
+        if (body.Statuses is { } statuses)
+            foreach (var status in statuses) errors.OneOf("statuses", status, ReferralStatuses.All);
+        if (format == WebhookFormats.HubEvent && (body.Criteria ?? (object?)body.Statuses ?? body.ServiceId) is not null)
+            errors.Add("format", "criteria, statuses and serviceId narrow a fhir-rest-hook subscription only");
+        if (errors.Any) return Problems.Invalid(errors);
 
         var agency = user.Agency()!;
         // Every active webhook is polled and called: an agency cannot make the hub work for it without bound.
         var limit = options.Value.MaxPerAgency;
         if (await db.WebhookSubscriptions.CountAsync(s => s.AgencyCode == agency && s.Active, cancellationToken) >= limit)
-            return TypedResults.Problem($"An agency may have at most {limit} active webhooks; delete one first.", statusCode: StatusCodes.Status409Conflict,
-                title: "Webhook limit reached", extensions: new Dictionary<string, object?> { ["limit"] = limit, ["setting"] = "Referrals:Webhooks:MaxPerAgency" });
+            return Problems.Conflict($"An agency may have at most {limit} active webhooks; delete one first.",
+                "Webhook limit reached", extensions: new Dictionary<string, object?> { ["limit"] = limit, ["setting"] = "Referrals:Webhooks:MaxPerAgency" });
         var secret = body.Secret ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow().UtcDateTime;
         // Deliveries start from now: an agency registering late reads older changes from the change feed.
@@ -68,6 +82,10 @@ public static class WebhookEndpoints
             NextAttemptAt = now,
             CreatedBy = user.ClientOrUserId() ?? agency,
             CreatedAt = now,
+            Format = format,
+            Criteria = body.Criteria,
+            StatusFilter = body.Statuses is { } wanted ? string.Join(',', wanted.Distinct()) : null,
+            ServiceFilter = body.ServiceId,
         };
         db.WebhookSubscriptions.Add(subscription);
         await db.SaveChangesAsync(cancellationToken);
@@ -79,7 +97,7 @@ public static class WebhookEndpoints
         var agency = user.Agency();
         var views = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.AgencyCode == agency)
             .Select(s => new WebhookView(s.Id, s.Url, s.Active, s.LastSequence, s.Attempts, s.NextAttemptAt, s.LastError,
-                db.WebhookDeadLetters.Count(d => d.SubscriptionId == s.Id && d.ResentAt == null)))
+                db.WebhookDeadLetters.Count(d => d.SubscriptionId == s.Id && d.ResentAt == null), s.Format, s.Criteria))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(views);
     }
@@ -88,7 +106,7 @@ public static class WebhookEndpoints
     {
         var agency = user.Agency();
         var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id && s.AgencyCode == agency, cancellationToken);
-        if (subscription is null) return TypedResults.Problem("No such webhook.", statusCode: StatusCodes.Status404NotFound);
+        if (subscription is null) return Problems.NotFound("No such webhook.");
         subscription.Active = false;
         subscription.Version++;
         await db.SaveChangesAsync(cancellationToken);
@@ -99,7 +117,7 @@ public static class WebhookEndpoints
     {
         var agency = user.Agency();
         if (!await db.WebhookSubscriptions.AnyAsync(s => s.Id == id && s.AgencyCode == agency, cancellationToken))
-            return TypedResults.Problem("No such webhook.", statusCode: StatusCodes.Status404NotFound);
+            return Problems.NotFound("No such webhook.");
         var letters = await db.WebhookDeadLetters.AsNoTracking().Where(d => d.SubscriptionId == id).OrderBy(d => d.ChangeSequence)
             .Select(d => new DeadLetterView(d.Id, d.ChangeSequence, d.Attempts, d.LastError, d.DeadAt, d.ResentAt)).ToListAsync(cancellationToken);
         return TypedResults.Ok(letters);
@@ -111,7 +129,7 @@ public static class WebhookEndpoints
         var agency = user.Agency();
         var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id && s.AgencyCode == agency, cancellationToken);
         var letter = await db.WebhookDeadLetters.SingleOrDefaultAsync(d => d.Id == deadLetterId && d.SubscriptionId == id, cancellationToken);
-        if (subscription is null || letter is null) return TypedResults.Problem("No such dead letter.", statusCode: StatusCodes.Status404NotFound);
+        if (subscription is null || letter is null) return Problems.NotFound("No such dead letter.");
         var error = await sender.ResendAsync(subscription, letter, cancellationToken);
         var view = new DeadLetterView(letter.Id, letter.ChangeSequence, letter.Attempts, letter.LastError, letter.DeadAt, letter.ResentAt);
         return error is null ? TypedResults.Ok(view)

@@ -11,7 +11,7 @@ using ReferralHub.Referrals.Lifecycle;
 using ReferralHub.Referrals.Persistence;
 using ReferralHub.Referrals.Release;
 using ReferralHub.Referrals.Query;
-using ReferralHub.Referrals.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Referrals.Withdraw;
 
@@ -29,13 +29,13 @@ public static class WithdrawEndpoints
     private static async Task<Results<Ok<ReferralView>, ProblemHttpResult, ValidationProblem>> WithdrawAsync(
         Guid id, WithdrawRequest body, ClaimsPrincipal user, ReferralsDbContext db, ReleaseGate gate, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         errors.OneOf("reason", body.Reason, WithdrawReasons.All, required: true);
-        if (errors.Any) return Problems.Invalid(errors.Items);
+        if (errors.Any) return Problems.Invalid(errors);
 
         var agency = user.Agency();
         var referral = await db.Referrals.SingleOrDefaultAsync(r => r.Id == id && r.AgencyCode == agency, cancellationToken);
-        if (referral is null) return Problems.NotFound();
+        if (referral is null) return Problems.NotFound("No such referral for this caller.");
         if (!referral.CanBeWithdrawn) return Problems.Conflict($"The referral is {referral.Status}; it can no longer be withdrawn.");
         referral.RoutingStep++;
         db.MoveTo(referral, ReferralStatuses.Withdrawn, body.Reason, clock.GetUtcNow().UtcDateTime, clock);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,6 @@ using ReferralHub.Hosting.Auth;
 using ReferralHub.Hosting.Web;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
-using ReferralHub.Transfers.Web;
 
 namespace ReferralHub.Transfers.Bulk;
 
@@ -41,19 +41,19 @@ internal static class BulkTransfers
 
     public static void Map(RouteGroupBuilder transfers)
     {
-        transfers.MapPost("/bulk", SubmitAsync).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin))
+        transfers.MapPost("/bulk", SubmitAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin))
             .WithBodyLimit(4 * 1024 * 1024); // up to MaxCases non-personal summaries
         transfers.MapGet("/bulk/{id:guid}", GetAsync).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin));
     }
 
-    private static async Task<IResult> SubmitAsync(
+    private static async Task<Results<Accepted<BulkJobView>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         BulkTransferBody body, HttpRequest request, ClaimsPrincipal user, TransfersDbContext db, IRequestClient<ResolvePathway> pathways,
         TimeProvider clock, BulkSignal signal, ILogger<BulkTransferBody> logger, CancellationToken cancellationToken)
     {
         if (user.Agency() is not { Length: > 0 } agency || user.ClientOrUserId() is not { Length: > 0 } subject)
             return Problems.Forbidden("The token names no agency.");
         var key = request.Headers["Idempotency-Key"].ToString();
-        if (key.Length > 100) return Problems.Invalid(new() { ["Idempotency-Key"] = ["At most 100 characters."] }, StatusCodes.Status400BadRequest);
+        if (key.Length > 100) return Problems.Invalid("Idempotency-Key", "At most 100 characters.");
         if (key.Length > 0 && await db.BulkJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Agency == agency && j.IdempotencyKey == key, cancellationToken) is { } earlier)
             return TypedResults.Accepted($"/api/v1/transfers/bulk/{earlier.Id}", await ReportAsync(db, earlier, cancellationToken));
 
@@ -64,7 +64,7 @@ internal static class BulkTransfers
         var cases = body.Cases ?? [];
         if (cases.Count is 0 or > MaxCases) errors.Add("cases", $"Between 1 and {MaxCases} cases.");
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < cases.Count && errors.All.Count < 50; i++)
+        for (var i = 0; i < cases.Count && errors.Count < 50; i++)
         {
             var c = cases[i];
             var f = $"cases[{i}]";
@@ -88,7 +88,7 @@ internal static class BulkTransfers
             else if (!receivers.TryAdd(r.AreaCode!, r.Agency!)) errors.Add($"receivers[{i}].areaCode", "One receiving agency per area.");
         }
         if (receivers.Count == 0) errors.Add("receivers", "At least one receiving agency for an area.");
-        if (errors.Any) return Problems.Invalid(errors.All);
+        if (errors.Any) return Problems.Invalid(errors);
 
         for (var i = 0; i < receiverBodies.Count; i++)
         {
@@ -98,7 +98,7 @@ internal static class BulkTransfers
             else if (!resolved.Services.Any(s => s.OrganisationCode == r.Agency))
                 errors.Add($"receivers[{i}].agency", $"'{r.Agency}' is not a case management agency accepting cases in area '{r.AreaCode}'.");
         }
-        if (errors.Any) return Problems.Invalid(errors.All);
+        if (errors.Any) return Problems.Invalid(errors);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var job = new BulkTransferJob
@@ -133,12 +133,12 @@ internal static class BulkTransfers
         return TypedResults.Accepted($"/api/v1/transfers/bulk/{job.Id}", await ReportAsync(db, job, cancellationToken));
     }
 
-    private static async Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<BulkJobView>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
     {
         var agency = user.Agency();
         var job = await db.BulkJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id && j.Agency == agency, cancellationToken);
         return job is null
-            ? TypedResults.Problem(title: "No such bulk transfer for your agency.", statusCode: StatusCodes.Status404NotFound)
+            ? Problems.NotFound("No such bulk transfer for your agency.")
             : TypedResults.Ok(await ReportAsync(db, job, cancellationToken));
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Contracts.Transfers;
@@ -25,7 +26,7 @@ internal static class EscalatedTransfers
     public static void Map(RouteGroupBuilder transfers) =>
         transfers.MapGet("/escalations", ListAsync).RequireAuthorization(p => p.RequireRole(Roles.PathwayMaintainer));
 
-    private static async Task<IResult> ListAsync(ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
+    private static async Task<Ok<List<EscalatedTransferView>>> ListAsync(ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
     {
         var areas = user.FindAll(HubClaims.Area).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
         // Few rows by nature (escalated and still unanswered); the area test runs here because the chain is a JSON list.

@@ -31,7 +31,7 @@ public sealed class BadInputTests(ConsentHub hub) : IClassFixture<ConsentHub>
 
         var response = await client.PostAsJsonAsync("/api/v1/consents", body);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(expectedError, (await response.ProblemAsync()).ErrorFields());
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/consents/{caseCode}")).StatusCode);
     }
@@ -45,7 +45,7 @@ public sealed class BadInputTests(ConsentHub hub) : IClassFixture<ConsentHub>
 
         var response = await client.PostAsJsonAsync("/api/v1/consents", body);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("validUntil", (await response.ProblemAsync()).ErrorFields());
     }
 
@@ -70,7 +70,7 @@ public sealed class BadInputTests(ConsentHub hub) : IClassFixture<ConsentHub>
 
         var response = await client.PostAsJsonAsync("/api/v1/consents", body);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("authorisationGround", (await response.ProblemAsync()).ErrorFields());
     }
 
@@ -84,7 +84,7 @@ public sealed class BadInputTests(ConsentHub hub) : IClassFixture<ConsentHub>
 
         var response = await caseworker.PostAsJsonAsync("/api/v1/consents", body);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("givenBy", (await response.ProblemAsync()).ErrorFields());
     }
 
@@ -98,7 +98,7 @@ public sealed class BadInputTests(ConsentHub hub) : IClassFixture<ConsentHub>
 
         var response = await client.PostCheckAsync(ConsentApi.NewCase(), "agency-b", purpose, reference);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(field, (await response.ProblemAsync()).ErrorFields());
     }
 }

@@ -45,7 +45,7 @@ public sealed class SupervisorAuthorisationTests(ConsentHub hub) : IClassFixture
         var yearLong = await supervisor.PostAsJsonAsync("/api/v1/consents", Authorisation(ConsentApi.NewCase(), oneOff: false, TimeSpan.FromDays(365)));
         var threeDays = await supervisor.PostAsJsonAsync("/api/v1/consents", Authorisation(ConsentApi.NewCase(), oneOff: false, TimeSpan.FromDays(3)));
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, yearLong.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, yearLong.StatusCode);
         Assert.Contains("validUntil", (await yearLong.ProblemAsync()).ErrorFields());
         Assert.Equal(HttpStatusCode.Created, threeDays.StatusCode);
     }
@@ -57,7 +57,7 @@ public sealed class SupervisorAuthorisationTests(ConsentHub hub) : IClassFixture
 
         var response = await supervisor.PostAsJsonAsync("/api/v1/consents", ConsentApi.Consent(ConsentApi.NewCase(), ["medical"], hub.Clock));
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("givenBy", (await response.ProblemAsync()).ErrorFields());
     }
 }

@@ -123,7 +123,7 @@ public sealed class OverrideTests(ConsentHub hub) : IClassFixture<ConsentHub>
 
         var response = await supervisor.OverrideAsync(caseCode, "referral:1", ground);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("ground", (await response.ProblemAsync()).ErrorFields());
         Assert.False((await (await hub.AgencyAAsync()).CheckAsync(caseCode, "agency-b", "medical", "referral:1")).Permitted);
     }

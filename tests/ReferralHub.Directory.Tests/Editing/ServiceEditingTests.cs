@@ -156,8 +156,8 @@ public sealed class ServiceEditingTests(DirectoryHubFactory hub) : IClassFixture
     [InlineData("description", "\"LONG\"", 400)]
     [InlineData("focalPoints", "[{\"name\":\"X\",\"email\":\"not-an-email\"}]", 400)]
     [InlineData("focalPoints", "[{\"name\":\"X\",\"phone\":\"call me\"}]", 400)]
-    [InlineData("areaCodes", "[\"atlantis\"]", 422)]
-    [InlineData("organisationId", "\"6f9619ff-8b86-d011-b42d-00cf4fc964ff\"", 422)]
+    [InlineData("areaCodes", "[\"atlantis\"]", 400)]
+    [InlineData("organisationId", "\"6f9619ff-8b86-d011-b42d-00cf4fc964ff\"", 400)]
     public async Task Bad_input_is_refused_naming_the_field_and_nothing_is_stored(string field, string json, int status)
     {
         var maintainer = await hub.ClientForAsync(Demo.Pathways);
@@ -187,7 +187,7 @@ public sealed class ServiceEditingTests(DirectoryHubFactory hub) : IClassFixture
         var query = await maintainer.GetJsonAsync("/api/v1/pathways?area=demo-district&serviceType=legal-support");
 
         Assert.Equal(HttpStatusCode.OK, retired.StatusCode);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, onPathway.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, onPathway.StatusCode);
         Assert.True((await onPathway.JsonAsync()).GetProperty("errors").TryGetProperty($"serviceIds[{ids.Length - 1}]", out _));
         Assert.DoesNotContain(id, query.GetProperty("services").Strings("id"));
     }

@@ -54,7 +54,7 @@ public sealed class ExportImportTests
         var unreadable = await ops.PostAsync("/api/v1/directory/import", new StringContent("{\"services\": 12}", Encoding.UTF8, "application/json"));
         var names = (await ops.GetJsonAsync("/api/v1/directory/services")).Strings("name");
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("services[1].organization_id", out _));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);

@@ -93,13 +93,13 @@ public sealed class PathwayQueryTests(DirectoryHubFactory hub) : IClassFixture<D
     }
 
     [Fact]
-    public async Task An_unknown_area_gets_a_422_naming_the_area()
+    public async Task An_unknown_area_gets_a_400_naming_the_area()
     {
         var client = await hub.ClientForAsync(Demo.AgencyA);
 
         var response = await client.GetAsync("/api/v1/pathways?area=atlantis&serviceType=medical");
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("area", out _));
     }
 

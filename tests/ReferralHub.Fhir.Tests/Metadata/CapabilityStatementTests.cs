@@ -22,6 +22,7 @@ public sealed class CapabilityStatementTests(FhirHub hub) : IClassFixture<FhirHu
         ["Organization"] = (["read", "search-type"], ["_count", "_lastUpdated", "active", "identifier", "name"]),
         ["Location"] = (["read", "search-type"], ["_count", "_lastUpdated", "identifier", "name", "partof"]),
         ["CodeSystem"] = (["read"], []),
+        ["Subscription"] = (["create", "delete", "read"], []),
     };
 
     [Fact]

@@ -14,7 +14,7 @@ namespace ReferralHub.Fhir.Tests.Support;
 /// The embedded hub (Development, demo data) on a real Kestrel port: the FHIR facade calls the hub's REST APIs over
 /// HTTP at its own address, exactly as it does when run with `dotnet run`.
 /// </summary>
-public sealed class FhirHub : EmbeddedHubFactory
+public class FhirHub : EmbeddedHubFactory
 {
     public FhirHub() => UseKestrel(0);
 

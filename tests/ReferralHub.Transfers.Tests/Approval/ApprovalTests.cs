@@ -54,7 +54,7 @@ public sealed class ApprovalTests : IAsyncLifetime
         var refused = await supervisor.PostAsJsonAsync($"/api/v1/transfers/{id}/approval", new { approve = false, reason = "more-information-needed" }).OkAsync("refuse");
         var confirm = await receiver.ConfirmAsync(id);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, withoutReason.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, withoutReason.StatusCode);
         Assert.True((await withoutReason.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("reason", out _));
         Assert.Equal("approval-refused", refused.Status());
         // The caseworker's system learns why from the change feed (a code: nothing about the child).

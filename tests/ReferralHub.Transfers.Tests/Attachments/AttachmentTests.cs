@@ -45,10 +45,10 @@ public sealed class AttachmentTests : IAsyncLifetime
         var pdf = await sender.PostAsync(url, Body("%PDF-1.7 small"u8.ToArray(), "application/pdf"));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, fakePdf.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, fakePdf.StatusCode);
         Assert.Contains("Content-Type", (await fakePdf.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).ErrorFields());
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, executable.StatusCode);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, binaryAsText.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, executable.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, binaryAsText.StatusCode);
         Assert.Contains("fileName", (await noName.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).ErrorFields());
         Assert.Equal(HttpStatusCode.Forbidden, byReceiver.StatusCode);
         Assert.Equal(HttpStatusCode.Created, pdf.StatusCode);

@@ -41,7 +41,7 @@ public sealed class CapacityTests : IAsyncLifetime
         var declined = await receiver.PostAsJsonAsync($"/api/v1/transfers/{id}/capacity", new { decision = "decline", reason = "no-capacity" }).OkAsync("decline");
         var lateConfirm = await receiver.ConfirmAsync(id);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, noReason.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
         Assert.Contains("reason", (await noReason.Content.ReadFromJsonAsync<JsonElement>()).ErrorFields());
         Assert.Equal(HttpStatusCode.Forbidden, bySender.StatusCode);
         Assert.Equal("capacity-declined", declined.Status());

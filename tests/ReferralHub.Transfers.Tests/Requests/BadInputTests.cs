@@ -38,12 +38,12 @@ public sealed class BadInputTests : IAsyncLifetime
         });
         var provider = await (await _hub.ClientForAsync("agency-b-system", "agency-b-secret")).PostAsJsonAsync("/api/v1/transfers", TransferApi.Request(caseCode));
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, own.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, own.StatusCode);
         Assert.Contains("receivingAgency", await FieldsAsync(own));
         Assert.Contains("receivingAgency", await FieldsAsync(unknownAgency));
         Assert.Contains("receivingAgency", await FieldsAsync(notCaseManagement));
         Assert.Contains("areaCode", await FieldsAsync(unknownArea));
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, badFields.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badFields.StatusCode);
         var fields = (await FieldsAsync(badFields)).ToList();
         Assert.Contains("caseCode", fields);
         Assert.Contains("reason", fields);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Consent.Persistence;
@@ -5,6 +6,7 @@ using ReferralHub.Consent.Protection;
 using ReferralHub.Contracts.Consent;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Hosting.Messaging;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Consent.Consents.Withdraw;
 
@@ -16,17 +18,17 @@ namespace ReferralHub.Consent.Consents.Withdraw;
 internal static class WithdrawConsent
 {
     public static void Map(RouteGroupBuilder consents) =>
-        consents.MapPost("/{caseCode}/withdraw", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
+        consents.MapPost("/{caseCode}/withdraw", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
 
-    private static async Task<IResult> HandleAsync(
+    private static async Task<Results<Ok<ConsentView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         string caseCode, ClaimsPrincipal user, ConsentRegistryDbContext db, TimeProvider clock, IConsentTextProtector protector,
         ILogger<ConsentBody> logger, CancellationToken cancellationToken)
     {
-        if (user.Agency() is not { Length: > 0 } agency || user.ClientOrUserId() is not { Length: > 0 } subject) return TypedResults.Forbid();
-        if (!ConsentCodes.IsCaseCode(caseCode)) return ConsentStore.CaseNotFound();
+        if (user.Agency() is not { Length: > 0 } agency || user.ClientOrUserId() is not { Length: > 0 } subject) return Problems.Forbidden("This needs a token that names an agency and a caller (agency, sub).");
+        if (!ConsentCodes.IsCaseCode(caseCode)) return Problems.NotFound("No consent is recorded for this case in your agency.");
         var current = await db.CurrentAsync(agency, caseCode, cancellationToken);
-        if (current is null) return ConsentStore.CaseNotFound();
-        if (current.Status == ConsentStatus.Withdrawn) return ConsentStore.Conflict($"The consent was already withdrawn (version {current.Version}).");
+        if (current is null) return Problems.NotFound("No consent is recorded for this case in your agency.");
+        if (current.Status == ConsentStatus.Withdrawn) return Problems.Conflict(title: "The consent changed or is in another state.", detail: $"The consent was already withdrawn (version {current.Version}).");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var withdrawn = new ConsentVersion
@@ -60,7 +62,7 @@ internal static class WithdrawConsent
         catch (DbUpdateException)
         {
             // A concurrent withdrawal or amendment took this version number; nothing (and no event) was written here.
-            return ConsentStore.Conflict("The consent was changed at the same time; read it and try again.");
+            return Problems.Conflict(title: "The consent changed or is in another state.", detail: "The consent was changed at the same time; read it and try again.");
         }
 
         logger.LogInformation("Consent {ConsentId} withdrawn (v{Version}) by {Subject}", withdrawn.ConsentId, withdrawn.Version, subject);

@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Consent.Consents;
 using ReferralHub.Consent.Persistence;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Consent.Decisions.Audit;
 
@@ -28,9 +30,9 @@ internal static class DecisionLog
     public static void Map(RouteGroupBuilder consents) =>
         consents.MapGet("/{caseCode}/decisions", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
 
-    private static async Task<IResult> HandleAsync(string caseCode, ClaimsPrincipal user, ConsentRegistryDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<DecisionView>>, ProblemHttpResult>> HandleAsync(string caseCode, ClaimsPrincipal user, ConsentRegistryDbContext db, CancellationToken cancellationToken)
     {
-        if (user.Agency() is not { Length: > 0 } agency || !ConsentCodes.IsCaseCode(caseCode)) return ConsentStore.CaseNotFound();
+        if (user.Agency() is not { Length: > 0 } agency || !ConsentCodes.IsCaseCode(caseCode)) return Problems.NotFound("No consent is recorded for this case in your agency.");
         var decisions = await db.Decisions.AsNoTracking()
             .Where(d => d.AgencyCode == agency && d.CaseCode == caseCode)
             .OrderBy(d => d.DecidedAt).ThenBy(d => d.Id)
@@ -39,7 +41,7 @@ internal static class DecisionLog
             && !await db.Consents.AnyAsync(c => c.AgencyCode == agency && c.CaseCode == caseCode, cancellationToken)
             && !await db.Overrides.AnyAsync(o => o.AgencyCode == agency && o.CaseCode == caseCode, cancellationToken))
         {
-            return ConsentStore.CaseNotFound();
+            return Problems.NotFound("No consent is recorded for this case in your agency.");
         }
 
         return TypedResults.Ok(decisions.Select(d => new DecisionView(

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Consent.Consents;
@@ -6,6 +7,7 @@ using ReferralHub.Consent.Protection;
 using ReferralHub.Contracts.Consent;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Hosting.Messaging;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Consent.Overrides.Authorise;
 
@@ -23,23 +25,23 @@ internal static class AuthoriseOverride
     private const int MaxJustification = 4000;
 
     public static void Map(RouteGroupBuilder consents) =>
-        consents.MapPost("/overrides", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
+        consents.MapPost("/overrides", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
 
-    private static async Task<IResult> HandleAsync(
+    private static async Task<Results<Created<OverrideView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         OverrideBody body, ClaimsPrincipal user, ConsentRegistryDbContext db, TimeProvider clock, IConsentTextProtector protector,
         ILogger<OverrideBody> logger, CancellationToken cancellationToken)
     {
-        if (user.Agency() is not { Length: > 0 } agency || user.ClientOrUserId() is not { Length: > 0 } supervisor) return TypedResults.Forbid();
+        if (user.Agency() is not { Length: > 0 } agency || user.ClientOrUserId() is not { Length: > 0 } supervisor) return Problems.Forbidden("This needs a token that names an agency and a caller (agency, sub).");
 
-        var errors = new Dictionary<string, string[]>();
-        if (!ConsentCodes.IsCaseCode(body.CaseCode)) errors["caseCode"] = ["A case code is required."];
+        var errors = new FieldErrors();
+        if (!ConsentCodes.IsCaseCode(body.CaseCode)) errors.Add("caseCode", "A case code is required.");
         if (!ConsentCodes.IsReleaseReference(body.ReleaseReference))
-            errors["releaseReference"] = ["Must name the one release it covers: 'referral:{id}' or 'transfer:{id}'."];
+            errors.Add("releaseReference", "Must name the one release it covers: 'referral:{id}' or 'transfer:{id}'.");
         if (!OverrideGrounds.IsAllowed(body.Ground))
-            errors["ground"] = [$"Not a ground on which the seed allows sharing without consent; use one of: {string.Join(", ", OverrideGrounds.All)}."];
-        if (string.IsNullOrWhiteSpace(body.Justification)) errors["justification"] = ["The supervisor's justification is required."];
-        else if (body.Justification.Length > MaxJustification) errors["justification"] = [$"At most {MaxJustification} characters."];
-        if (errors.Count > 0) return ConsentStore.Invalid(errors);
+            errors.Add("ground", $"Not a ground on which the seed allows sharing without consent; use one of: {string.Join(", ", OverrideGrounds.All)}.");
+        if (string.IsNullOrWhiteSpace(body.Justification)) errors.Add("justification", "The supervisor's justification is required.");
+        else if (body.Justification.Length > MaxJustification) errors.Add("justification", $"At most {MaxJustification} characters.");
+        if (errors.Count > 0) return Problems.Invalid(errors);
 
         var caseCode = body.CaseCode!;
         var reference = body.ReleaseReference!;
@@ -48,14 +50,11 @@ internal static class AuthoriseOverride
             cancellationToken);
         if (askedBySupervisor)
         {
-            return TypedResults.Problem(
-                title: "The caseworker who asked for a release cannot authorise its override.",
-                detail: "Another supervisor of your agency must authorise it.",
-                statusCode: StatusCodes.Status403Forbidden);
+            return Problems.Forbidden("The caseworker who asked for a release cannot authorise its override: another supervisor of your agency must authorise it.");
         }
 
         if (await db.Overrides.AnyAsync(o => o.AgencyCode == agency && o.CaseCode == caseCode && o.ReleaseReference == reference, cancellationToken))
-            return ConsentStore.Conflict("An override for this release already exists; an override covers exactly one release.");
+            return Problems.Conflict(title: "The consent changed or is in another state.", detail: "An override for this release already exists; an override covers exactly one release.");
 
         var entry = new ConsentOverride
         {
@@ -79,7 +78,7 @@ internal static class AuthoriseOverride
         }
         catch (DbUpdateException)
         {
-            return ConsentStore.Conflict("An override for this release was authorised at the same time.");
+            return Problems.Conflict(title: "The consent changed or is in another state.", detail: "An override for this release was authorised at the same time.");
         }
 
         logger.LogInformation("Override {OverrideId} authorised by {Supervisor} for agency {Agency} on ground {Ground}", entry.Id, supervisor, agency, entry.Ground);

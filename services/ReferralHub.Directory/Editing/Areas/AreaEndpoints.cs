@@ -1,8 +1,9 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Directory.Model;
 using ReferralHub.Directory.Persistence;
-using ReferralHub.Directory.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Directory.Editing.Areas;
 
@@ -29,22 +30,22 @@ internal static class AreaEndpoints
                 .OrderBy(a => a.Code, StringComparer.Ordinal)
                 .Select(a => AreaDto.From(a, view.AncestorCodes(a.Code))).ToList());
         });
-        areas.MapGet("/{code}", async (string code, DirectoryCache cache, DirectoryDbContext db, HttpContext http, CancellationToken ct) =>
+        areas.MapGet("/{code}", async Task<Results<Ok<AreaDto>, ProblemHttpResult>> (string code, DirectoryCache cache, DirectoryDbContext db, HttpContext http, CancellationToken ct) =>
         {
             var area = await db.Areas.AsNoTracking().FirstOrDefaultAsync(a => a.Code == code, ct);
-            if (area is null) return EditResults.NotFound("area");
+            if (area is null) return Problems.NotFound("No such area.");
             http.Response.Headers.ETag = $"\"{area.Version}\"";
             return TypedResults.Ok(AreaDto.From(area, (await cache.GetAsync(ct)).AncestorCodes(code)));
         });
-        areas.MapGet("/{code}/history", (string code, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "area", code, ct));
-        areas.MapPost("/", CreateAsync);
-        areas.MapPut("/{code}", UpdateAsync);
-        areas.MapPost("/{code}/retire", RetireAsync);
+        areas.MapGet("/{code}/history", (string code, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "area", code, ct)).Produces<List<HistoryDto>>();
+        areas.MapPost("/", CreateAsync).Produces<AreaDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        areas.MapPut("/{code}", UpdateAsync).Produces<AreaDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        areas.MapPost("/{code}/retire", RetireAsync).Produces<AreaDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static Errors Validate(AreaInput input)
+    private static FieldErrors Validate(AreaInput input)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         Validation.Code(errors, "code", input.Code);
         Validation.Text(errors, "name", input.Name, Limits.Name, required: true);
         Validation.Code(errors, "level", input.Level);
@@ -57,12 +58,12 @@ internal static class AreaEndpoints
     {
         var errors = Validate(input);
         errors.Require("parentCode", input.ParentCode); // top-level areas come with an import, not from a maintainer
-        if (errors.Any) return errors.Problem();
+        if (errors.Any) return errors.ToProblem();
         var view = await cache.GetAsync(ct);
-        if (!user.MaintainsArea(view, input.ParentCode!)) return Permissions.Forbidden($"You do not maintain {input.ParentCode}.");
+        if (!user.MaintainsArea(view, input.ParentCode!)) return Problems.Forbidden($"You do not maintain {input.ParentCode}.");
         var parent = await db.Areas.AsNoTracking().FirstOrDefaultAsync(a => a.Code == input.ParentCode, ct);
-        if (parent is not { Retired: false }) return new Errors().Add("parentCode", parent is null ? "unknown area code" : "the area is retired").Problem(StatusCodes.Status422UnprocessableEntity);
-        if (await db.Areas.AnyAsync(a => a.Code == input.Code, ct)) return EditResults.Conflict("An area with this code exists.", "Area codes are unique.");
+        if (parent is not { Retired: false }) return new FieldErrors().Add("parentCode", parent is null ? "unknown area code" : "the area is retired").ToProblem();
+        if (await db.Areas.AnyAsync(a => a.Code == input.Code, ct)) return Problems.Conflict("Area codes are unique.", "An area with this code exists.");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var actor = Actor.From(user);
@@ -82,17 +83,17 @@ internal static class AreaEndpoints
     private static async Task<IResult> UpdateAsync(string code, AreaInput input, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock, CancellationToken ct)
     {
         var area = await db.Areas.FirstOrDefaultAsync(a => a.Code == code, ct);
-        if (area is null) return EditResults.NotFound("area");
+        if (area is null) return Problems.NotFound("No such area.");
         // Permission first: a caller who may not edit learns nothing from validation or the current version.
         var view = await cache.GetAsync(ct);
-        if (!user.MaintainsArea(view, code)) return Permissions.Forbidden($"You do not maintain {code}.");
+        if (!user.MaintainsArea(view, code)) return Problems.Forbidden($"You do not maintain {code}.");
         input = input with { Code = input.Code ?? area.Code, ParentCode = input.ParentCode ?? area.ParentCode };
         var errors = Validate(input);
         if (input.Code != area.Code) errors.Add("code", "cannot be changed");
         if (input.ParentCode != area.ParentCode) errors.Add("parentCode", "cannot be changed");
-        if (errors.Any) return errors.Problem();
+        if (errors.Any) return errors.ToProblem();
         if (EditResults.CheckVersion(input.Version, area.Version, errors) is { } versionProblem) return versionProblem;
-        if (area.Retired) return EditResults.Conflict("The area is retired.", "A retired area cannot be edited.");
+        if (area.Retired) return Problems.Conflict("A retired area cannot be edited.", "The area is retired.");
 
         var changes = new ChangeSet();
         changes.Set("name", area.Name, input.Name!.Trim(), v => area.Name = v);
@@ -111,13 +112,13 @@ internal static class AreaEndpoints
     private static async Task<IResult> RetireAsync(string code, VersionInput input, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock, CancellationToken ct)
     {
         var area = await db.Areas.FirstOrDefaultAsync(a => a.Code == code, ct);
-        if (area is null) return EditResults.NotFound("area");
+        if (area is null) return Problems.NotFound("No such area.");
         var view = await cache.GetAsync(ct);
-        if (!user.MaintainsArea(view, code)) return Permissions.Forbidden($"You do not maintain {code}.");
-        if (EditResults.CheckVersion(input.Version, area.Version, new Errors()) is { } versionProblem) return versionProblem;
-        if (area.Retired) return EditResults.Conflict("The area is already retired.", "Nothing to do.");
+        if (!user.MaintainsArea(view, code)) return Problems.Forbidden($"You do not maintain {code}.");
+        if (EditResults.CheckVersion(input.Version, area.Version, new FieldErrors()) is { } versionProblem) return versionProblem;
+        if (area.Retired) return Problems.Conflict("Nothing to do.", "The area is already retired.");
         if (await db.Areas.AnyAsync(a => a.ParentCode == code && !a.Retired, ct))
-            return EditResults.Conflict("The area has live areas below it.", "Retire them first.");
+            return Problems.Conflict("Retire them first.", "The area has live areas below it.");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var actor = Actor.From(user);

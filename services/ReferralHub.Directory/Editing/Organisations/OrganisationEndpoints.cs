@@ -1,8 +1,9 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Directory.Model;
 using ReferralHub.Directory.Persistence;
-using ReferralHub.Directory.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Directory.Editing.Organisations;
 
@@ -30,22 +31,22 @@ internal static class OrganisationEndpoints
         organisations.MapGet("/", async (bool? includeRetired, DirectoryDbContext db, CancellationToken ct) =>
             TypedResults.Ok((await db.Organisations.AsNoTracking().Where(o => includeRetired == true || !o.Retired).OrderBy(o => o.Code).ToListAsync(ct))
                 .Select(OrganisationDto.From).ToList()));
-        organisations.MapGet("/{id:guid}", async (Guid id, DirectoryDbContext db, HttpContext http, CancellationToken ct) =>
+        organisations.MapGet("/{id:guid}", async Task<Results<Ok<OrganisationDto>, ProblemHttpResult>> (Guid id, DirectoryDbContext db, HttpContext http, CancellationToken ct) =>
         {
             var organisation = await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
-            if (organisation is null) return EditResults.NotFound("organisation");
+            if (organisation is null) return Problems.NotFound("No such organisation.");
             http.Response.Headers.ETag = $"\"{organisation.Version}\"";
             return TypedResults.Ok(OrganisationDto.From(organisation));
         });
-        organisations.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "organisation", id.ToString(), ct));
-        organisations.MapPost("/", CreateAsync);
-        organisations.MapPut("/{id:guid}", UpdateAsync);
-        organisations.MapPost("/{id:guid}/retire", RetireAsync);
+        organisations.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "organisation", id.ToString(), ct)).Produces<List<HistoryDto>>();
+        organisations.MapPost("/", CreateAsync).Produces<OrganisationDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        organisations.MapPut("/{id:guid}", UpdateAsync).Produces<OrganisationDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        organisations.MapPost("/{id:guid}/retire", RetireAsync).Produces<OrganisationDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static Errors Validate(OrganisationInput input)
+    private static FieldErrors Validate(OrganisationInput input)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         Validation.Code(errors, "code", input.Code);
         Validation.Text(errors, "name", input.Name, Limits.Name, required: true);
         Validation.Text(errors, "acronym", input.Acronym, Limits.Code);
@@ -72,10 +73,10 @@ internal static class OrganisationEndpoints
     private static async Task<IResult> CreateAsync(OrganisationInput input, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock, CancellationToken ct)
     {
         var errors = Validate(input);
-        if (errors.Any) return errors.Problem();
-        if (!user.IsMaintainer()) return Permissions.Forbidden("Only pathway maintainers add organisations.");
+        if (errors.Any) return errors.ToProblem();
+        if (!user.IsMaintainer()) return Problems.Forbidden("Only pathway maintainers add organisations.");
         if (await db.Organisations.AnyAsync(o => o.Code == input.Code, ct))
-            return EditResults.Conflict("An organisation with this code exists.", "Organisation codes are unique (they are the agency code in tokens).");
+            return Problems.Conflict("Organisation codes are unique (they are the agency code in tokens).", "An organisation with this code exists.");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var actor = Actor.From(user);
@@ -91,16 +92,16 @@ internal static class OrganisationEndpoints
     private static async Task<IResult> UpdateAsync(Guid id, OrganisationInput input, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock, CancellationToken ct)
     {
         var organisation = await db.Organisations.FirstOrDefaultAsync(o => o.Id == id, ct);
-        if (organisation is null) return EditResults.NotFound("organisation");
+        if (organisation is null) return Problems.NotFound("No such organisation.");
         // Permission first (who may edit at all); which fields an agency admin may change is checked below.
         if (!user.IsMaintainer() && !user.AdministersOrganisation(organisation.Code))
-            return Permissions.Forbidden("Only pathway maintainers, or the organisation's own agency admin, may edit it.");
+            return Problems.Forbidden("Only pathway maintainers, or the organisation's own agency admin, may edit it.");
         input = input with { Code = input.Code ?? organisation.Code };
         var errors = Validate(input);
         if (input.Code != organisation.Code) errors.Add("code", "cannot be changed: it is the agency code in tokens and consents");
-        if (errors.Any) return errors.Problem();
+        if (errors.Any) return errors.ToProblem();
         if (EditResults.CheckVersion(input.Version, organisation.Version, errors) is { } versionProblem) return versionProblem;
-        if (organisation.Retired) return EditResults.Conflict("The organisation is retired.", "A retired organisation cannot be edited.");
+        if (organisation.Retired) return Problems.Conflict("A retired organisation cannot be edited.", "The organisation is retired.");
 
         var changes = new ChangeSet();
         Apply(organisation, input, changes);
@@ -108,9 +109,9 @@ internal static class OrganisationEndpoints
         if (!MaintainsOrganisation(user, view, await AreasAsync(db, organisation.Id, ct)))
         {
             if (!user.AdministersOrganisation(organisation.Code))
-                return Permissions.Forbidden("Only a pathway maintainer of every area the organisation works in, or its own agency admin, may edit it.");
+                return Problems.Forbidden("Only a pathway maintainer of every area the organisation works in, or its own agency admin, may edit it.");
             if (changes.Fields.Any(f => f != "focalPoints"))
-                return Permissions.Forbidden("An agency admin may change only its organisation's focal points.");
+                return Problems.Forbidden("An agency admin may change only its organisation's focal points.");
         }
         if (!changes.Any) return TypedResults.Ok(OrganisationDto.From(organisation));
 
@@ -125,11 +126,11 @@ internal static class OrganisationEndpoints
     private static async Task<IResult> RetireAsync(Guid id, VersionInput input, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock, CancellationToken ct)
     {
         var organisation = await db.Organisations.FirstOrDefaultAsync(o => o.Id == id, ct);
-        if (organisation is null) return EditResults.NotFound("organisation");
+        if (organisation is null) return Problems.NotFound("No such organisation.");
         if (!MaintainsOrganisation(user, await cache.GetAsync(ct), await AreasAsync(db, organisation.Id, ct)))
-            return Permissions.Forbidden("Only a pathway maintainer of every area the organisation works in may retire it (it drops from every pathway).");
-        if (EditResults.CheckVersion(input.Version, organisation.Version, new Errors()) is { } versionProblem) return versionProblem;
-        if (organisation.Retired) return EditResults.Conflict("The organisation is already retired.", "Nothing to do.");
+            return Problems.Forbidden("Only a pathway maintainer of every area the organisation works in may retire it (it drops from every pathway).");
+        if (EditResults.CheckVersion(input.Version, organisation.Version, new FieldErrors()) is { } versionProblem) return versionProblem;
+        if (organisation.Retired) return Problems.Conflict("Nothing to do.", "The organisation is already retired.");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var actor = Actor.From(user);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using ReferralHub.Contracts.Taxonomy;
 using ReferralHub.Directory.Model;
 using ReferralHub.Directory.Persistence;
-using ReferralHub.Directory.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Directory.Editing.Pathways;
 
@@ -24,15 +24,15 @@ internal static class PathwayEditEndpoints
     public static void Map(RouteGroupBuilder group)
     {
         var pathways = group.MapGroup("/pathways").WithTags("Directory pathways");
-        pathways.MapGet("/", ListAsync);
-        pathways.MapGet("/{id:guid}", GetAsync);
-        pathways.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "pathway", id.ToString(), ct));
-        pathways.MapPost("/", CreateAsync);
-        pathways.MapPut("/{id:guid}", UpdateAsync);
+        pathways.MapGet("/", ListAsync).Produces<List<PathwayDto>>();
+        pathways.MapGet("/{id:guid}", GetAsync).Produces<PathwayDto>();
+        pathways.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "pathway", id.ToString(), ct)).Produces<List<HistoryDto>>();
+        pathways.MapPost("/", CreateAsync).Produces<PathwayDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        pathways.MapPut("/{id:guid}", UpdateAsync).Produces<PathwayDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         pathways.MapPost("/{id:guid}/retire", (Guid id, VersionInput input, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct) =>
-            MarkAsync(id, input, user, db, cache, clock, options, retire: true, ct));
+            MarkAsync(id, input, user, db, cache, clock, options, retire: true, ct)).Produces<PathwayDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         pathways.MapPost("/{id:guid}/review", (Guid id, VersionInput input, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct) =>
-            MarkAsync(id, input, user, db, cache, clock, options, retire: false, ct));
+            MarkAsync(id, input, user, db, cache, clock, options, retire: false, ct)).Produces<PathwayDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> ListAsync(string? area, bool? includeRetired, DirectoryDbContext db, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct)
@@ -47,14 +47,14 @@ internal static class PathwayEditEndpoints
     private static async Task<IResult> GetAsync(Guid id, DirectoryDbContext db, TimeProvider clock, IOptions<DirectoryOptions> options, HttpContext http, CancellationToken ct)
     {
         var pathway = await db.Pathways.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (pathway is null) return EditResults.NotFound("pathway");
+        if (pathway is null) return Problems.NotFound("No such pathway.");
         http.Response.Headers.ETag = $"\"{pathway.Version}\"";
         return TypedResults.Ok(PathwayDto.From(pathway, clock.GetUtcNow().UtcDateTime, options.Value.StaleAfter));
     }
 
-    private static Errors Validate(PathwayInput input)
+    private static FieldErrors Validate(PathwayInput input)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         Validation.Code(errors, "areaCode", input.AreaCode);
         errors.Require("serviceType", input.ServiceType);
         if (input.ServiceType is not null && !ServiceTypes.IsServiceType(input.ServiceType)) errors.Add("serviceType", "unknown service type code (see docs/taxonomy.md)");
@@ -65,9 +65,9 @@ internal static class PathwayEditEndpoints
     }
 
     /// <summary>The area must exist; every listed service must exist, be live, and be of the pathway's type (422).</summary>
-    private static async Task<Errors> CheckReferencesAsync(DirectoryDbContext db, PathwayInput input, CancellationToken ct)
+    private static async Task<FieldErrors> CheckReferencesAsync(DirectoryDbContext db, PathwayInput input, CancellationToken ct)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         var area = await db.Areas.AsNoTracking().FirstOrDefaultAsync(a => a.Code == input.AreaCode, ct);
         if (area is null) errors.Add("areaCode", "unknown area code");
         else if (area.Retired) errors.Add("areaCode", "the area is retired");
@@ -86,13 +86,13 @@ internal static class PathwayEditEndpoints
         TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct)
     {
         var errors = Validate(input);
-        if (errors.Any) return errors.Problem();
+        if (errors.Any) return errors.ToProblem();
         var view = await cache.GetAsync(ct);
-        if (!user.MaintainsArea(view, input.AreaCode!)) return Permissions.Forbidden($"You do not maintain pathways for {input.AreaCode}.");
+        if (!user.MaintainsArea(view, input.AreaCode!)) return Problems.Forbidden($"You do not maintain pathways for {input.AreaCode}.");
         var references = await CheckReferencesAsync(db, input, ct);
-        if (references.Any) return references.Problem(StatusCodes.Status422UnprocessableEntity);
+        if (references.Any) return references.ToProblem();
         if (await db.Pathways.AnyAsync(p => p.AreaCode == input.AreaCode && p.ServiceType == input.ServiceType, ct))
-            return EditResults.Conflict("A pathway for this area and service type exists.", "Update it instead (PUT /api/v1/directory/pathways/{id}).");
+            return Problems.Conflict("Update it instead (PUT /api/v1/directory/pathways/{id}).", "A pathway for this area and service type exists.");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var actor = Actor.From(user);
@@ -112,21 +112,21 @@ internal static class PathwayEditEndpoints
         TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct)
     {
         var pathway = await db.Pathways.FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (pathway is null) return EditResults.NotFound("pathway");
+        if (pathway is null) return Problems.NotFound("No such pathway.");
         // Permission first: a caller who may not edit learns nothing from validation or the current version.
-        if (!user.MaintainsArea(await cache.GetAsync(ct), pathway.AreaCode)) return Permissions.Forbidden($"You do not maintain pathways for {pathway.AreaCode}.");
+        if (!user.MaintainsArea(await cache.GetAsync(ct), pathway.AreaCode)) return Problems.Forbidden($"You do not maintain pathways for {pathway.AreaCode}.");
         // Area and type identify the pathway: when omitted they stay as they are, and they cannot be changed.
         input = input with { AreaCode = input.AreaCode ?? pathway.AreaCode, ServiceType = input.ServiceType ?? pathway.ServiceType };
         var errors = Validate(input);
         if (input.AreaCode != pathway.AreaCode) errors.Add("areaCode", "cannot be changed; create a pathway for the other area");
         if (input.ServiceType != pathway.ServiceType) errors.Add("serviceType", "cannot be changed; create a pathway for the other type");
-        if (errors.Any) return errors.Problem();
+        if (errors.Any) return errors.ToProblem();
         var view = await cache.GetAsync(ct);
-        if (!user.MaintainsArea(view, pathway.AreaCode)) return Permissions.Forbidden($"You do not maintain pathways for {pathway.AreaCode}.");
+        if (!user.MaintainsArea(view, pathway.AreaCode)) return Problems.Forbidden($"You do not maintain pathways for {pathway.AreaCode}.");
         if (EditResults.CheckVersion(input.Version, pathway.Version, errors) is { } versionProblem) return versionProblem;
-        if (pathway.Retired) return EditResults.Conflict("The pathway is retired.", "A retired pathway cannot be edited.");
+        if (pathway.Retired) return Problems.Conflict("A retired pathway cannot be edited.", "The pathway is retired.");
         var references = await CheckReferencesAsync(db, input, ct);
-        if (references.Any) return references.Problem(StatusCodes.Status422UnprocessableEntity);
+        if (references.Any) return references.ToProblem();
 
         var now = clock.GetUtcNow().UtcDateTime;
         var changes = new ChangeSet();
@@ -144,11 +144,11 @@ internal static class PathwayEditEndpoints
         TimeProvider clock, IOptions<DirectoryOptions> options, bool retire, CancellationToken ct)
     {
         var pathway = await db.Pathways.FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (pathway is null) return EditResults.NotFound("pathway");
+        if (pathway is null) return Problems.NotFound("No such pathway.");
         var view = await cache.GetAsync(ct);
-        if (!user.MaintainsArea(view, pathway.AreaCode)) return Permissions.Forbidden($"You do not maintain pathways for {pathway.AreaCode}.");
-        if (EditResults.CheckVersion(input.Version, pathway.Version, new Errors()) is { } versionProblem) return versionProblem;
-        if (pathway.Retired) return EditResults.Conflict("The pathway is retired.", "Nothing to do.");
+        if (!user.MaintainsArea(view, pathway.AreaCode)) return Problems.Forbidden($"You do not maintain pathways for {pathway.AreaCode}.");
+        if (EditResults.CheckVersion(input.Version, pathway.Version, new FieldErrors()) is { } versionProblem) return versionProblem;
+        if (pathway.Retired) return Problems.Conflict("Nothing to do.", "The pathway is retired.");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var actor = Actor.From(user);

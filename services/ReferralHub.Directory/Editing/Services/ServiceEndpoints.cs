@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using ReferralHub.Contracts.Taxonomy;
 using ReferralHub.Directory.Model;
 using ReferralHub.Directory.Persistence;
-using ReferralHub.Directory.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Directory.Editing.Services;
 
@@ -39,13 +39,13 @@ internal static class ServiceEndpoints
     public static void Map(RouteGroupBuilder group)
     {
         var services = group.MapGroup("/services").WithTags("Directory services");
-        services.MapGet("/", ListAsync);
-        services.MapGet("/{id:guid}", GetAsync);
-        services.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "service", id.ToString(), ct));
-        services.MapPost("/", CreateAsync);
-        services.MapPut("/{id:guid}", UpdateAsync);
-        services.MapPost("/{id:guid}/retire", RetireAsync);
-        services.MapPost("/{id:guid}/review", ReviewAsync);
+        services.MapGet("/", ListAsync).Produces<List<ServiceDto>>();
+        services.MapGet("/{id:guid}", GetAsync).Produces<ServiceDto>();
+        services.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "service", id.ToString(), ct)).Produces<List<HistoryDto>>();
+        services.MapPost("/", CreateAsync).Produces<ServiceDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        services.MapPut("/{id:guid}", UpdateAsync).Produces<ServiceDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        services.MapPost("/{id:guid}/retire", RetireAsync).Produces<ServiceDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        services.MapPost("/{id:guid}/review", ReviewAsync).Produces<ServiceDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> ListAsync(string? area, string? serviceType, string? organisation, bool? includeRetired,
@@ -68,15 +68,15 @@ internal static class ServiceEndpoints
     private static async Task<IResult> GetAsync(Guid id, DirectoryDbContext db, TimeProvider clock, IOptions<DirectoryOptions> options, HttpContext http, CancellationToken ct)
     {
         var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
-        if (service is null) return EditResults.NotFound("service");
+        if (service is null) return Problems.NotFound("No such service.");
         var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == service.OrganisationId, ct);
         http.Response.Headers.ETag = $"\"{service.Version}\"";
         return TypedResults.Ok(ServiceDto.From(service, organisation, clock.GetUtcNow().UtcDateTime, options.Value.StaleAfter));
     }
 
-    private static Errors Validate(ServiceInput input)
+    private static FieldErrors Validate(ServiceInput input)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         if (input.OrganisationId is null || input.OrganisationId == Guid.Empty) errors.Add("organisationId", "is required");
         errors.Require("serviceType", input.ServiceType);
         if (input.ServiceType is not null && !ServiceTypes.IsServiceType(input.ServiceType)) errors.Add("serviceType", "unknown service type code (see docs/taxonomy.md)");
@@ -103,9 +103,9 @@ internal static class ServiceEndpoints
     }
 
     /// <summary>Referenced organisation and areas must exist and be live (422 otherwise).</summary>
-    private static async Task<(Organisation? Organisation, Errors Errors)> CheckReferencesAsync(DirectoryDbContext db, ServiceInput input, CancellationToken ct)
+    private static async Task<(Organisation? Organisation, FieldErrors Errors)> CheckReferencesAsync(DirectoryDbContext db, ServiceInput input, CancellationToken ct)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         var organisation = await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == input.OrganisationId, ct);
         if (organisation is null) errors.Add("organisationId", "unknown organisation");
         else if (organisation.Retired) errors.Add("organisationId", "the organisation is retired");
@@ -126,9 +126,7 @@ internal static class ServiceEndpoints
     private static IResult? PastUntil(DirectoryService service, DateTime now)
     {
         if (service.Accepting || service.NotAcceptingUntil is not { } until || until > now) return null;
-        var errors = new Errors();
-        errors.Add("notAcceptingUntil", "must be a day after today (or left out: not accepting until further notice)");
-        return errors.Problem();
+        return new FieldErrors().Add("notAcceptingUntil", "must be a day after today (or left out: not accepting until further notice)").ToProblem();
     }
 
     private static void Apply(DirectoryService s, ServiceInput i, ChangeSet c)
@@ -158,13 +156,13 @@ internal static class ServiceEndpoints
         TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct)
     {
         var errors = Validate(input);
-        if (errors.Any) return errors.Problem();
+        if (errors.Any) return errors.ToProblem();
         // Unknown areas first (422): the permission check below needs them to exist in the hierarchy.
         var (organisation, references) = await CheckReferencesAsync(db, input, ct);
-        if (references.Any) return references.Problem(StatusCodes.Status422UnprocessableEntity);
+        if (references.Any) return references.ToProblem();
         var view = await cache.GetAsync(ct);
         if (!user.MaintainsAll(view, input.AreaCodes!))
-            return Permissions.Forbidden("Only a pathway maintainer of every area the service is delivered in may add it.");
+            return Problems.Forbidden("Only a pathway maintainer of every area the service is delivered in may add it.");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var actor = Actor.From(user);
@@ -182,19 +180,19 @@ internal static class ServiceEndpoints
         TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct)
     {
         var service = await db.Services.FirstOrDefaultAsync(s => s.Id == id, ct);
-        if (service is null) return EditResults.NotFound("service");
+        if (service is null) return Problems.NotFound("No such service.");
         // Permission first (who may edit at all): a caller who may not learns nothing from validation or the current
         // version. Which fields and areas the change touches is checked below.
         var currentOwner = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == service.OrganisationId, ct);
         if (!user.MaintainsAll(await cache.GetAsync(ct), service.AreaCodes) && !user.AdministersOrganisation(currentOwner.Code))
-            return Permissions.Forbidden("Only a pathway maintainer of the service's areas, or an agency admin of its organisation, may edit it.");
+            return Problems.Forbidden("Only a pathway maintainer of the service's areas, or an agency admin of its organisation, may edit it.");
         var errors = Validate(input);
-        if (errors.Any) return errors.Problem();
+        if (errors.Any) return errors.ToProblem();
         if (EditResults.CheckVersion(input.Version, service.Version, errors) is { } versionProblem) return versionProblem;
-        if (service.Retired) return EditResults.Conflict("The service is retired.", "A retired service cannot be edited.");
+        if (service.Retired) return Problems.Conflict("A retired service cannot be edited.", "The service is retired.");
 
         var (organisation, references) = await CheckReferencesAsync(db, input, ct);
-        if (references.Any) return references.Problem(StatusCodes.Status422UnprocessableEntity);
+        if (references.Any) return references.ToProblem();
         var view = await cache.GetAsync(ct);
         var owner = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == service.OrganisationId, ct);
         var maintainer = user.MaintainsAll(view, service.AreaCodes) && user.MaintainsAll(view, input.AreaCodes!);
@@ -204,10 +202,10 @@ internal static class ServiceEndpoints
         if (!maintainer)
         {
             if (!user.AdministersOrganisation(owner.Code))
-                return Permissions.Forbidden("Only a pathway maintainer of the service's areas, or an agency admin of its organisation, may edit it.");
+                return Problems.Forbidden("Only a pathway maintainer of the service's areas, or an agency admin of its organisation, may edit it.");
             var refused = changes.Fields.Except(AgencyAdminFields).ToList();
             if (refused.Count > 0)
-                return Permissions.Forbidden($"An agency admin may change only {string.Join(", ", AgencyAdminFields)}; not {string.Join(", ", refused)}.");
+                return Problems.Forbidden($"An agency admin may change only {string.Join(", ", AgencyAdminFields)}; not {string.Join(", ", refused)}.");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -227,12 +225,12 @@ internal static class ServiceEndpoints
         TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct)
     {
         var service = await db.Services.FirstOrDefaultAsync(s => s.Id == id, ct);
-        if (service is null) return EditResults.NotFound("service");
+        if (service is null) return Problems.NotFound("No such service.");
         var view = await cache.GetAsync(ct);
         if (!user.MaintainsAll(view, service.AreaCodes))
-            return Permissions.Forbidden("Only a pathway maintainer of every area the service is delivered in may retire it.");
-        if (EditResults.CheckVersion(input.Version, service.Version, new Errors()) is { } versionProblem) return versionProblem;
-        if (service.Retired) return EditResults.Conflict("The service is already retired.", "Nothing to do.");
+            return Problems.Forbidden("Only a pathway maintainer of every area the service is delivered in may retire it.");
+        if (EditResults.CheckVersion(input.Version, service.Version, new FieldErrors()) is { } versionProblem) return versionProblem;
+        if (service.Retired) return Problems.Conflict("Nothing to do.", "The service is already retired.");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var actor = Actor.From(user);
@@ -249,13 +247,13 @@ internal static class ServiceEndpoints
         TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct)
     {
         var service = await db.Services.FirstOrDefaultAsync(s => s.Id == id, ct);
-        if (service is null) return EditResults.NotFound("service");
+        if (service is null) return Problems.NotFound("No such service.");
         var view = await cache.GetAsync(ct);
         var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == service.OrganisationId, ct);
         if (!user.MaintainsAll(view, service.AreaCodes) && !user.AdministersOrganisation(organisation.Code))
-            return Permissions.Forbidden("Only a pathway maintainer of the service's areas, or an agency admin of its organisation, may confirm its review.");
-        if (EditResults.CheckVersion(input.Version, service.Version, new Errors()) is { } versionProblem) return versionProblem;
-        if (service.Retired) return EditResults.Conflict("The service is retired.", "A retired service cannot be reviewed.");
+            return Problems.Forbidden("Only a pathway maintainer of the service's areas, or an agency admin of its organisation, may confirm its review.");
+        if (EditResults.CheckVersion(input.Version, service.Version, new FieldErrors()) is { } versionProblem) return versionProblem;
+        if (service.Retired) return Problems.Conflict("A retired service cannot be reviewed.", "The service is retired.");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var actor = Actor.From(user);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using ReferralHub.Contracts.Directory;
 using ReferralHub.Contracts.Taxonomy;
 using ReferralHub.Directory.Model;
-using ReferralHub.Directory.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Directory.Pathways.Query;
 
@@ -32,22 +32,22 @@ internal static class PathwayEndpoint
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/pathways", QueryAsync).WithName("QueryPathway").WithTags("Pathways");
 
-    private static async Task<Results<Ok<PathwayResponse>, ProblemHttpResult>> QueryAsync(
+    private static async Task<Results<Ok<PathwayResponse>, ValidationProblem>> QueryAsync(
         string? area, string? serviceType, int? age, string? sex, string? language, string? protectionConcern, bool? explain,
         DirectoryCache cache, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken cancellationToken)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         errors.Require("area", area);
         errors.Require("serviceType", serviceType);
         if (serviceType is not null && !ServiceTypes.IsServiceType(serviceType)) errors.Add("serviceType", "unknown service type code (see docs/taxonomy.md)");
         if (age is < 0 or > 120) errors.Add("age", "must be between 0 and 120");
         if (sex is not null && !Sexes.All.Contains(sex)) errors.Add("sex", $"must be one of {string.Join(", ", Sexes.All)}");
-        if (errors.Any) return errors.Problem();
+        if (errors.Any) return errors.ToProblem();
 
         var view = await cache.GetAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var resolution = PathwayResolver.Resolve(view, new PathwayQuery(area!, serviceType!, age, sex, language, protectionConcern), now, options.Value.StaleAfter);
-        if (!resolution.AreaKnown) return new Errors().Add("area", "unknown area code").Problem(StatusCodes.Status422UnprocessableEntity);
+        if (!resolution.AreaKnown) return new FieldErrors().Add("area", "unknown area code").ToProblem();
 
         return TypedResults.Ok(new PathwayResponse(
             area!, serviceType!, resolution.ReofferToNext, resolution.PathwayArea,

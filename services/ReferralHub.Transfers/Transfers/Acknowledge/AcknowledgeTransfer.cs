@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Contracts.Transfers;
@@ -9,7 +10,7 @@ using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Transfers.Capacity;
 using ReferralHub.Transfers.Transfers.Package;
 using ReferralHub.Transfers.Transfers.Query;
-using ReferralHub.Transfers.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Transfers.Transfers.Acknowledge;
 
@@ -27,15 +28,15 @@ public sealed record AcknowledgeBody(string? ReceivingCaseCode);
 internal static class AcknowledgeTransfer
 {
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/{id:guid}/acknowledge", HandleAsync).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
+        transfers.MapPost("/{id:guid}/acknowledge", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
 
-    private static async Task<IResult> HandleAsync(
+    private static async Task<Results<Ok<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid id, AcknowledgeBody? body, ClaimsPrincipal user, TransfersDbContext db, TimeProvider clock,
         ILogger<AcknowledgeBody> logger, CancellationToken cancellationToken)
     {
         var agency = user.Agency();
         var transfer = await TransferQueries.FindForAsync(db, id, agency, cancellationToken);
-        if (transfer is null) return Problems.NotFound();
+        if (transfer is null) return Problems.NotFound("No such transfer for your agency.");
         if (transfer.ReceivingAgency != agency) return Problems.Forbidden("Only the receiving agency acknowledges a transfer.");
         if (body?.ReceivingCaseCode is { } code && !TransferCodes.IsCode(code))
             return Problems.Invalid("receivingCaseCode", "A case code (letters, digits, '.', '_' or '-', up to 64 characters).");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Contracts.Transfers;
@@ -6,7 +7,7 @@ using ReferralHub.Transfers.Handover;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Transfers.Query;
-using ReferralHub.Transfers.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Transfers.Transfers.Approval;
 
@@ -21,15 +22,15 @@ public sealed record ApprovalBody(bool? Approve, string? Reason = null);
 internal static class ApproveTransfer
 {
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/{id:guid}/approval", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
+        transfers.MapPost("/{id:guid}/approval", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
 
-    private static async Task<IResult> HandleAsync(
+    private static async Task<Results<Ok<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid id, ApprovalBody body, ClaimsPrincipal user, TransfersDbContext db, TransferSteps steps, TimeProvider clock,
         ILogger<ApprovalBody> logger, CancellationToken cancellationToken)
     {
         var agency = user.Agency();
         var transfer = await TransferQueries.FindForAsync(db, id, agency, cancellationToken);
-        if (transfer is null) return Problems.NotFound();
+        if (transfer is null) return Problems.NotFound("No such transfer for your agency.");
         if (transfer.SendingAgency != agency) return Problems.Forbidden("Only a supervisor of the sending agency approves a transfer.");
         if (body.Approve is null) return Problems.Invalid("approve", "true to approve, false to refuse.");
         if (body.Approve == false && (body.Reason is null || !TransferCodes.ApprovalRefusalReasons.Contains(body.Reason)))

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,6 @@ using ReferralHub.Hosting.Protection;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Transfers.Query;
-using ReferralHub.Transfers.Web;
 
 namespace ReferralHub.Transfers.Transfers.Attachments;
 
@@ -32,17 +32,17 @@ internal static class AddAttachment
     };
 
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/{id:guid}/attachments", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer))
+        transfers.MapPost("/{id:guid}/attachments", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer))
             .WithBodyLimit(services => services.GetRequiredService<IOptions<TransfersOptions>>().Value.MaxAttachmentBytes);
 
-    private static async Task<IResult> HandleAsync(
+    private static async Task<Results<Created<AttachmentView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid id, string? fileName, string? item, HttpRequest request, ClaimsPrincipal user, TransfersDbContext db,
         IPersonalDataProtector<TransfersDbContext> protector, IOptions<TransfersOptions> options, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var agency = user.Agency();
         var transfer = await TransferQueries.FindForAsync(db, id, agency, cancellationToken);
-        if (transfer is null) return Problems.NotFound();
+        if (transfer is null) return Problems.NotFound("No such transfer for your agency.");
         if (transfer.SendingAgency != agency) return Problems.Forbidden("Only the sending agency adds documents to the case file it hands over.");
         if (transfer.Status is not (TransferStatuses.CapacityRequested or TransferStatuses.AwaitingApproval or TransferStatuses.AwaitingConsent))
             return Problems.Conflict($"The transfer is {transfer.Status}; documents can be added only before the handover package is released.");
@@ -55,8 +55,8 @@ internal static class AddAttachment
         if (contentType is null || !Allowed.ContainsKey(contentType))
             errors.Add("Content-Type", $"One of {string.Join(", ", Allowed.Keys)}.");
         var max = options.Value.MaxAttachmentBytes;
-        if (request.ContentLength > max) errors.Add("body", $"At most {max} bytes.");
-        if (errors.Any) return Problems.Invalid(errors.All, errors.All.ContainsKey("body") ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status422UnprocessableEntity);
+        if (request.ContentLength > max) return Problems.TooLarge(max);
+        if (errors.Any) return Problems.Invalid(errors);
 
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
@@ -64,7 +64,7 @@ internal static class AddAttachment
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > max) return Problems.Invalid(new() { ["body"] = [$"At most {max} bytes."] }, StatusCodes.Status413PayloadTooLarge);
+            if (buffer.Length > max) return Problems.TooLarge(max);
         }
         var content = buffer.ToArray();
         if (content.Length == 0) return Problems.Invalid("body", "The document is empty.");

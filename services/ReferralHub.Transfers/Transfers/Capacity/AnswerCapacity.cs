@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Contracts.Transfers;
@@ -6,7 +7,7 @@ using ReferralHub.Transfers.Handover;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Transfers.Query;
-using ReferralHub.Transfers.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Transfers.Transfers.Capacity;
 
@@ -19,15 +20,15 @@ internal static class AnswerCapacity
     public static readonly string[] ReceiverRoles = [Roles.Referrer, Roles.Provider];
 
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/{id:guid}/capacity", HandleAsync).RequireAuthorization(p => p.RequireRole(ReceiverRoles));
+        transfers.MapPost("/{id:guid}/capacity", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(ReceiverRoles));
 
-    private static async Task<IResult> HandleAsync(
+    private static async Task<Results<Ok<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid id, CapacityAnswerBody body, ClaimsPrincipal user, TransfersDbContext db, TransferSteps steps, TimeProvider clock,
         ILogger<CapacityAnswerBody> logger, CancellationToken cancellationToken)
     {
         var agency = user.Agency();
         var transfer = await TransferQueries.FindForAsync(db, id, agency, cancellationToken);
-        if (transfer is null) return Problems.NotFound();
+        if (transfer is null) return Problems.NotFound("No such transfer for your agency.");
         if (transfer.ReceivingAgency != agency) return Problems.Forbidden("Only the receiving agency answers the capacity request.");
 
         var errors = new FieldErrors();
@@ -36,7 +37,7 @@ internal static class AnswerCapacity
             errors.Add("caseworkerId", "The receiving caseworker's id (a code, not a name) is required to confirm capacity.");
         if (body.Decision == "decline" && (body.Reason is null || !TransferCodes.DeclineReasons.Contains(body.Reason)))
             errors.Add("reason", $"A decline needs a reason: one of {string.Join(", ", TransferCodes.DeclineReasons)}.");
-        if (errors.Any) return Problems.Invalid(errors.All);
+        if (errors.Any) return Problems.Invalid(errors);
 
         if (transfer.Status != TransferStatuses.CapacityRequested)
         {

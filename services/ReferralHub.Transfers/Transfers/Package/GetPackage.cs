@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Contracts.Transfers;
@@ -6,7 +7,7 @@ using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Transfers.Capacity;
 using ReferralHub.Transfers.Transfers.Query;
-using ReferralHub.Transfers.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Transfers.Transfers.Package;
 
@@ -42,33 +43,34 @@ internal static class GetPackage
     public static void Map(RouteGroupBuilder transfers)
     {
         transfers.MapGet("/{id:guid}/package", PackageAsync).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
-        transfers.MapGet("/{id:guid}/package/attachments/{attachmentId:guid}", AttachmentAsync).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
+        transfers.MapGet("/{id:guid}/package/attachments/{attachmentId:guid}", AttachmentAsync)
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf", "image/png", "image/jpeg", "text/plain").ProducesProblem(StatusCodes.Status410Gone).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
         transfers.MapGet("/{id:guid}/releases", ReleasesAsync).RequireAuthorization(p => p.RequireRole(TransferQueries.AgencyRoles));
     }
 
     // Who may read the package when, and what of it, is the gate's (PackageGate): these endpoints only answer.
-    private static async Task<IResult> PackageAsync(Guid id, ClaimsPrincipal user, PackageGate gate, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<HandoverPackage>, ProblemHttpResult>> PackageAsync(Guid id, ClaimsPrincipal user, PackageGate gate, CancellationToken cancellationToken)
     {
         var (transfer, release, refusal) = await gate.OpenAsync(id, user.Agency(), cancellationToken);
         if (refusal is not null) return refusal;
         return TypedResults.Ok(await gate.PackageAsync(transfer!, release!, cancellationToken));
     }
 
-    private static async Task<IResult> AttachmentAsync(Guid id, Guid attachmentId, ClaimsPrincipal user, PackageGate gate, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> AttachmentAsync(Guid id, Guid attachmentId, ClaimsPrincipal user, PackageGate gate, CancellationToken cancellationToken)
     {
         var (transfer, release, refusal) = await gate.OpenAsync(id, user.Agency(), cancellationToken);
         if (refusal is not null) return refusal;
         var (attachment, content) = await gate.DocumentAsync(transfer!, release!, attachmentId, cancellationToken);
-        if (attachment is null) return TypedResults.Problem(title: "No such document in the released package.", statusCode: StatusCodes.Status404NotFound);
+        if (attachment is null) return Problems.NotFound("No such document in the released package.");
         return content is null
-            ? TypedResults.Problem(title: "The document was destroyed.", statusCode: StatusCodes.Status410Gone)
+            ? Problems.Gone("The document was destroyed.")
             : TypedResults.File(content, attachment.ContentType);
     }
 
-    private static async Task<IResult> ReleasesAsync(Guid id, ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<ReleaseView>>, ProblemHttpResult>> ReleasesAsync(Guid id, ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
     {
         var transfer = await TransferQueries.FindForAsync(db, id, user.Agency(), cancellationToken);
-        if (transfer is null) return Problems.NotFound();
+        if (transfer is null) return Problems.NotFound("No such transfer for your agency.");
         var rows = await db.Releases.AsNoTracking().Where(r => r.TransferId == id).ToListAsync(cancellationToken);
         return TypedResults.Ok(rows.Select(r => new ReleaseView(r.Id, r.RecipientAgency, r.RecipientCaseworkerId, r.Items, r.AttachmentIds, r.WithheldItems,
             r.ConsentId, r.ConsentVersion, r.OverrideId, r.DecisionId, r.ReleasedAt)).ToList());

@@ -5,7 +5,7 @@ using ReferralHub.Hosting.Protection;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Transfers.Query;
-using ReferralHub.Transfers.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Transfers.Transfers.Package;
 
@@ -20,10 +20,10 @@ namespace ReferralHub.Transfers.Transfers.Package;
 public sealed class PackageGate(TransfersDbContext db, IPersonalDataProtector<TransfersDbContext> protector)
 {
     /// <summary>The transfer and its release when <paramref name="agency"/> may read the package now, else the problem to answer.</summary>
-    public async Task<(Transfer? Transfer, TransferRelease? Release, IResult? Refusal)> OpenAsync(Guid id, string? agency, CancellationToken cancellationToken)
+    public async Task<(Transfer? Transfer, TransferRelease? Release, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Refusal)> OpenAsync(Guid id, string? agency, CancellationToken cancellationToken)
     {
         var transfer = await TransferQueries.FindForAsync(db, id, agency, cancellationToken);
-        if (transfer is null) return (null, null, Problems.NotFound());
+        if (transfer is null) return (null, null, Problems.NotFound("No such transfer for your agency."));
         if (transfer.ReceivingAgency != agency) return (null, null, Problems.Forbidden("The handover package is for the receiving agency."));
         if (transfer.Status is not (TransferStatuses.Released or TransferStatuses.Acknowledged))
             return (null, null, Problems.Conflict($"The transfer is {transfer.Status}: nothing of the case file is released before capacity is confirmed and consent is confirmed."));

@@ -1,9 +1,10 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
-using ReferralHub.Transfers.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Transfers.Transfers.Query;
 
@@ -28,12 +29,12 @@ internal static class TransferQueries
     public static async Task<Transfer?> FindForAsync(TransfersDbContext db, Guid id, string? agency, CancellationToken cancellationToken) =>
         agency is null ? null : await db.Transfers.FirstOrDefaultAsync(t => t.Id == id && (t.SendingAgency == agency || t.ReceivingAgency == agency), cancellationToken);
 
-    private static async Task<IResult> ListAsync(
+    private static async Task<Results<Ok<List<TransferView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user, TransfersDbContext db, string? direction, string? status, int? limit, CancellationToken cancellationToken)
     {
         if (user.Agency() is not { Length: > 0 } agency) return Problems.Forbidden("The token names no agency.");
         if (direction is not (null or "incoming" or "outgoing"))
-            return Problems.Invalid(new() { ["direction"] = ["incoming or outgoing."] }, StatusCodes.Status400BadRequest);
+            return Problems.Invalid("direction", "incoming or outgoing.");
         var query = db.Transfers.AsNoTracking();
         query = direction switch
         {
@@ -46,14 +47,14 @@ internal static class TransferQueries
         return TypedResults.Ok(rows.Select(t => TransferViews.ToView(t, agency)).ToList());
     }
 
-    private static async Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TransferView>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
     {
         var transfer = await FindForAsync(db, id, user.Agency(), cancellationToken);
-        return transfer is null ? Problems.NotFound() : TypedResults.Ok(TransferViews.ToView(transfer, user.Agency()!));
+        return transfer is null ? Problems.NotFound("No such transfer for your agency.") : TypedResults.Ok(TransferViews.ToView(transfer, user.Agency()!));
     }
 
     /// <summary>The change feed: every step of the caller's agency's transfers (sent or received) after a sequence number.</summary>
-    private static async Task<IResult> ChangesAsync(ClaimsPrincipal user, TransfersDbContext db, long? after, int? limit, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TransferChangesPage>, ProblemHttpResult>> ChangesAsync(ClaimsPrincipal user, TransfersDbContext db, long? after, int? limit, CancellationToken cancellationToken)
     {
         if (user.Agency() is not { Length: > 0 } agency) return Problems.Forbidden("The token names no agency.");
         var from = after ?? 0;

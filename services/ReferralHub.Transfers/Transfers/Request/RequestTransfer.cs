@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ using ReferralHub.Transfers.Handover;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Transfers.Query;
-using ReferralHub.Transfers.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Transfers.Transfers.Request;
 
@@ -35,9 +36,9 @@ internal static class RequestTransfer
     private const int MaxText = 4000;
 
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
+        transfers.MapPost("/", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
 
-    private static async Task<IResult> HandleAsync(
+    private static async Task<Results<Created<TransferView>, Ok<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         TransferRequestBody body, HttpRequest request, ClaimsPrincipal user, TransfersDbContext db, TimeProvider clock,
         IPersonalDataProtector<TransfersDbContext> protector, IRequestClient<ResolvePathway> pathways,
         IOptions<TransfersOptions> options, ILogger<TransferRequestBody> logger, CancellationToken cancellationToken)
@@ -46,13 +47,13 @@ internal static class RequestTransfer
             return Problems.Forbidden("The token names no agency.");
 
         var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
-        if (idempotencyKey.Length > 100) return Problems.Invalid(new() { ["Idempotency-Key"] = ["At most 100 characters."] }, StatusCodes.Status400BadRequest);
+        if (idempotencyKey.Length > 100) return Problems.Invalid("Idempotency-Key", "At most 100 characters.");
         if (idempotencyKey.Length > 0
             && await db.Transfers.AsNoTracking().FirstOrDefaultAsync(t => t.SendingAgency == agency && t.IdempotencyKey == idempotencyKey, cancellationToken) is { } earlier)
             return TypedResults.Ok(TransferViews.ToView(earlier, agency));
 
         var errors = Validate(body, agency);
-        if (errors.Any) return Problems.Invalid(errors.All);
+        if (errors.Any) return Problems.Invalid(errors);
 
         // The receiver must be a case management agency on the area's pathway (the directory decides).
         var resolved = (await pathways.GetResponse<PathwayResolved>(

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Contracts.Transfers;
@@ -6,7 +7,7 @@ using ReferralHub.Transfers.Handover;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Transfers.Query;
-using ReferralHub.Transfers.Web;
+using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Transfers.Transfers.Withdraw;
 
@@ -14,14 +15,14 @@ namespace ReferralHub.Transfers.Transfers.Withdraw;
 internal static class WithdrawTransfer
 {
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/{id:guid}/withdraw", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
+        transfers.MapPost("/{id:guid}/withdraw", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
 
-    private static async Task<IResult> HandleAsync(
+    private static async Task<Results<Ok<TransferView>, ProblemHttpResult>> HandleAsync(
         Guid id, ClaimsPrincipal user, TransfersDbContext db, TimeProvider clock, ILogger<Transfer> logger, CancellationToken cancellationToken)
     {
         var agency = user.Agency();
         var transfer = await TransferQueries.FindForAsync(db, id, agency, cancellationToken);
-        if (transfer is null) return Problems.NotFound();
+        if (transfer is null) return Problems.NotFound("No such transfer for your agency.");
         if (transfer.SendingAgency != agency) return Problems.Forbidden("Only the sending agency withdraws a transfer.");
         if (transfer.Status == TransferStatuses.Withdrawn) return TypedResults.Ok(TransferViews.ToView(transfer, agency!));
         if (Transfer.Terminal.Contains(transfer.Status))

@@ -504,6 +504,17 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Criteria")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("hub-event");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
@@ -517,6 +528,13 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
                     b.Property<string>("SecretProtected")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<Guid?>("ServiceFilter")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("StatusFilter")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<string>("Url")
                         .IsRequired()

@@ -495,6 +495,17 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Criteria")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("hub-event");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -507,6 +518,13 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Sqlite
 
                     b.Property<string>("SecretProtected")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ServiceFilter")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusFilter")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Url")
