@@ -5,6 +5,7 @@ using ReferralHub.Hosting.Persistence;
 using ReferralHub.Portal.Accounts;
 using ReferralHub.Portal.Localisation;
 using ReferralHub.Portal.Notifications;
+using ReferralHub.Portal.Pages.Errors;
 using ReferralHub.Portal.HubApi;
 using ReferralHub.Portal.Persistence;
 
@@ -23,6 +24,9 @@ public static class PortalModule
         builder.AddPortalWorkflowApis();
         builder.AddPortalNotifications();
         builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
+        builder.Services.Configure<RouteOptions>(options => options.SetParameterPolicy<PeoplePages>(PeoplePages.Name));
+        builder.Services.AddSingleton<DirectoryNames>();
+        builder.Services.AddScoped<DirectoryNamesFilter>();
         builder.Services.AddRazorPages(options =>
             {
                 // Every page needs a signed-in person unless it says otherwise; role folders need their role.
@@ -30,6 +34,7 @@ public static class PortalModule
                 foreach (var (folder, policy) in PortalPolicies.Folders) options.Conventions.AuthorizeFolder(folder, policy);
                 options.Conventions.AllowAnonymousToFolder("/Account");
             })
+            .AddMvcOptions(options => options.Filters.AddService<DirectoryNamesFilter>())
             .ConfigureApplicationPartManager(parts =>
             {
                 // Inside ReferralHub.Host the pages live in this referenced assembly: make sure MVC sees them once.
@@ -58,6 +63,8 @@ public static class PortalModule
         }
         app.MapPortalStyles();
         app.MapRazorPages();
+        // Lowest precedence: only an address nothing else took, asked for by a person's browser (see PeoplePages).
+        app.MapFallbackToPage($"{{**path:{PeoplePages.Name}}}", "/Errors/NotFound");
         return app;
     }
 }

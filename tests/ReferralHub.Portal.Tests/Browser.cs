@@ -37,6 +37,19 @@ public sealed class Browser : IAsyncLifetime
             Locale = locale,
         });
 
+    /// <summary>
+    /// A screen <paramref name="width"/> CSS pixels wide (320 for the smallest phones; 180 is a 360 px phone at 200 %
+    /// zoom). JavaScript on only so a test can measure the layout: the portal itself sends no script.
+    /// </summary>
+    public Task<IBrowserContext> ScreenAsync(Uri baseAddress, int width) =>
+        _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = 740 },
+            JavaScriptEnabled = true,
+            Locale = "en-GB",
+        });
+
     public async Task DisposeAsync()
     {
         if (_browser is not null) await _browser.DisposeAsync();

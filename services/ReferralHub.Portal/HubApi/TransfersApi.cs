@@ -64,9 +64,10 @@ public sealed class TransfersApi(HubApiClient api)
         await ApiResult<TransferViewModel>.ReadAsync(
             await api.Http.PostAsJsonAsync($"api/v1/transfers/{id}/acknowledge", new { receivingCaseCode }, HubApiJson.Options, ct), ct);
 
-    public async Task<ApiResult<TransferViewModel>> ApproveAsync(Guid id, bool approve, CancellationToken ct) =>
+    /// <param name="reason">Required to refuse: one of the transfer service's refusal reason codes.</param>
+    public async Task<ApiResult<TransferViewModel>> ApproveAsync(Guid id, bool approve, string? reason, CancellationToken ct) =>
         await ApiResult<TransferViewModel>.ReadAsync(
-            await api.Http.PostAsJsonAsync($"api/v1/transfers/{id}/approval", new { approve }, HubApiJson.Options, ct), ct);
+            await api.Http.PostAsJsonAsync($"api/v1/transfers/{id}/approval", new { approve, reason }, HubApiJson.Options, ct), ct);
 
     public async Task<ApiResult<BulkJobViewModel>> StartBulkAsync(BulkTransferInput input, string idempotencyKey, CancellationToken ct)
     {

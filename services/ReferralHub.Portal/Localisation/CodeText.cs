@@ -9,8 +9,16 @@ namespace ReferralHub.Portal.Localisation;
 /// person's language; a code without a translation falls back to the taxonomy's English name, then to the code itself.
 /// The APIs keep returning the codes unchanged.
 /// </summary>
-public sealed class CodeText(IStringLocalizer<PortalText> text)
+public sealed class CodeText(IStringLocalizer<PortalText> text, DirectoryNames names)
 {
+    /// <summary>An area by the name the directory gives it ("Camp 1"); its code only when the directory has not said.</summary>
+    public string Area(string? code) => code is null ? "" : names.Area(code) ?? code;
+
+    public string Areas(IEnumerable<string>? codes) => codes is null ? "" : string.Join(", ", codes.Select(Area));
+
+    /// <summary>An agency by its organisation's name in the directory; its code only when the directory has not said.</summary>
+    public string Agency(string? code) => code is null ? "" : names.Agency(code) ?? code;
+
     public string ServiceType(string? code) =>
         code is null ? "" : Find("ServiceType." + code) ?? ServiceTypes.Find(code)?.Name ?? code;
 

@@ -6,7 +6,8 @@ namespace ReferralHub.Referrals.Query;
 /// A referral as one caller may see it, built only by the <see cref="Release.ReleaseGate"/>. The referring agency sees
 /// everything it sent plus history and releases; the provider sees the minimal summary while offered, then only the
 /// released need-to-know items; <see cref="ConsentWithdrawn"/> says the consent was withdrawn (then
-/// <see cref="Notice"/> tells the provider what to do).
+/// <see cref="Notice"/> tells the provider what to do). <see cref="KeptBack"/> names (never shows) the items the service
+/// would need that the child or family kept back from it, so the provider does not ask the child about them.
 /// </summary>
 public sealed record ReferralView(
     Guid Id,
@@ -32,7 +33,8 @@ public sealed record ReferralView(
     IReadOnlyList<HistoryEntry>? History,
     IReadOnlyList<ReleaseEntry>? Releases,
     bool ConsentWithdrawn = false,
-    string? Notice = null);
+    string? Notice = null,
+    IReadOnlyList<string>? KeptBack = null);
 
 public sealed record ServiceOutcome(DateOnly? StartedOn, DateOnly? CompletedOn, string? ChildSatisfaction, string? CaregiverSatisfaction, ServiceReport? Report);
 

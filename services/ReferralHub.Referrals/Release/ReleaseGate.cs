@@ -204,10 +204,14 @@ public sealed class ReleaseGate(ReferralsDbContext db, IPersonalDataProtector<Re
         var status = AnswerEndpoints.ProviderStatus(r.Status);
         ReferralPayload? payload = null;
         IReadOnlyList<string>? items = null;
+        IReadOnlyList<string>? keptBack = null;
         var release = await ServedReleaseAsync(r, cancellationToken);
         if (release is not null)
         {
             items = JsonSerializer.Deserialize<List<string>>(release.ItemsJson, Json) ?? [];
+            // Item names only: what this service's need-to-know profile names that the consent withheld from it.
+            var withheldItems = JsonSerializer.Deserialize<List<string>>(release.WithheldJson, Json) ?? [];
+            keptBack = [.. profiles.ItemsFor(r.ServiceType).Where(withheldItems.Contains).Order(StringComparer.Ordinal)];
             // The shared rule (Hosting/Protection/ReleaseRule): released minus withheld, nothing after a withdrawal.
             var readable = ReleaseRule.Readable(items, JsonSerializer.Deserialize<List<string>>(release.WithheldJson, Json) ?? [], r.ConsentWithdrawnAt is not null);
             payload = (await DecryptAsync<ReferralPayload>(r, r.PayloadProtected, cancellationToken))?.Project(readable);
@@ -219,7 +223,7 @@ public sealed class ReleaseGate(ReferralsDbContext db, IPersonalDataProtector<Re
             payload, items,
             await OutcomeAsync(r, report: release is not null, cancellationToken),
             r.DeclineReason is null ? null : new DeclineInfo(r.DeclineReason, await TextAsync(r, r.DeclineDetailsProtected, cancellationToken)),
-            History: null, Releases: null, withdrawn, withdrawn ? WithdrawnNotice : null);
+            History: null, Releases: null, withdrawn, withdrawn ? WithdrawnNotice : null, keptBack);
     }
 
     /// <summary>

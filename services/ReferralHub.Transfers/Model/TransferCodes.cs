@@ -26,6 +26,12 @@ public static partial class TransferCodes
 
     public static readonly IReadOnlyList<string> DeclineReasons = ["no-capacity", "outside-mandate", "outside-area", "other"];
 
+    /// <summary>
+    /// Why the sending agency's supervisor refuses a transfer: a code, never free text, so the reason travels in the
+    /// change feed to the caseworker's system without carrying anything about the child.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ApprovalRefusalReasons = ["not-in-best-interests", "more-information-needed", "receiving-agency-unsuitable", "other"];
+
     /// <summary>Seed 004: "Case workers should not manage more than 25 cases at any given time".</summary>
     public const int CaseloadLimit = 25;
 

@@ -38,6 +38,15 @@ public sealed class AgencyWebhooksTests(Browser browser, AgencyWebhooksTests.Fas
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Webhooks" }).First.ClickAsync();
         await page.WaitForURLAsync("**/agency/webhooks");
+        // A refused address keeps what was typed, the own secret too (answered in place: no-store, no cookie).
+        await page.GetByLabel("URL that receives the callbacks (https)").FillAsync("ftp://example.org/hook");
+        await page.GetByLabel("Secret (optional)").FillAsync("our-own-signing-secret-0123456789abcdef");
+        var refused = await page.SubmitAsync("Add the webhook");
+        Assert.NotEmpty(await page.Locator("#url-error").InnerTextAsync());
+        Assert.Equal("ftp://example.org/hook", await page.GetByLabel("URL that receives the callbacks (https)").InputValueAsync());
+        Assert.Equal("our-own-signing-secret-0123456789abcdef", await page.GetByLabel("Secret (optional)").InputValueAsync());
+        Assert.Contains("no-store", refused.Headers["cache-control"]);
+        await page.GetByLabel("Secret (optional)").FillAsync("");
         await page.GetByLabel("URL that receives the callbacks (https)").FillAsync(_receiver.Url);
         var added = await page.SubmitAsync("Add the webhook");
         Assert.Equal(200, added.Status);

@@ -43,11 +43,12 @@ public sealed class EscalationPageTests(Browser browser) : IAsyncLifetime
         await page.GetByRole(AriaRole.Link, new() { Name = "Transfers waiting too long for an answer" }).ClickAsync();
         await page.WaitForURLAsync("**/directory/escalations");
 
-        var row = page.Locator("#escalated-transfers tbody tr").Filter(new() { HasText = "agency-d" });
+        var row = page.Locator("#escalated-transfers tbody tr").Filter(new() { HasText = "Demo District Social Welfare Office (fictional)" });
         Assert.Equal(1, await row.CountAsync());
         var text = await row.InnerTextAsync();
-        Assert.Contains("agency-a", text);
-        Assert.Contains("demo-district", text);
+        Assert.Contains("Agency A Child Protection International (fictional)", text); // names, not codes
+        Assert.Contains("Demo District", text);
+        Assert.DoesNotContain("agency-a", text);
         Assert.Contains("age 10-14", text);
         Assert.DoesNotContain(caseCode, await page.ContentAsync());
         Assert.DoesNotContain("Nadia", await page.ContentAsync());

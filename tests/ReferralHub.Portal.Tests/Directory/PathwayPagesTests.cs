@@ -29,7 +29,7 @@ public sealed class PathwayPagesTests(Browser browser) : IAsyncLifetime
         await page.GetByRole(AriaRole.Link, new() { Name = "Pathways", Exact = true }).First.ClickAsync();
         await page.WaitForURLAsync("**/directory/pathways");
         await page.ScreenshotAsync("directory-pathways");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Specialised MHPSS services in demo-district" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Specialised MHPSS services in Demo District" }).ClickAsync();
         var listed = page.Locator("ol.cards > li");
         Assert.Contains("Specialised mental health care for children", await listed.Nth(0).InnerTextAsync());
         Assert.Contains("Psychiatric outpatient clinic", await listed.Nth(1).InnerTextAsync());
@@ -45,9 +45,20 @@ public sealed class PathwayPagesTests(Browser browser) : IAsyncLifetime
         Assert.StartsWith("portal:", pathway.GetProperty("updatedBy").GetString());
         var first = pathway.GetProperty("serviceIds")[0].GetGuid();
 
-        Assert.Equal(200, (await page.SubmitAsync("Remove Specialised mental health care for children from the pathway")).Status);
+        // Removing asks first; "No, keep it" changes nothing.
+        var remove = page.GetByRole(AriaRole.Link, new() { Name = "Remove Specialised mental health care for children from the pathway" });
+        await remove.ClickAsync();
+        Assert.Equal(2, (await PathwayAsync(page.Url)).GetProperty("serviceIds").GetArrayLength());
+        Assert.Contains("Remove Specialised mental health care for children from this pathway?", await page.Locator("#confirm-remove").InnerTextAsync());
+        await page.ScreenshotAsync("directory-pathway-remove");
+        await page.GetByRole(AriaRole.Link, new() { Name = "No, keep it" }).ClickAsync();
+        Assert.Equal(0, await page.Locator("#confirm-remove").CountAsync());
+        Assert.Equal(2, await listed.CountAsync());
+        await remove.ClickAsync();
+        Assert.Equal(200, (await page.SubmitAsync("Yes, remove it")).Status);
+        Assert.StartsWith("Removed from the pathway.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
         Assert.Equal(1, await listed.CountAsync());
-        await page.GetByLabel("Add a service of this type delivered here").SelectOptionAsync(new SelectOptionValue { Label = "Specialised mental health care for children (agency-b)" });
+        await page.GetByLabel("Add a service of this type delivered here").SelectOptionAsync(new SelectOptionValue { Label = "Specialised mental health care for children (Agency B Community Wellbeing (fictional))" });
         Assert.Equal(200, (await page.SubmitAsync("Add to the end")).Status);
         Assert.Contains("Specialised mental health care for children", await listed.Nth(1).InnerTextAsync());
         Assert.Equal(first, (await PathwayAsync(page.Url)).GetProperty("serviceIds")[0].GetGuid());

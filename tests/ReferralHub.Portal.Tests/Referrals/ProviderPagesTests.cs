@@ -47,6 +47,11 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
         Assert.Contains("Nadia", released);
         Assert.Contains("nightmares", released); // the expected outcome mentions them
         Assert.DoesNotContain("hometown", released); // the case history was withheld
+        // ...and the provider is told what was kept back, by name only, and asked not to seek it.
+        var keptBack = await page.Locator("#kept-back").InnerTextAsync();
+        Assert.Contains("Case history", keptBack);
+        Assert.Contains("do not ask the child", keptBack);
+        Assert.DoesNotContain("hometown", keptBack);
         await page.ScreenshotAsync("provider-referral-accepted");
 
         Assert.Equal(200, (await page.SubmitAsync("Record service started")).Status);

@@ -30,13 +30,44 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Approvals and overrides" }).First.ClickAsync();
         await page.WaitForURLAsync("**/supervisor");
-        Assert.Contains("Transfer of case PORTAL-APPROVE-1 to agency-d", await page.Locator("ul.cards").First.InnerTextAsync());
+        Assert.Contains("Transfer of case PORTAL-APPROVE-1 to Demo District Social Welfare Office (fictional)", await page.Locator("ul.cards").First.InnerTextAsync());
         var approved = await page.SubmitAsync("Approve the transfer of case PORTAL-APPROVE-1");
 
         Assert.Equal(200, approved.Status);
         Assert.StartsWith("Transfer approved.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Approve the transfer of case PORTAL-APPROVE-1" }).CountAsync());
         Assert.NotEqual(JsonValueKind.Null, (await WorkflowData.TransferAsync(_hub, id)).GetProperty("approvedAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task Refusing_a_transfer_asks_once_more_and_needs_a_reason()
+    {
+        var id = await WorkflowData.RequestTransferAsync(_hub, "PORTAL-REFUSE-1");
+        await using var context = await browser.PhoneAsync(_hub.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(Supervisor);
+        await page.GotoAsync("/supervisor");
+
+        // One tap only asks: nothing is refused yet, and "No, go back" leaves it waiting.
+        var refuse = page.GetByRole(AriaRole.Link, new() { Name = "Refuse the transfer of case PORTAL-REFUSE-1" });
+        await refuse.ClickAsync();
+        Assert.Contains("Refuse the transfer of case PORTAL-REFUSE-1 to Demo District Social Welfare Office (fictional)?", await page.Locator("#confirm-refusal").InnerTextAsync());
+        Assert.Equal("capacity-requested", (await WorkflowData.TransferAsync(_hub, id)).GetProperty("status").GetString());
+        await page.ScreenshotAsync("supervisor-refuse-transfer");
+        await page.GetByRole(AriaRole.Link, new() { Name = "No, go back" }).ClickAsync();
+        Assert.Equal(0, await page.Locator("#confirm-refusal").CountAsync());
+
+        // Without a reason: refused beside the field, still asking; with one: the transfer stops.
+        await refuse.ClickAsync();
+        await page.SubmitAsync("Yes, refuse the transfer");
+        Assert.Equal("Choose why you refuse the transfer.", await page.Locator("#reason-error").InnerTextAsync());
+        Assert.Equal("capacity-requested", (await WorkflowData.TransferAsync(_hub, id)).GetProperty("status").GetString());
+        await page.GetByLabel("Why do you refuse it?").SelectOptionAsync(new SelectOptionValue { Label = "More information is needed first" });
+        var refused = await page.SubmitAsync("Yes, refuse the transfer");
+
+        Assert.Equal(200, refused.Status);
+        Assert.StartsWith("Transfer refused.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
+        Assert.Equal("approval-refused", (await WorkflowData.TransferAsync(_hub, id)).GetProperty("status").GetString());
     }
 
     [Fact]

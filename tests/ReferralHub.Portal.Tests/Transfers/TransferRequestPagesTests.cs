@@ -29,7 +29,7 @@ public sealed class TransferRequestPagesTests(Browser browser) : IAsyncLifetime
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Transfer requests" }).First.ClickAsync();
         await page.WaitForURLAsync("**/transfers");
-        Assert.Contains("Case from agency-a", await page.Locator("ul.cards").First.InnerTextAsync());
+        Assert.Contains("Case from Agency A Child Protection International (fictional)", await page.Locator("ul.cards").First.InnerTextAsync());
         Assert.DoesNotContain("Nadia", await page.ContentAsync());
         await page.ScreenshotAsync("provider-transfer-requests");
 
@@ -38,8 +38,9 @@ public sealed class TransferRequestPagesTests(Browser browser) : IAsyncLifetime
         Assert.DoesNotContain("Nadia", await page.ContentAsync());
         Assert.DoesNotContain("PORTAL-TRANSFER-1", await page.ContentAsync()); // the sender's case code: consent-controlled
         var refused = await page.SubmitAsync("Confirm with this caseworker");
-        Assert.Equal(400, refused.Status);
-        Assert.NotEmpty(await page.Locator("#caseworker-error").InnerTextAsync());
+        Assert.Equal("GET", refused.Request.Method); // post/redirect/get: a reload sends nothing
+        Assert.Equal("Enter the id of the caseworker in your agency who will take the case.", await page.Locator("#caseworker-error").InnerTextAsync());
+        Assert.Equal("#caseworkerId", await page.Locator("#error-summary a").First.GetAttributeAsync("href"));
         Assert.Equal("capacity-requested", (await WorkflowData.TransferAsync(_hub, id)).GetProperty("status").GetString());
 
         await page.GetByLabel("Receiving caseworker's id").FillAsync("cw-17");
@@ -56,6 +57,11 @@ public sealed class TransferRequestPagesTests(Browser browser) : IAsyncLifetime
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "case-plan.txt" }).ClickAsync());
         Assert.Equal("case-plan.txt", download.SuggestedFilename);
         Assert.Equal("Case plan: weekly visits, school enrolment.", await File.ReadAllTextAsync((await download.PathAsync())!));
+
+        // Handed over but not yet acknowledged: still work to do, listed apart from the answered ones.
+        await page.GotoAsync("/transfers");
+        Assert.Contains("Case from Agency A Child Protection International (fictional)", await page.Locator("#to-acknowledge").InnerTextAsync());
+        await page.GotoAsync($"/transfers/{id}");
 
         await page.GetByLabel("Your agency's case code for the child (optional)").FillAsync("D-PORTAL-1");
         var acknowledged = await page.SubmitAsync("Acknowledge: we are now responsible");
@@ -76,8 +82,8 @@ public sealed class TransferRequestPagesTests(Browser browser) : IAsyncLifetime
         await page.SignInAsync(Receiver);
         await page.GotoAsync($"/transfers/{id}");
 
-        Assert.Equal(400, (await page.SubmitAsync("Decline the transfer")).Status);
-        Assert.NotEmpty(await page.Locator("#reason-error").InnerTextAsync());
+        Assert.Equal("GET", (await page.SubmitAsync("Decline the transfer")).Request.Method);
+        Assert.Equal("Choose why your agency cannot take the case.", await page.Locator("#reason-error").InnerTextAsync());
 
         await page.GetByLabel("Why can you not take it?").SelectOptionAsync("outside-area");
         var declined = await page.SubmitAsync("Decline the transfer");

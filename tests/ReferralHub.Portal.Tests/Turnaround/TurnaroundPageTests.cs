@@ -43,14 +43,15 @@ public sealed class TurnaroundPageTests(Browser browser) : IAsyncLifetime
     [Fact]
     public async Task Charts_draw_only_groups_of_five_or_more_and_say_their_figures_in_words_and_tables()
     {
-        // Ten referrals in one group: five accepted, five declined for lack of capacity, all answered at once.
+        // Eleven referrals in one group: five accepted, five declined for lack of capacity, one as not eligible, all
+        // answered at once. The one "not eligible" decline is a count under 5: said as such, never drawn as 0.
         using var provider = await WorkflowData.ClientAsync(_hub, "agency-b-system", "agency-b-secret");
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 11; i++)
         {
             var id = await HubData.SendReferralAsync(_hub, $"PORTAL-CHART-{i}");
             var answer = i < 5
                 ? await provider.PostAsJsonAsync($"/api/v1/referrals/{id}/accept", new { })
-                : await provider.PostAsJsonAsync($"/api/v1/referrals/{id}/decline", new { reason = "no-capacity" });
+                : await provider.PostAsJsonAsync($"/api/v1/referrals/{id}/decline", new { reason = i < 10 ? "no-capacity" : "not-eligible" });
             answer.EnsureSuccessStatusCode();
         }
         await using var context = await browser.PhoneAsync(_hub.BaseAddress);
@@ -62,13 +63,16 @@ public sealed class TurnaroundPageTests(Browser browser) : IAsyncLifetime
         Assert.Equal(4, await charts.CountAsync());
         // Each chart is an image named by its title and description (what a screen reader says), with its figures as text.
         var acceptance = page.GetByRole(AriaRole.Img, new() { Name = "Acceptance rate by month" });
-        Assert.Contains("50% of 10", await acceptance.TextContentAsync());
-        Assert.Contains("0% of 10", await page.GetByRole(AriaRole.Img, new() { Name = "Overdue share by month" }).TextContentAsync());
-        Assert.Contains("10 referrals", await page.GetByRole(AriaRole.Img, new() { Name = "Time to answer" }).TextContentAsync()); // all within 24 h
-        Assert.Contains("No capacity", await page.GetByRole(AriaRole.Img, new() { Name = "Declines by reason" }).TextContentAsync());
+        Assert.Contains("45% of 11", await acceptance.TextContentAsync());
+        Assert.Contains("0% of 11", await page.GetByRole(AriaRole.Img, new() { Name = "Overdue share by month" }).TextContentAsync());
+        Assert.Contains("11 referrals", await page.GetByRole(AriaRole.Img, new() { Name = "Time to answer" }).TextContentAsync()); // all within 24 h
+        var declines = await page.GetByRole(AriaRole.Img, new() { Name = "Declines by reason" }).TextContentAsync();
+        Assert.Contains("No capacity", declines);
+        Assert.Contains("fewer than 5", declines);
         await page.GetByText("The charts' figures as tables").ClickAsync(); // <details> opens without JavaScript
         Assert.Contains("Within 24 hours", await page.Locator("details table").Nth(1).InnerTextAsync());
-        Assert.Contains("50%", await page.Locator("details table").First.InnerTextAsync());
+        Assert.Contains("45%", await page.Locator("details table").First.InnerTextAsync());
+        Assert.Contains("fewer than 5", await page.Locator("details table").Nth(2).InnerTextAsync());
         Assert.DoesNotContain("PORTAL-CHART", await page.ContentAsync());
         await page.ScreenshotAsync("coordinator-charts");
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net;
 using System.Net.Http.Json;
 using ReferralHub.Transfers.Tests.Infrastructure;
@@ -49,10 +50,17 @@ public sealed class ApprovalTests : IAsyncLifetime
         await sender.RecordTransferConsentAsync(caseCode, _hub.Clock);
         var id = (await sender.RequestAsync(TransferApi.Request(caseCode))).Id();
 
-        var refused = await supervisor.PostAsJsonAsync($"/api/v1/transfers/{id}/approval", new { approve = false }).OkAsync("refuse");
+        var withoutReason = await supervisor.PostAsJsonAsync($"/api/v1/transfers/{id}/approval", new { approve = false });
+        var refused = await supervisor.PostAsJsonAsync($"/api/v1/transfers/{id}/approval", new { approve = false, reason = "more-information-needed" }).OkAsync("refuse");
         var confirm = await receiver.ConfirmAsync(id);
 
+        Assert.Equal(HttpStatusCode.BadRequest, withoutReason.StatusCode);
+        Assert.True((await withoutReason.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("reason", out _));
         Assert.Equal("approval-refused", refused.Status());
+        // The caseworker's system learns why from the change feed (a code: nothing about the child).
+        var feed = await sender.GetFromJsonAsync<JsonElement>("/api/v1/transfers/changes?after=0");
+        Assert.Contains(feed.GetProperty("changes").EnumerateArray(), c => c.GetProperty("transferId").GetGuid() == id
+            && c.GetProperty("status").GetString() == "approval-refused" && c.GetProperty("reasonCode").GetString() == "more-information-needed");
         Assert.Equal(HttpStatusCode.Conflict, confirm.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await receiver.GetAsync($"/api/v1/transfers/{id}/package")).StatusCode);
     }

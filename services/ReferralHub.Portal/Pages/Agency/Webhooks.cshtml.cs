@@ -17,6 +17,12 @@ public sealed class WebhooksModel(WebhooksApi webhooks, IStringLocalizer<PortalT
 
     public string? NewUrl { get; private set; }
 
+    /// <summary>
+    /// The secret the admin typed, kept in the box after a refusal. This page answers in place rather than by
+    /// redirect (as after success, when it shows the secret once): a signing secret never travels in a cookie.
+    /// </summary>
+    public string? NewSecret { get; private set; }
+
     public string? Message { get; private set; }
 
     public string? Error { get; private set; }
@@ -42,6 +48,8 @@ public sealed class WebhooksModel(WebhooksApi webhooks, IStringLocalizer<PortalT
         else
         {
             NewUrl = url;
+            NewSecret = secret;
+            SetPasswordLink.NoStore(Response);
             Error = result.Errors.Count > 0 ? text["Form.Fix"] : result.Title ?? text["Clients.Failed"];
             _errors = result.Errors;
             Response.StatusCode = (int)result.Status;

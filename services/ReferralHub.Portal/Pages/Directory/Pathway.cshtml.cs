@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using ReferralHub.Portal.Forms;
 using ReferralHub.Portal.HubApi;
 
 namespace ReferralHub.Portal.Pages.Directory;
@@ -22,19 +23,30 @@ public sealed class PathwayModel(PathwaysApi pathways, DirectoryApi directory, I
 
     public string? Message { get; private set; }
 
-    public string? Error { get; private set; }
+    /// <summary>The change the directory refused on the last post (post/redirect/get).</summary>
+    public FormFailure? Failure { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? done, bool created, CancellationToken ct)
+    /// <summary>
+    /// The service the person asked to remove, waiting for "Yes, remove": removing changes routing at once (no new
+    /// referral is offered to it), so it is never one tap.
+    /// </summary>
+    public (Guid Id, string Name)? ConfirmRemove { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? done, bool created, Guid? remove, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFoundPage();
+        Failure = FormFailure.Take(TempData);
+        if (remove is { } r && Listed.FirstOrDefault(l => l.Id == r) is { Id: var listedId } listed && listedId == r)
+            ConfirmRemove = (r, listed.Service?.Name ?? r.ToString());
         if (created) Message = text["Pathways.Created"];
+        else if (done is "removed") Message = text["Pathways.Removed"];
         else if (done is "saved") Message = text["Directory.Saved"];
         else if (done is "reviewed") Message = text["Directory.Reviewed"];
         return Page();
     }
 
     /// <summary>op: up, down, remove, add, reoffer.</summary>
-    public async Task<IActionResult> OnPostChangeAsync(Guid id, string? op, Guid serviceId, long version, bool reofferToNext, CancellationToken ct)
+    public async Task<IActionResult> OnPostChangeAsync(Guid id, string? op, Guid serviceId, long version, bool reofferToNext, bool confirmed, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFoundPage();
         var order = Pathway!.ServiceIds.ToList();
@@ -48,6 +60,8 @@ public sealed class PathwayModel(PathwaysApi pathways, DirectoryApi directory, I
             case "down" when at >= 0 && at < order.Count - 1:
                 (order[at + 1], order[at]) = (order[at], order[at + 1]);
                 break;
+            case "remove" when at >= 0 && !confirmed:
+                return RedirectToPage(new { id, remove = serviceId }); // ask first
             case "remove" when at >= 0:
                 order.RemoveAt(at);
                 break;
@@ -62,24 +76,22 @@ public sealed class PathwayModel(PathwaysApi pathways, DirectoryApi directory, I
                 return RedirectToPage(new { id });
         }
         var result = await pathways.UpdateAsync(id, order, reoffer, version, ct);
-        if (result.Ok) return RedirectToPage(new { id, done = "saved" });
-        return await ShowProblemAsync(id, result.Status, result.Conflict, result.Title, ct);
+        if (result.Ok) return RedirectToPage(new { id, done = op == "remove" ? "removed" : "saved" });
+        return Refused(id, result.Status, result.Conflict, result.Title);
     }
 
     public async Task<IActionResult> OnPostReviewAsync(Guid id, long version, CancellationToken ct)
     {
         var result = await directory.ConfirmReviewedAsync("pathway", id, version, ct);
         if (result.Ok) return RedirectToPage(new { id, done = "reviewed" });
-        return await ShowProblemAsync(id, result.Status, result.Conflict, result.Title, ct);
+        return Refused(id, result.Status, result.Conflict, result.Title);
     }
 
-    private async Task<IActionResult> ShowProblemAsync(Guid id, System.Net.HttpStatusCode status, bool conflict, string? title, CancellationToken ct)
-    {
-        if (!await LoadAsync(id, ct)) return NotFoundPage();
-        Error = conflict ? text["Directory.Conflict"] : title ?? text["Directory.Failed"];
-        Response.StatusCode = (int)status;
-        return Page();
-    }
+    private IActionResult Refused(Guid id, System.Net.HttpStatusCode status, bool conflict, string? title) =>
+        status == System.Net.HttpStatusCode.NotFound
+            ? NotFoundPage()
+            : FormFailure.RedirectBack(this, conflict ? text["Directory.Conflict"] : title ?? text["Directory.Failed"],
+                new Dictionary<string, string[]>(), new { id }, keepValues: false);
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {

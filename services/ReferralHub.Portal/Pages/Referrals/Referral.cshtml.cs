@@ -64,6 +64,12 @@ public sealed class ReferralModel(ReferralsApi referrals, ReferralNotesApi notes
 
     public IReadOnlyList<NoteViewModel> Notes { get; private set; } = [];
 
+    /// <summary>The names (never the contents) of items this service would need that the child or family kept back.</summary>
+    public IReadOnlyList<string> KeptBack =>
+        Found && Referral.TryGetProperty("keptBack", out var k) && k.ValueKind == JsonValueKind.Array
+            ? [.. k.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String).Select(i => Label(i.GetString()!))]
+            : [];
+
     public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
     {
         if (done is not null) Message = text["Referral.Done." + done];
@@ -146,7 +152,7 @@ public sealed class ReferralModel(ReferralsApi referrals, ReferralNotesApi notes
         }
     }
 
-    private string Label(string path)
+    public string Label(string path)
     {
         var localized = text["Payload." + path];
         return localized.ResourceNotFound ? path : localized.Value;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using ReferralHub.Portal.Forms;
 using ReferralHub.Portal.HubApi;
 
 namespace ReferralHub.Portal.Pages.Supervisor;
@@ -22,20 +23,31 @@ public sealed class IndexModel(TransfersApi transfers, SupervisorApi supervisor,
 
     public string? Error { get; private set; }
 
-    public async Task OnGetAsync(string? done, CancellationToken ct)
+    /// <summary>Why a supervisor may refuse a transfer (codes of the transfer service, shown in plain words).</summary>
+    public static readonly string[] RefusalReasons = ["not-in-best-interests", "more-information-needed", "receiving-agency-unsuitable", "other"];
+
+    /// <summary>The answer the transfer service refused on the last post (post/redirect/get).</summary>
+    public FormFailure? Failure { get; private set; }
+
+    /// <summary>The transfer the supervisor asked to refuse: refusing ends it, so it is asked once more, with the reason.</summary>
+    public TransferViewModel? ConfirmRefusal { get; private set; }
+
+    public string? FieldError(string field) => Failure?.Beside(text, "Supervisor", field);
+
+    public async Task OnGetAsync(string? done, Guid? refuse, CancellationToken ct)
     {
         if (done is "approved" or "refused") Message = text["Supervisor.Done." + done];
+        Failure = FormFailure.Take(TempData);
         await LoadAsync(ct);
+        if (refuse is { } r) ConfirmRefusal = Approvals.FirstOrDefault(t => t.Id == r);
     }
 
-    public async Task<IActionResult> OnPostApprovalAsync(Guid id, bool approve, CancellationToken ct)
+    public async Task<IActionResult> OnPostApprovalAsync(Guid id, bool approve, string? reason, CancellationToken ct)
     {
-        var result = await transfers.ApproveAsync(id, approve, ct);
+        var result = await transfers.ApproveAsync(id, approve, approve ? null : reason, ct);
         if (result.Ok) return RedirectToPage(new { done = approve ? "approved" : "refused" });
-        Error = result.Title ?? text["Supervisor.Failed"];
-        Response.StatusCode = (int)result.Status;
-        await LoadAsync(ct);
-        return Page();
+        return FormFailure.RedirectBack(this, result.Title ?? text["Supervisor.Failed"], result.Errors,
+            approve ? new { } : new { refuse = id }, fragment: approve ? "error-summary" : "confirm-refusal");
     }
 
     private async Task LoadAsync(CancellationToken ct)

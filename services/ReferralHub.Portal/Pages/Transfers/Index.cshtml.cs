@@ -14,6 +14,9 @@ public sealed class IndexModel(TransfersApi transfers, IStringLocalizer<PortalTe
 
     public IReadOnlyList<TransferViewModel> Waiting { get; private set; } = [];
 
+    /// <summary>Handed over (package released) and waiting for this agency to acknowledge: still work to do, not "answered".</summary>
+    public IReadOnlyList<TransferViewModel> ToAcknowledge { get; private set; } = [];
+
     public IReadOnlyList<TransferViewModel> Others { get; private set; } = [];
 
     public string? Error { get; private set; }
@@ -28,6 +31,7 @@ public sealed class IndexModel(TransfersApi transfers, IStringLocalizer<PortalTe
         }
         Waiting = [.. incoming.Value!.Where(t => t.Status == "capacity-requested")
             .OrderBy(t => Array.IndexOf(Urgencies, t.Urgency)).ThenBy(t => t.CreatedAt)];
-        Others = [.. incoming.Value!.Where(t => t.Status != "capacity-requested").OrderByDescending(t => t.UpdatedAt).Take(50)];
+        ToAcknowledge = [.. incoming.Value!.Where(t => t.Status == "released").OrderBy(t => t.UpdatedAt)];
+        Others = [.. incoming.Value!.Where(t => t.Status is not ("capacity-requested" or "released")).OrderByDescending(t => t.UpdatedAt).Take(50)];
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using ReferralHub.Portal.Forms;
 using ReferralHub.Portal.HubApi;
 
 namespace ReferralHub.Portal.Pages.Transfers;
@@ -22,7 +23,10 @@ public sealed class TransferModel(TransfersApi transfers, IStringLocalizer<Porta
 
     public IReadOnlyList<string> Warnings { get; private set; } = [];
 
-    public string? CaseworkerDraft { get; private set; }
+    /// <summary>The answer the transfer service refused on the last post, with what was typed (post/redirect/get).</summary>
+    public FormFailure? Failure { get; private set; }
+
+    public string? Typed(string input) => Failure?.Value(input);
 
     /// <summary>Once released: what the consent lets the receiving caseworker see (read only when released or acknowledged).</summary>
     public HandoverPackageView? Package { get; private set; }
@@ -33,13 +37,12 @@ public sealed class TransferModel(TransfersApi transfers, IStringLocalizer<Porta
         return label.ResourceNotFound ? item : label.Value;
     }
 
-    private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
-
-    public string? FieldError(string field) => _errors.TryGetValue(field, out var m) ? string.Join(" ", m) : null;
+    public string? FieldError(string field) => Failure?.Beside(text, "Transfer", field);
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFoundPage();
+        Failure = FormFailure.Take(TempData);
         if (done is "confirm" or "decline" or "acknowledge")
             Message = text["Transfer.Done." + (done == "confirm" && Transfer!.Status == "released" ? "confirm-released" : done)];
         return Page();
@@ -66,11 +69,8 @@ public sealed class TransferModel(TransfersApi transfers, IStringLocalizer<Porta
     {
         var result = await transfers.AcknowledgeAsync(id, string.IsNullOrWhiteSpace(receivingCaseCode) ? null : receivingCaseCode.Trim(), ct);
         if (result.Ok) return RedirectToPage(new { id, done = "acknowledge" });
-        if (!await LoadAsync(id, ct)) return NotFoundPage();
-        Error = result.Title ?? text["Transfer.Failed"];
-        _errors = result.Errors;
-        Response.StatusCode = (int)result.Status;
-        return Page();
+        if (result.Status == System.Net.HttpStatusCode.NotFound) return NotFoundPage();
+        return FormFailure.RedirectBack(this, result.Title ?? text["Transfer.Failed"], result.Errors, new { id });
     }
 
     private async Task<IActionResult> AnswerAsync(Guid id, string decision, string? caseworkerId, string? reason, CancellationToken ct)
@@ -85,12 +85,8 @@ public sealed class TransferModel(TransfersApi transfers, IStringLocalizer<Porta
             Warnings = result.Value!.Warnings;
             return Page();
         }
-        if (!await LoadAsync(id, ct)) return NotFoundPage();
-        Error = result.Title ?? text["Transfer.Failed"];
-        _errors = result.Errors;
-        CaseworkerDraft = caseworkerId;
-        Response.StatusCode = (int)result.Status;
-        return Page();
+        if (result.Status == System.Net.HttpStatusCode.NotFound) return NotFoundPage();
+        return FormFailure.RedirectBack(this, result.Title ?? text["Transfer.Failed"], result.Errors, new { id });
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)

@@ -26,7 +26,7 @@ public sealed class IndexModel(MetricsApi metrics, IStringLocalizer<PortalText> 
     public string? Error { get; private set; }
 
     public IReadOnlyList<MonthFigures> MonthFigures { get; private set; } = [];
-    public IReadOnlyList<(Band Band, int Referrals)> ResponseBands { get; private set; } = [];
+    public IReadOnlyList<(Band Band, int Referrals, int HiddenGroups)> ResponseBands { get; private set; } = [];
     public IReadOnlyList<(string Reason, int Declines, int HiddenGroups)> Declines { get; private set; } = [];
     public IReadOnlyList<BarChart> Charts { get; private set; } = [];
 
@@ -81,15 +81,27 @@ public sealed class IndexModel(MetricsApi metrics, IStringLocalizer<PortalText> 
         Charts =
         [
             new("chart-response", text["Chart.Response"], text["Chart.ResponseDesc"],
-                [.. ResponseBands.Select(b => new Bar(text["Chart.Band." + b.Band.Key], TurnaroundCharts.Scale(b.Referrals, maxBand), text["Chart.Referrals", b.Referrals]))]),
+                [.. ResponseBands.Select(b => new Bar(text["Chart.Band." + b.Band.Key], TurnaroundCharts.Scale(b.Referrals, maxBand), Figure(b.Referrals, b.HiddenGroups, "Chart.Referrals")))]),
             new("chart-accepted", text["Chart.Acceptance"], text["Chart.AcceptanceDesc"],
                 [.. MonthFigures.Select(m => new Bar(m.Month, m.AcceptanceRate ?? 0, text["Chart.RateOf", Pct(m.AcceptanceRate), m.Counted]))]),
             new("chart-overdue", text["Chart.Overdue"], text["Chart.OverdueDesc"],
                 [.. MonthFigures.Select(m => new Bar(m.Month, m.OverdueShare ?? 0, text["Chart.RateOf", Pct(m.OverdueShare), m.Counted]))]),
             new("chart-declines", text["Chart.Declines"], text["Chart.DeclinesDesc"],
-                [.. Declines.Select(d => new Bar(DeclineLabel(d.Reason), TurnaroundCharts.Scale(d.Declines, maxDecline), text["Chart.Count", d.Declines]))]),
+                [.. Declines.Select(d => new Bar(DeclineLabel(d.Reason), TurnaroundCharts.Scale(d.Declines, maxDecline), Figure(d.Declines, d.HiddenGroups, "Chart.Count")))]),
         ];
     }
+
+    /// <summary>
+    /// A count that leaves out groups under 5 says so: "fewer than 5" rather than 0 when every group was small,
+    /// "12, plus 2 groups of fewer than 5" when some were. Never an estimate.
+    /// </summary>
+    public string Figure(int exact, int hiddenGroups, string exactText = "Chart.Count") => (exact, hiddenGroups) switch
+    {
+        (_, 0) => text[exactText, exact],
+        (0, 1) => text["Chart.UnderFive"],
+        (0, var h) => text["Chart.UnderFiveGroups", h],
+        var (n, h) => text["Chart.PlusUnderFive", text[exactText, n].Value, h],
+    };
 
     public string DeclineLabel(string reason)
     {

@@ -55,13 +55,13 @@ public static class TurnaroundCharts
     /// Answered referrals by how long the provider took after the offer (the API's per-group distribution); a band count
     /// under 5 in a group ("&lt;5") is left out, never estimated.
     /// </summary>
-    public static IReadOnlyList<(Band Band, int Referrals)> ResponseBands(IEnumerable<TurnaroundCellView> cells)
+    public static IReadOnlyList<(Band Band, int Referrals, int HiddenGroups)> ResponseBands(IEnumerable<TurnaroundCellView> cells)
     {
-        var sums = Bands.ToDictionary(b => b.Key, _ => 0);
+        var sums = Bands.ToDictionary(b => b.Key, _ => (Count: 0, Hidden: 0));
         foreach (var c in cells)
             foreach (var (band, count) in c.AnsweredWithin ?? [])
-                if (sums.ContainsKey(band) && Exact(count) is { } n) sums[band] += n;
-        return [.. Bands.Select(b => (b, sums[b.Key]))];
+                if (sums.TryGetValue(band, out var now)) sums[band] = Exact(count) is { } n ? (now.Count + n, now.Hidden) : (now.Count, now.Hidden + 1);
+        return [.. Bands.Select(b => (b, sums[b.Key].Count, sums[b.Key].Hidden))];
     }
 
     /// <summary>Declines per reason, summed over the groups where that reason's count is exact.</summary>

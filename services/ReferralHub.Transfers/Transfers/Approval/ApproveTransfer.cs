@@ -4,13 +4,16 @@ using Microsoft.EntityFrameworkCore;
 using ReferralHub.Contracts.Transfers;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Transfers.Handover;
+using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Transfers.Query;
 using ReferralHub.Hosting.Web;
 
 namespace ReferralHub.Transfers.Transfers.Approval;
 
-public sealed record ApprovalBody(bool? Approve);
+/// <param name="Approve">True to approve, false to refuse.</param>
+/// <param name="Reason">Required to refuse: one of <see cref="TransferCodes.ApprovalRefusalReasons"/>; recorded on the change.</param>
+public sealed record ApprovalBody(bool? Approve, string? Reason = null);
 
 /// <summary>
 /// POST /api/v1/transfers/{id}/approval (role supervisor of the sending agency, not the caseworker who asked): the
@@ -30,6 +33,8 @@ internal static class ApproveTransfer
         if (transfer is null) return Problems.NotFound("No such transfer for your agency.");
         if (transfer.SendingAgency != agency) return Problems.Forbidden("Only a supervisor of the sending agency approves a transfer.");
         if (body.Approve is null) return Problems.Invalid("approve", "true to approve, false to refuse.");
+        if (body.Approve == false && (body.Reason is null || !TransferCodes.ApprovalRefusalReasons.Contains(body.Reason)))
+            return Problems.Invalid("reason", $"A refusal needs a reason: one of {string.Join(", ", TransferCodes.ApprovalRefusalReasons)}.");
         if (!transfer.ApprovalRequired) return Problems.Conflict("Your agency does not require approval of transfers.");
         var subject = user.ClientOrUserId();
         if (subject == transfer.RequestedBy) return Problems.Forbidden("The supervisor who approves must not be the one who requested the transfer.");
@@ -41,7 +46,7 @@ internal static class ApproveTransfer
         var now = clock.GetUtcNow().UtcDateTime;
         if (body.Approve == false)
         {
-            TransferSteps.MoveTo(db, transfer, TransferStatuses.ApprovalRefused, null, subject, now);
+            TransferSteps.MoveTo(db, transfer, TransferStatuses.ApprovalRefused, body.Reason, subject, now);
         }
         else
         {

@@ -1,0 +1,75 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Filters;
+using ReferralHub.Portal.HubApi;
+
+namespace ReferralHub.Portal.Localisation;
+
+/// <summary>
+/// The names people know areas and agencies by ("Camp 1", "Hope for Children"), for pages that would otherwise show
+/// codes (<c>demo-camp-1</c>, <c>agency-a</c>). Read from the directory (areas and organisations are not personal data)
+/// at most every few minutes and shared by all pages; a directory that does not answer leaves the codes showing.
+/// </summary>
+public sealed class DirectoryNames(TimeProvider clock)
+{
+    private static readonly TimeSpan FreshFor = TimeSpan.FromMinutes(5);
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private volatile Names _names = new(new Dictionary<string, string>(), new Dictionary<string, string>(), DateTimeOffset.MinValue);
+
+    private sealed record Names(IReadOnlyDictionary<string, string> Areas, IReadOnlyDictionary<string, string> Agencies, DateTimeOffset ReadAt);
+
+    public string? Area(string? code) => code is not null && _names.Areas.TryGetValue(code, out var name) ? name : null;
+
+    public string? Agency(string? code) => code is not null && _names.Agencies.TryGetValue(code, out var name) ? name : null;
+
+    /// <summary>Reads the names again when they are older than a few minutes (one reader at a time).</summary>
+    public async Task RefreshAsync(HubApiClient api, CancellationToken ct)
+    {
+        if (clock.GetUtcNow() - _names.ReadAt < FreshFor) return;
+        if (!await _refresh.WaitAsync(0, ct)) return; // someone is reading them now: this page shows what is known
+        try
+        {
+            var areas = await ReadAsync(api, "api/v1/directory/areas?includeRetired=true", "code", "name", ct);
+            var agencies = await ReadAsync(api, "api/v1/directory/organisations?includeRetired=true", "code", "name", ct);
+            if (areas is not null && agencies is not null) _names = new(areas, agencies, clock.GetUtcNow());
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    private static async Task<Dictionary<string, string>?> ReadAsync(HubApiClient api, string path, string key, string value, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await api.Http.GetAsync(path, ct);
+            if (!response.IsSuccessStatusCode) return null;
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            // A list is an array today; `{ "items": [...] }` is the uniform list shape the API moves to.
+            var items = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("items", out var i) ? i : body;
+            if (items.ValueKind != JsonValueKind.Array) return null;
+            return items.EnumerateArray()
+                .Where(e => e.TryGetProperty(key, out var k) && k.ValueKind == JsonValueKind.String && e.TryGetProperty(value, out var v) && v.ValueKind == JsonValueKind.String)
+                .GroupBy(e => e.GetProperty(key).GetString()!, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First().GetProperty(value).GetString()!, StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>Before a signed-in person's page runs, makes sure the area and agency names are fresh enough.</summary>
+public sealed class DirectoryNamesFilter(DirectoryNames names) : IAsyncPageFilter
+{
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        if (context.HttpContext.User.Identity?.IsAuthenticated == true)
+            await names.RefreshAsync(context.HttpContext.RequestServices.GetRequiredService<HubApiClient>(), context.HttpContext.RequestAborted);
+        await next();
+    }
+}
