@@ -13,6 +13,7 @@ namespace ReferralHub.Portal.Localisation;
 public sealed class DirectoryNames(TimeProvider clock)
 {
     private static readonly TimeSpan FreshFor = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile Names _names = new(new Dictionary<string, string>(), new Dictionary<string, string>(), DateTimeOffset.MinValue);
 
@@ -31,7 +32,10 @@ public sealed class DirectoryNames(TimeProvider clock)
         {
             var areas = await ReadAsync(api, "api/v1/directory/areas?includeRetired=true", "code", "name", ct);
             var agencies = await ReadAsync(api, "api/v1/directory/organisations?includeRetired=true", "code", "name", ct);
-            if (areas is not null && agencies is not null) _names = new(areas, agencies, clock.GetUtcNow());
+            // A directory that did not answer is asked again in a minute, not on every page view meanwhile.
+            _names = areas is not null && agencies is not null
+                ? new(areas, agencies, clock.GetUtcNow())
+                : _names with { ReadAt = clock.GetUtcNow() - FreshFor + RetryAfter };
         }
         finally
         {
