@@ -33,6 +33,7 @@ public static class ReferralsModule
         builder.Services.AddScoped<ReferralVault>(sp => new ReferralVault(sp.GetRequiredService<IPersonalDataProtector<ReferralsDbContext>>()));
         builder.Services.AddScoped<ReleaseGate>();
         builder.Services.AddScoped<OfferRouting>();
+        builder.Services.AddSingleton<GroupCommit<ReferralsDbContext>>();
         builder.Services.AddRedriveSweep<DeadlineSweep, ReferralsDbContext>();
         builder.AddWebhookDelivery();
         builder.AddBusConsumers("referrals", consumers => consumers

@@ -151,6 +151,9 @@ public sealed class FailureInjection
 
     public HashSet<long> PoisonRequests { get; } = [];
 
+    /// <summary>When the sweep re-drives a pending request. Per host (it was a static, which leaked between tests run in parallel).</summary>
+    public TimeSpan StuckAfter { get; init; } = TimeSpan.FromSeconds(5);
+
     public int FailedAfterCommit
     {
         get { lock (_failedOnce) return _failedOnce.Count; }
@@ -164,10 +167,10 @@ public sealed class FailureInjection
     public bool IsPoison(long requestId) => PoisonRequests.Contains(requestId);
 }
 
-/// <summary>Requests still pending after <see cref="StuckAfter"/> are sent again (a lost in-memory message, a crash).</summary>
-public sealed class PendingRequestSweep(ReliabilityDbContext db, TimeProvider clock) : IRedriveSweep
+/// <summary>Requests still pending after <see cref="FailureInjection.StuckAfter"/> are sent again (a lost in-memory message, a crash).</summary>
+public sealed class PendingRequestSweep(ReliabilityDbContext db, TimeProvider clock, FailureInjection failures) : IRedriveSweep
 {
-    public static TimeSpan StuckAfter { get; set; } = TimeSpan.FromSeconds(5);
+    private TimeSpan StuckAfter => failures.StuckAfter;
 
     public TimeSpan Interval => TimeSpan.FromSeconds(1);
 

@@ -40,7 +40,7 @@ public static class BatchScenarios
 
     public static async Task APoisonMessageDoesNotTakeItsBatchMatesWithIt(Dictionary<string, string?> settings)
     {
-        var failures = new FailureInjection();
+        var failures = new FailureInjection { StuckAfter = TimeSpan.FromHours(1) };
         await using var host = await ReliabilityHost.StartAsync(settings, failures);
         // Committed together, so their messages arrive together and are consumed as one batch.
         var ids = await host.WithDbAsync(async db =>

@@ -28,7 +28,8 @@ public static class ExactlyOnceScenarios
 
     public static async Task RedeliveryAfterCommitDoesNotRepeatTheEffect(Dictionary<string, string?> settings)
     {
-        var failures = new FailureInjection { FailAfterCommit = _ => true };
+        // No re-drives here: a re-driven copy (new message id) would fail after commit too and spoil the count.
+        var failures = new FailureInjection { FailAfterCommit = _ => true, StuckAfter = TimeSpan.FromHours(1) };
         await using var host = await ReliabilityHost.StartAsync(settings, failures);
         for (var i = 0; i < 10; i++) await host.SubmitAsync();
 
@@ -133,7 +134,8 @@ public static class ExactlyOnceScenarios
 
     public static async Task APoisonMessageIsCountedAndDoesNotStopTheRest(Dictionary<string, string?> settings)
     {
-        var failures = new FailureInjection();
+        // The poison request stays pending: the sweep must not send it again while the faults are counted.
+        var failures = new FailureInjection { StuckAfter = TimeSpan.FromHours(1) };
         failures.PoisonRequests.Add(1);
         await using var host = await ReliabilityHost.StartAsync(settings, failures);
         for (var i = 0; i < 5; i++) await host.SubmitAsync();
@@ -148,8 +150,7 @@ public static class ExactlyOnceScenarios
 
     public static async Task ALostMessageIsRedrivenOnce(Dictionary<string, string?> settings)
     {
-        PendingRequestSweep.StuckAfter = TimeSpan.FromSeconds(1);
-        await using var host = await ReliabilityHost.StartAsync(settings);
+        await using var host = await ReliabilityHost.StartAsync(settings, new FailureInjection { StuckAfter = TimeSpan.FromSeconds(1) });
         // A request committed while its message was lost (the in-memory bus died with the process before consuming it).
         var lost = await host.WithDbAsync(async db =>
         {
