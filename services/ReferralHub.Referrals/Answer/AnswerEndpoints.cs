@@ -46,11 +46,11 @@ public static class AnswerEndpoints
     public static RouteGroupBuilder MapAnswers(this RouteGroupBuilder group)
     {
         var provider = group.MapGroup("/{id:guid}").RequireAuthorization(p => p.RequireRole(Roles.Provider));
-        provider.MapPost("/accept", AcceptAsync).WithName("AcceptReferral")
+        provider.MapPost("/accept", AcceptAsync).WithName("AcceptReferral").ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Accept an offered referral: consent is checked again and the need-to-know payload released.");
-        provider.MapPost("/decline", DeclineAsync).WithName("DeclineReferral");
-        provider.MapPost("/start", StartAsync).WithName("StartService");
-        provider.MapPost("/complete", CompleteAsync).WithName("CompleteService");
+        provider.MapPost("/decline", DeclineAsync).WithName("DeclineReferral").ProducesProblem(StatusCodes.Status409Conflict);
+        provider.MapPost("/start", StartAsync).WithName("StartService").ProducesProblem(StatusCodes.Status409Conflict);
+        provider.MapPost("/complete", CompleteAsync).WithName("CompleteService").ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

@@ -21,7 +21,7 @@ public static class WithdrawEndpoints
 {
     public static RouteGroupBuilder MapWithdraw(this RouteGroupBuilder group)
     {
-        group.MapPost("/{id:guid}/withdraw", WithdrawAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer)).WithName("WithdrawReferral")
+        group.MapPost("/{id:guid}/withdraw", WithdrawAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer)).WithName("WithdrawReferral").ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The referring agency withdraws its referral (any time before completion). The provider is told only 'withdrawn'.");
         return group;
     }
