@@ -20,7 +20,7 @@ public static class SubmitReferralEndpoint
 {
     public const int MaxBodyBytes = 64 * 1024;
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowTrailingCommas = false };
+    private static JsonSerializerOptions Json => ReferralJson.Options;
 
     public static RouteGroupBuilder MapSubmitReferral(this RouteGroupBuilder group)
     {
