@@ -41,7 +41,7 @@ public sealed record CompleteRequest(
 /// </summary>
 public static class AnswerEndpoints
 {
-    public static readonly IReadOnlyList<string> Satisfaction = ["high", "medium", "low"];
+    public static readonly IReadOnlyList<string> Satisfaction = ReferralHub.Contracts.Taxonomy.Satisfaction.All;
 
     public static RouteGroupBuilder MapAnswers(this RouteGroupBuilder group)
     {
