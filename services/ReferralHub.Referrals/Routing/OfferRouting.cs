@@ -22,9 +22,6 @@ public sealed record OfferPlan(Guid ReferralId, int RoutingStep, string Outcome,
 /// </summary>
 public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckConsent> consent, TimeProvider clock)
 {
-    public static List<Candidate> Candidates(Referral referral) =>
-        JsonSerializer.Deserialize<List<Candidate>>(referral.CandidatesJson, SubmitReferralEndpoint.Json) ?? [];
-
     /// <summary>Null when there is nothing to do (already routed, or a stale message).</summary>
     public async Task<OfferPlan?> PlanAsync(Guid referralId, int routingStep, bool next, CancellationToken cancellationToken)
     {
@@ -35,7 +32,7 @@ public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckCons
             : referral.Status is ReferralStatuses.Submitted;
         if (!expected) return null;
 
-        var candidates = Candidates(referral);
+        var candidates = referral.Candidates();
         string? notCovered = null;
         for (var index = next ? referral.OfferIndex + 1 : 0; index < candidates.Count; index++)
         {
@@ -64,13 +61,13 @@ public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckCons
         var now = clock.GetUtcNow().UtcDateTime;
         if (plan.Outcome == ReferralStatuses.Offered)
         {
-            var candidate = Candidates(referral)[plan.Index];
+            var candidate = referral.Candidates()[plan.Index];
             var reoffer = referral.Status is not ReferralStatuses.Submitted;
             referral.OfferIndex = plan.Index;
             referral.ServiceId = candidate.ServiceId;
             referral.OrganisationCode = candidate.OrganisationCode;
             referral.OfferedAt = now;
-            referral.OfferWithheldJson = JsonSerializer.Serialize(plan.Withheld ?? [], SubmitReferralEndpoint.Json);
+            referral.OfferWithheldJson = JsonSerializer.Serialize(plan.Withheld ?? [], ReferralJson.Options);
             referral.DeadlineAt = now + ReferralLog.ResponseTime(referral.Priority);
             referral.Overdue = false;
             referral.OverdueAt = null;
