@@ -22,6 +22,7 @@ public static class AgencyAdmins
             ["client_id"] = PortalClient.ClientId,
             ["client_secret"] = hub.Services.GetRequiredService<PortalClientSecret>().Required,
             [PortalClient.UserParameter] = admin,
+            [PortalClient.SessionParameter] = await hub.PortalSessionProofAsync(admin),
         };
         var response = await hub.CreateClient().PostAsync("/connect/token", new FormUrlEncodedContent(form));
         response.EnsureSuccessStatusCode();

@@ -55,31 +55,33 @@ internal static class TokenEndpoint
 
     /// <summary>
     /// The portal-user grant. OpenIddict has authenticated the portal's client and checked it holds this grant's
-    /// permission; the portal names the signed-in person and nothing more. Agency, roles and areas come from the
+    /// permission; the portal names the signed-in person and proves their session is live (a hash of the session's
+    /// security stamp, which the store checks), and nothing more. Agency, roles and areas come from the
     /// account store's answer (<see cref="PortalPersonRequest"/>), never from the request: any <c>agency</c>,
-    /// <c>role</c> or <c>area</c> field the caller adds is ignored. An unknown, disabled or password-less account gets
-    /// no token. The token is short-lived, names the person (<c>portal:{id}</c>) and the portal as authorised party,
+    /// <c>role</c> or <c>area</c> field the caller adds is ignored. An unknown, disabled or password-less account, or
+    /// a session that ended (signed out, disabled, reset), gets no token. The token is short-lived, names the person (<c>portal:{id}</c>) and the portal as authorised party,
     /// and never carries the operator role.
     /// </summary>
     private static async Task<IResult> IssueForPortalUserAsync(HttpContext context, OpenIddictRequest request, HubAuthOptions auth)
     {
         var user = (string?)request.GetParameter(PortalClient.UserParameter);
-        if (string.IsNullOrWhiteSpace(user))
-            return Forbid(Errors.InvalidRequest, $"The portal-user grant needs {PortalClient.UserParameter}.");
+        var session = (string?)request.GetParameter(PortalClient.SessionParameter);
+        if (string.IsNullOrWhiteSpace(user) || string.IsNullOrWhiteSpace(session))
+            return Forbid(Errors.InvalidRequest, $"The portal-user grant needs {PortalClient.UserParameter} and {PortalClient.SessionParameter}.");
 
         PortalPersonAccount account;
         try
         {
             var accounts = context.RequestServices.GetRequiredService<IRequestClient<PortalPersonRequest>>();
-            account = (await accounts.GetResponse<PortalPersonAccount>(new PortalPersonRequest(user), context.RequestAborted, RequestTimeout.After(s: 10))).Message;
+            account = (await accounts.GetResponse<PortalPersonAccount>(new PortalPersonRequest(user, session), context.RequestAborted, RequestTimeout.After(s: 10))).Message;
         }
         catch (RequestTimeoutException)
         {
             // The account store did not answer: no guessing, no token.
             return Forbid(Errors.TemporarilyUnavailable, "The account store did not answer; try again.");
         }
-        // One answer for every refusal: a caller cannot tell an unknown id from a disabled account.
-        if (!account.Found || !account.Active || string.IsNullOrWhiteSpace(account.Agency) || account.Roles.Count == 0)
+        // One answer for every refusal: a caller cannot tell an unknown id from a disabled account or an ended session.
+        if (!account.Found || !account.Active || !account.SessionCurrent || string.IsNullOrWhiteSpace(account.Agency) || account.Roles.Count == 0)
             return Forbid(Errors.InvalidGrant, "No active portal account with this id.");
         if (account.Roles.Except(PortalClient.AllowedRoles).Any() || Roles.AsksAndAuthorises(account.Roles))
             return Forbid(Errors.InvalidGrant, "This account's roles cannot be used through the portal.");

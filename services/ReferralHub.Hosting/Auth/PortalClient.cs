@@ -17,6 +17,19 @@ public static class PortalClient
 
     public const string UserParameter = "portal_user";
 
+    /// <summary>The token request's proof that the person's sign-in session is live (<see cref="SessionProof"/>).</summary>
+    public const string SessionParameter = "portal_session";
+
+    /// <summary>
+    /// A one-way hash of the security stamp held in the person's sign-in session. Only a live session has it (the stamp
+    /// changes at sign-out, disabling and reset), so the portal's client secret alone gets nobody a token; the hash,
+    /// not the stamp, is what the token request and the bus carry.
+    /// </summary>
+    public static string SessionProof(string securityStamp) =>
+        Base64UrlEncode(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("referralhub-portal-session:" + securityStamp)));
+
+    private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     /// <summary>A portal person's subject in tokens: never confused with an API client id.</summary>
     public static string Subject(string portalUserId) => $"portal:{portalUserId}";
 

@@ -10,15 +10,17 @@ namespace ReferralHub.Portal.HubApi;
 
 /// <summary>
 /// Access tokens for the signed-in person, from the gateway's portal-user grant (see PortalClient). The request names
-/// the person only: the gateway reads their agency, roles and areas from the account store. Cached per person and
-/// session claims until a minute before they expire, so a page costs no token round trip most of the time.
+/// the person and proves their session is live: the gateway reads their agency, roles and areas from the account
+/// store, which also checks the session's security stamp. Cached per person,
+/// session and claims until a minute before they expire, so a page costs no token round trip most of the time.
 /// </summary>
 public sealed class PortalUserTokens(
     IHttpClientFactory http,
     HubApiAddress address,
     PortalClientSecret secret,
     IMemoryCache cache,
-    TimeProvider clock)
+    TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Identity.IdentityOptions> identity)
 {
     public const string TokenClient = "referralhub-portal-tokens";
 
@@ -28,7 +30,11 @@ public sealed class PortalUserTokens(
         var agency = person.Agency() ?? throw new InvalidOperationException("The signed-in person has no agency.");
         var roles = person.HubRoles();
         var areas = person.FindAll(HubClaims.Area).Select(c => c.Value).Order().ToList();
-        var key = $"portal-token:{userId}:{agency}:{string.Join(',', roles)}:{string.Join(',', areas)}";
+        // The session's security stamp: the gateway's account store checks it is still the account's current one.
+        var stamp = person.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType)
+            ?? throw new InvalidOperationException("The signed-in person's session has no security stamp.");
+        var proof = PortalClient.SessionProof(stamp);
+        var key = $"portal-token:{userId}:{proof}:{agency}:{string.Join(',', roles)}:{string.Join(',', areas)}";
         if (cache.TryGetValue(key, out string? cached) && cached is not null) return cached;
 
         var form = new List<KeyValuePair<string, string>>
@@ -37,6 +43,7 @@ public sealed class PortalUserTokens(
             new("client_id", PortalClient.ClientId),
             new("client_secret", secret.Required),
             new(PortalClient.UserParameter, userId),
+            new(PortalClient.SessionParameter, proof),
         };
 
         using var response = await http.CreateClient(TokenClient).PostAsync(new Uri(address.BaseAddress, "connect/token"), new FormUrlEncodedContent(form), cancellationToken);

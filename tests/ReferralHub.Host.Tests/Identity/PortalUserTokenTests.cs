@@ -125,6 +125,31 @@ public sealed class PortalUserTokenTests(EmbeddedHubFactory hub) : IClassFixture
         Assert.Equal("invalid_client", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
     }
 
+    [Fact]
+    public async Task The_portals_secret_alone_gets_nobody_a_token_the_session_must_be_live()
+    {
+        // Whoever holds the portal's secret and a person's id, but not their signed-in session, gets nothing.
+        var person = await hub.EnsurePortalPersonAsync("user-46", "agency-a", [Roles.AgencyAdmin]);
+
+        await AssertRefusedAsync(await RequestAsync(PortalClient.ClientId, PortalSecret, person, (PortalClient.SessionParameter, "guessed")), "invalid_grant");
+        await AssertRefusedAsync(await RequestAsync(PortalClient.ClientId, PortalSecret, person, (PortalClient.SessionParameter, "")), "invalid_request");
+    }
+
+    [Fact]
+    public async Task After_sign_out_the_old_session_gets_no_token()
+    {
+        var person = await hub.EnsurePortalPersonAsync("user-47", "agency-b", [Roles.Provider]);
+        var oldSession = await hub.PortalSessionProofAsync(person);
+        Assert.Equal(HttpStatusCode.OK, (await RequestAsync(PortalClient.ClientId, PortalSecret, person, (PortalClient.SessionParameter, oldSession))).StatusCode);
+
+        // What sign-out does (SignOutModel): a new security stamp.
+        await ChangeAsync(person, async (users, user) => await users.UpdateSecurityStampAsync(user));
+
+        await AssertRefusedAsync(await RequestAsync(PortalClient.ClientId, PortalSecret, person, (PortalClient.SessionParameter, oldSession)), "invalid_grant");
+        // A new session (the new stamp) works.
+        Assert.Equal(HttpStatusCode.OK, (await RequestAsync(PortalClient.ClientId, PortalSecret, person)).StatusCode);
+    }
+
     private static async Task AssertRefusedAsync(HttpResponseMessage response, string error)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -143,7 +168,8 @@ public sealed class PortalUserTokenTests(EmbeddedHubFactory hub) : IClassFixture
         await change(users, (await users.FindByIdAsync(id))!);
     }
 
-    private Task<HttpResponseMessage> RequestAsync(string clientId, string secret, string user, params (string Name, string Value)[] asserted)
+    /// <summary>A token request as the portal makes it, with the live session's proof (unless the test gives one).</summary>
+    private async Task<HttpResponseMessage> RequestAsync(string clientId, string secret, string user, params (string Name, string Value)[] asserted)
     {
         var form = new List<KeyValuePair<string, string>>
         {
@@ -152,7 +178,9 @@ public sealed class PortalUserTokenTests(EmbeddedHubFactory hub) : IClassFixture
             new("client_secret", secret),
             new(PortalClient.UserParameter, user),
         };
+        if (!asserted.Any(a => a.Name == PortalClient.SessionParameter))
+            form.Add(new(PortalClient.SessionParameter, user.StartsWith("user-", StringComparison.Ordinal) ? await hub.PortalSessionProofAsync(user) : "no-session"));
         form.AddRange(asserted.Select(a => new KeyValuePair<string, string>(a.Name, a.Value)));
-        return hub.CreateClient().PostAsync("/connect/token", new FormUrlEncodedContent(form));
+        return await hub.CreateClient().PostAsync("/connect/token", new FormUrlEncodedContent(form));
     }
 }

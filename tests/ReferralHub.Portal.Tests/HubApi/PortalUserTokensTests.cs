@@ -17,7 +17,8 @@ public sealed class PortalUserTokensTests(PortalHub hub) : IClassFixture<PortalH
     {
         await hub.EnsurePortalPersonAsync("person-7", "agency-b", [Roles.Provider]);
         var person = new ClaimsPrincipal(new ClaimsIdentity(
-            [new(HubClaims.Subject, "person-7"), new(HubClaims.Agency, "agency-b"), new(HubClaims.Role, Roles.Provider)],
+            [new(HubClaims.Subject, "person-7"), new(HubClaims.Agency, "agency-b"), new(HubClaims.Role, Roles.Provider),
+             new("AspNet.Identity.SecurityStamp", await hub.PortalSecurityStampAsync("person-7"))],
             "test", HubClaims.Subject, HubClaims.Role));
         var tokens = hub.Services.GetRequiredService<PortalUserTokens>();
 
