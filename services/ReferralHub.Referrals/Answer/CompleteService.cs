@@ -34,7 +34,7 @@ public sealed record CompleteRequest(
 /// <summary>Complete the service with the Services Provided form (the report is stored encrypted).</summary>
 public static class CompleteService
 {
-    public static readonly IReadOnlyList<string> Satisfaction = ["high", "medium", "low"];
+    public static readonly IReadOnlyList<string> Satisfaction = ReferralHub.Contracts.Taxonomy.Satisfaction.All;
 
     internal static void Map(RouteGroupBuilder provider) =>
         provider.MapPost("/complete", CompleteAsync).WithName("CompleteService").ProducesProblem(StatusCodes.Status409Conflict);

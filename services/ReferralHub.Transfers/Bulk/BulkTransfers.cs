@@ -72,7 +72,7 @@ internal static class BulkTransfers
             if (!TransferCodes.IsCode(c.CaseCode)) errors.Add($"{f}.caseCode", "A case code.");
             else if (!seen.Add(c.CaseCode!)) errors.Add($"{f}.caseCode", "Listed twice.");
             if (!TransferCodes.IsCode(c.AreaCode)) errors.Add($"{f}.areaCode", "An area code.");
-            if (c.AgeBand is null || !TransferCodes.AgeBands.Contains(c.AgeBand)) errors.Add($"{f}.ageBand", $"One of {string.Join(", ", TransferCodes.AgeBands)}.");
+            if (c.AgeBand is null || !AgeBands.All.Contains(c.AgeBand)) errors.Add($"{f}.ageBand", $"One of {string.Join(", ", AgeBands.All)}.");
             if (c.Sex is null || !TransferCodes.Sexes.Contains(c.Sex)) errors.Add($"{f}.sex", $"One of {string.Join(", ", TransferCodes.Sexes)}.");
             if (c.RiskLevel is null || !TransferCodes.RiskLevels.Contains(c.RiskLevel)) errors.Add($"{f}.riskLevel", $"One of {string.Join(", ", TransferCodes.RiskLevels)}.");
             if ((c.ProtectionConcerns ?? []).Any(x => !TransferCodes.IsCode(x))) errors.Add($"{f}.protectionConcerns", "Codes only.");

@@ -22,13 +22,16 @@ internal static class AreaEndpoints
     public static void Map(RouteGroupBuilder group)
     {
         var areas = group.MapGroup("/areas").WithTags("Directory areas");
-        areas.MapGet("/", async (string? parent, bool? includeRetired, DirectoryCache cache, CancellationToken ct) =>
+        areas.MapGet("/", async Task<Results<Ok<Page<AreaDto>>, ValidationProblem>> (string? parent, bool? includeRetired, string? cursor, int? limit,
+            DirectoryCache cache, CancellationToken ct) =>
         {
+            var errors = new FieldErrors();
+            var (take, after) = Paging.Read(errors, cursor, limit, defaultLimit: Paging.MaxLimit);
+            if (errors.Any) return Problems.Invalid(errors);
             var view = await cache.GetAsync(ct);
-            return TypedResults.Ok(view.Areas.Values
-                .Where(a => (includeRetired == true || !a.Retired) && (parent is null || a.ParentCode == parent))
-                .OrderBy(a => a.Code, StringComparer.Ordinal)
-                .Select(a => AreaDto.From(a, view.AncestorCodes(a.Code))).ToList());
+            var page = Paging.Of(view.Areas.Values.Where(a => (includeRetired == true || !a.Retired) && (parent is null || a.ParentCode == parent)),
+                a => a.Code, after, take);
+            return TypedResults.Ok(new Page<AreaDto>(page.Items.Select(a => AreaDto.From(a, view.AncestorCodes(a.Code))).ToList(), page.NextCursor));
         }).WithName("ListAreas");
         areas.MapGet("/{code}", async Task<Results<Ok<AreaDto>, ProblemHttpResult>> (string code, DirectoryCache cache, DirectoryDbContext db, HttpContext http, CancellationToken ct) =>
         {

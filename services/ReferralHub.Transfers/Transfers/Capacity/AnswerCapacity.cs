@@ -35,8 +35,8 @@ internal static class AnswerCapacity
         if (body.Decision is not ("confirm" or "decline")) errors.Add("decision", "confirm or decline.");
         if (body.Decision == "confirm" && !TransferCodes.IsCode(body.CaseworkerId))
             errors.Add("caseworkerId", "The receiving caseworker's id (a code, not a name) is required to confirm capacity.");
-        if (body.Decision == "decline" && (body.Reason is null || !TransferCodes.DeclineReasons.Contains(body.Reason)))
-            errors.Add("reason", $"A decline needs a reason: one of {string.Join(", ", TransferCodes.DeclineReasons)}.");
+        if (body.Decision == "decline" && (body.Reason is null || !TransferDeclineReasons.All.Contains(body.Reason)))
+            errors.Add("reason", $"A decline needs a reason: one of {string.Join(", ", TransferDeclineReasons.All)}.");
         if (errors.Any) return Problems.Invalid(errors);
 
         if (transfer.Status != TransferStatuses.CapacityRequested)

@@ -160,8 +160,8 @@ internal static class RequestTransfer
         }
         else
         {
-            if (capacity.AgeBand is null || !TransferCodes.AgeBands.Contains(capacity.AgeBand))
-                errors.Add("capacity.ageBand", $"One of {string.Join(", ", TransferCodes.AgeBands)}.");
+            if (capacity.AgeBand is null || !AgeBands.All.Contains(capacity.AgeBand))
+                errors.Add("capacity.ageBand", $"One of {string.Join(", ", AgeBands.All)}.");
             if (capacity.Sex is null || !TransferCodes.Sexes.Contains(capacity.Sex))
                 errors.Add("capacity.sex", $"One of {string.Join(", ", TransferCodes.Sexes)}.");
             if (capacity.RiskLevel is null || !TransferCodes.RiskLevels.Contains(capacity.RiskLevel))
