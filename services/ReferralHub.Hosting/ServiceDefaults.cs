@@ -64,7 +64,7 @@ public static class ServiceDefaults
         });
 
         builder.Services.AddHealthChecks();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddSchemaTransformer(UtcTimeSchemas.RestoreTypeAsync));
         // Every /api operation declares the refusals the shared pipeline can give it (Web/ProblemResponses).
         Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddEnumerable(builder.Services,
             ServiceDescriptor.Transient<Microsoft.AspNetCore.Mvc.ApiExplorer.IApiDescriptionProvider, ProblemResponses>());

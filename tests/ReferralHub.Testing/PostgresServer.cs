@@ -17,7 +17,8 @@ namespace ReferralHub.Testing;
 /// directory on a free loopback port (trust authentication, fsync off), stopped and deleted on dispose;</item>
 /// <item>otherwise <see cref="InitializeAsync"/> fails with a message saying what to install. It never skips.</item>
 /// </list>
-/// Use it as an xunit collection fixture so a test run starts the server once (see README.md).
+/// The order is <see cref="ServerChain"/>'s, shared with <see cref="RabbitMqServer"/>. Use it as an xunit collection
+/// fixture so a test run starts the server once (see README.md).
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
 {
@@ -117,36 +118,10 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
             var stopwatch = Stopwatch.StartNew();
             var notes = new List<string>();
 
-            var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
-            if (!string.IsNullOrWhiteSpace(fromEnvironment))
-            {
-                try
-                {
-                    _ = Parse(fromEnvironment);
-                }
-                catch (ArgumentException ex)
-                {
-                    throw new InvalidOperationException(
-                        $"{EnvironmentVariable} must be an Npgsql connection string such as Host=127.0.0.1;Port=5432;Username=postgres;Password=secret: {ex.Message}", ex);
-                }
-
-                _connectionString = fromEnvironment.Trim();
-                Source = ServerSource.Environment;
-            }
-            else if (await TryStartContainerAsync(notes).ConfigureAwait(false))
-            {
-                Source = ServerSource.Container;
-            }
-            else if (FindLocalBinaries(notes) is { } binaries)
-            {
-                _local = await StartLocalAsync(binaries).ConfigureAwait(false);
-                _connectionString = $"Host=127.0.0.1;Port={_local.Port};Username=postgres;Pooling=true";
-                Source = ServerSource.LocalProcess;
-            }
-            else
-            {
-                throw new InvalidOperationException($"{InstallHint}\nChecked: {string.Join("; ", notes)}.");
-            }
+            Source = await ServerChain.ResolveAsync(new ServerChain.Steps(
+                EnvironmentVariable, UseEnvironment, ContainerImage, StartContainerAsync,
+                missing => FindLocalBinaries(missing) is { } binaries ? () => StartLocalAsync(binaries) : null,
+                InstallHint, Log), notes).ConfigureAwait(false);
 
             StartupTime = stopwatch.Elapsed;
             Log($"PostgreSQL ({Source}) ready at {Host}:{Port} in {StartupTime.TotalSeconds:0.0} s" +
@@ -194,41 +169,47 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
     public override string ToString() =>
         _connectionString is null ? "PostgreSQL (not started)" : $"PostgreSQL ({Source}) {Host}:{Port}";
 
-    private async Task<bool> TryStartContainerAsync(List<string> notes)
+    private void UseEnvironment(string value)
     {
-        var docker = await HostTools.IsDockerAvailableAsync().ConfigureAwait(false);
-        if (!docker.Available)
-        {
-            notes.Add("Testcontainers skipped: " + docker.Description);
-            return false;
-        }
-
-        PostgreSqlContainer? container = null;
         try
         {
-            container = new PostgreSqlBuilder(ContainerImage)
-                .WithUsername("postgres")
-                .WithPassword("postgres")
-                .WithCommand("-c", "max_connections=300") // the module already turns fsync off
-                .Build();
-            await container.StartAsync().ConfigureAwait(false);
-            _connectionString =
-                $"Host={container.Hostname};Port={container.GetMappedPublicPort(5432)};Username=postgres;Password=postgres;Pooling=true";
-            _container = container;
-            return true;
+            _ = Parse(value);
         }
-        catch (Exception ex)
+        catch (ArgumentException ex)
         {
-            // Docker answered but could not run the image (e.g. no registry access): fall back to local binaries.
-            notes.Add($"Testcontainers failed on {docker.Description}: {ex.GetType().Name}: {ex.Message}");
-            Log($"Testcontainers could not start {ContainerImage}: {ex.Message}; trying local PostgreSQL binaries.");
-            if (container is not null)
-            {
-                await container.DisposeAsync().ConfigureAwait(false);
-            }
-
-            return false;
+            throw new InvalidOperationException(
+                $"{EnvironmentVariable} must be an Npgsql connection string such as Host=127.0.0.1;Port=5432;Username=postgres;Password=secret: {ex.Message}", ex);
         }
+
+        _connectionString = value;
+    }
+
+    private async Task StartContainerAsync()
+    {
+        var container = new PostgreSqlBuilder(ContainerImage)
+            .WithUsername("postgres")
+            .WithPassword("postgres")
+            .WithCommand("-c", "max_connections=300") // the module already turns fsync off
+            .Build();
+        try
+        {
+            await container.StartAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await container.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _connectionString =
+            $"Host={container.Hostname};Port={container.GetMappedPublicPort(5432)};Username=postgres;Password=postgres;Pooling=true";
+        _container = container;
+    }
+
+    private async Task StartLocalAsync(LocalBinaries binaries)
+    {
+        _local = await StartClusterAsync(binaries).ConfigureAwait(false);
+        _connectionString = $"Host=127.0.0.1;Port={_local.Port};Username=postgres;Pooling=true";
     }
 
     private static LocalBinaries? FindLocalBinaries(List<string> notes)
@@ -270,7 +251,7 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
         return new LocalBinaries(binDirectory, initdb, pgCtl, runuser);
     }
 
-    private async Task<LocalCluster> StartLocalAsync(LocalBinaries binaries)
+    private async Task<LocalCluster> StartClusterAsync(LocalBinaries binaries)
     {
         var directory = await HostTools.CreateTempDirectoryAsync("referralhub-pg-", "postgres").ConfigureAwait(false);
         var dataDirectory = Path.Combine(directory, "data");

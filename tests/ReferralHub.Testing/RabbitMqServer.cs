@@ -15,7 +15,8 @@ namespace ReferralHub.Testing;
 /// <item><c>rabbitmq-server</c> from PATH, started in a temporary directory on free loopback ports and stopped on dispose;</item>
 /// <item>otherwise <see cref="InitializeAsync"/> fails with a message saying what to install. It never skips.</item>
 /// </list>
-/// Use it as an xunit collection fixture so a test run starts the broker once (see README.md).
+/// The order is <see cref="ServerChain"/>'s, shared with <see cref="PostgresServer"/>. Use it as an xunit collection
+/// fixture so a test run starts the broker once (see README.md).
 /// </summary>
 public sealed class RabbitMqServer : IAsyncLifetime, IAsyncDisposable
 {
@@ -97,27 +98,9 @@ public sealed class RabbitMqServer : IAsyncLifetime, IAsyncDisposable
             var stopwatch = Stopwatch.StartNew();
             var notes = new List<string>();
 
-            var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
-            if (!string.IsNullOrWhiteSpace(fromEnvironment))
-            {
-                UseUri(ParseUri(fromEnvironment), ServerSource.Environment);
-            }
-            else if (await TryStartContainerAsync(notes).ConfigureAwait(false))
-            {
-                Source = ServerSource.Container;
-            }
-            else if (HostTools.FindExecutable("rabbitmq-server", "/usr/sbin", "/usr/lib/rabbitmq/bin") is { } server)
-            {
-                var ctl = HostTools.FindExecutable("rabbitmqctl", Path.GetDirectoryName(server)!, "/usr/sbin", "/usr/lib/rabbitmq/bin")
-                    ?? throw new InvalidOperationException($"Found {server} but no rabbitmqctl next to it or on PATH. {InstallHint}");
-                _local = await StartLocalAsync(server, ctl).ConfigureAwait(false);
-                UseUri(new Uri($"amqp://guest:guest@127.0.0.1:{_local.Port}/"), ServerSource.LocalProcess);
-            }
-            else
-            {
-                notes.Add("rabbitmq-server was not found on PATH, in /usr/sbin or in /usr/lib/rabbitmq/bin");
-                throw new InvalidOperationException($"{InstallHint}\nChecked: {string.Join("; ", notes)}.");
-            }
+            Source = await ServerChain.ResolveAsync(new ServerChain.Steps(
+                EnvironmentVariable, value => UseUri(ParseUri(value), ServerSource.Environment), ContainerImage, StartContainerAsync,
+                FindLocal, InstallHint, Log), notes).ConfigureAwait(false);
 
             StartupTime = stopwatch.Elapsed;
             Log($"RabbitMQ ({Source}) ready at {Host}:{Port} in {StartupTime.TotalSeconds:0.0} s" +
@@ -221,45 +204,47 @@ public sealed class RabbitMqServer : IAsyncLifetime, IAsyncDisposable
         _amqpUri = uri;
     }
 
-    private async Task<bool> TryStartContainerAsync(List<string> notes)
+    private async Task StartContainerAsync()
     {
-        var docker = await HostTools.IsDockerAvailableAsync().ConfigureAwait(false);
-        if (!docker.Available)
-        {
-            notes.Add("Testcontainers skipped: " + docker.Description);
-            return false;
-        }
-
-        RabbitMqContainer? container = null;
+        var container = new RabbitMqBuilder(ContainerImage)
+            .WithUsername("rabbitmq")
+            .WithPassword("rabbitmq")
+            .Build();
         try
         {
-            container = new RabbitMqBuilder(ContainerImage)
-                .WithUsername("rabbitmq")
-                .WithPassword("rabbitmq")
-                .Build();
             await container.StartAsync().ConfigureAwait(false);
-            var uri = new UriBuilder("amqp", container.Hostname, container.GetMappedPublicPort(5672))
-            {
-                UserName = "rabbitmq",
-                Password = "rabbitmq",
-                Path = "/",
-            }.Uri;
-            UseUri(uri, ServerSource.Container);
-            _container = container;
-            return true;
         }
-        catch (Exception ex)
+        catch
         {
-            // Docker answered but could not run the image (e.g. no registry access): fall back to a local broker.
-            notes.Add($"Testcontainers failed on {docker.Description}: {ex.GetType().Name}: {ex.Message}");
-            Log($"Testcontainers could not start {ContainerImage}: {ex.Message}; trying a local rabbitmq-server.");
-            if (container is not null)
-            {
-                await container.DisposeAsync().ConfigureAwait(false);
-            }
-
-            return false;
+            await container.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
+
+        UseUri(new UriBuilder("amqp", container.Hostname, container.GetMappedPublicPort(5672))
+        {
+            UserName = "rabbitmq",
+            Password = "rabbitmq",
+            Path = "/",
+        }.Uri, ServerSource.Container);
+        _container = container;
+    }
+
+    /// <summary>rabbitmq-server and rabbitmqctl from PATH, /usr/sbin or /usr/lib/rabbitmq/bin: a throwaway node on free loopback ports.</summary>
+    private Func<Task>? FindLocal(List<string> notes)
+    {
+        if (HostTools.FindExecutable("rabbitmq-server", "/usr/sbin", "/usr/lib/rabbitmq/bin") is not { } server)
+        {
+            notes.Add("rabbitmq-server was not found on PATH, in /usr/sbin or in /usr/lib/rabbitmq/bin");
+            return null;
+        }
+
+        var ctl = HostTools.FindExecutable("rabbitmqctl", Path.GetDirectoryName(server)!, "/usr/sbin", "/usr/lib/rabbitmq/bin")
+            ?? throw new InvalidOperationException($"Found {server} but no rabbitmqctl next to it or on PATH. {InstallHint}");
+        return async () =>
+        {
+            _local = await StartLocalAsync(server, ctl).ConfigureAwait(false);
+            UseUri(new Uri($"amqp://guest:guest@127.0.0.1:{_local.Port}/"), ServerSource.LocalProcess);
+        };
     }
 
     private async Task<LocalNode> StartLocalAsync(string serverPath, string ctlPath)

@@ -53,3 +53,22 @@ public static class UtcTimes
         return options;
     }
 }
+
+/// <summary>
+/// Gives the OpenAPI document its date-time schemas back: with <see cref="UtcDateTimeConverter"/> registered, the schema
+/// exporter no longer knows the JSON type of a <see cref="DateTime"/> and writes only <c>format: date-time</c>, which a
+/// generated client reads as an untyped object. A string it is (nullable where the property is; never on a parameter).
+/// </summary>
+internal static class UtcTimeSchemas
+{
+    public static Task RestoreTypeAsync(Microsoft.OpenApi.OpenApiSchema schema, Microsoft.AspNetCore.OpenApi.OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (schema.Format == "date-time" && schema.Type is null)
+        {
+            var nullable = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) is not null && context.ParameterDescription is null;
+            schema.Type = nullable ? Microsoft.OpenApi.JsonSchemaType.String | Microsoft.OpenApi.JsonSchemaType.Null : Microsoft.OpenApi.JsonSchemaType.String;
+        }
+
+        return Task.CompletedTask;
+    }
+}

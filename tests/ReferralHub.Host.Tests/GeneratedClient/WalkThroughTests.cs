@@ -82,6 +82,8 @@ public sealed class WalkThroughTests(EmbeddedHubFactory hub) : IClassFixture<Emb
 
         // 5. Withdraw: a second referral of the case, withdrawn by the referrer before it is answered.
         var second = await referrer.SubmitReferralAsync("demo-0001-mhpss-2", Referral());
+        // Once routing has moved it on (a withdrawal racing the routing step is a 409 "changed meanwhile", to retry).
+        await UntilAsync(() => referrer.GetReferralAsync(second.Id), r => r.Status != "submitted");
         var withdrawn = await referrer.WithdrawReferralAsync(second.Id, new WithdrawRequest { Reason = "no-longer-needed" });
         Assert.Equal("withdrawn", withdrawn.Status);
 
