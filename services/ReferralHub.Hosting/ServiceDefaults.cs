@@ -44,7 +44,11 @@ public static class ServiceDefaults
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
         builder.Services.Configure<JsonOptions>(options =>
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+            // Every time on the wire in UTC with Z, whatever kind the database gave back (Web/UtcTimes).
+            options.SerializerOptions.AddUtcTimes();
+        });
         // Bounds on every JSON body read into the hub's types; after every module's own configuration.
         builder.Services.PostConfigure<JsonOptions>(options =>
             options.SerializerOptions.TypeInfoResolver = (options.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())

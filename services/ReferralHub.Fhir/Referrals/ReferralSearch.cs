@@ -61,6 +61,8 @@ internal static class ReferralSearch
         var hubStatuses = what.HubStatuses.Distinct().ToList();
         if (hubStatuses.Count == 1 && (!asProvider || hubStatuses[0] is not (ReferralStatuses.Submitted or ReferralStatuses.BlockedConsent or ReferralStatuses.Unplaced)))
             parameters.Add("status=" + hubStatuses[0]);
+        else if (asProvider)
+            parameters.Add("status=all"); // the inbox lists only what needs an answer unless asked for everything
         // The REST list narrows by its updatedSince (a lower bound, widened by a second); the exact FHIR range is applied below.
         if (!asProvider && updated.Select(u => u.LowerBound).Where(b => b is not null).DefaultIfEmpty().Max() is { } since)
             parameters.Add("updatedSince=" + Uri.EscapeDataString(since.AddSeconds(-1).UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
 using ReferralHub.Contracts.Referrals;
-using static ReferralHub.Fhir.Referrals.HubCodes;
 using ReferralHub.Contracts.Taxonomy;
 using ReferralHub.Fhir.Web;
 

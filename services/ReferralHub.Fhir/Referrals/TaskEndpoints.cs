@@ -1,3 +1,4 @@
+using ReferralHub.Contracts.Taxonomy;
 using System.Globalization;
 using System.Security.Claims;
 using Hl7.Fhir.Model;
@@ -112,7 +113,7 @@ internal static class TaskEndpoints
             case FhirTask.TaskStatus.Rejected:
                 var decline = desired.StatusReason?.Coding.FirstOrDefault(c => c.System == FhirSystems.DeclineReason) ?? desired.StatusReason?.Coding.FirstOrDefault();
                 if (decline?.Code is null)
-                    throw FhirException.Invalid("Task.statusReason", $"A decline needs a reason: a coding from {FhirSystems.DeclineReason} ({string.Join(", ", HubCodes.DeclineReasons)}); details in statusReason.text.");
+                    throw FhirException.Invalid("Task.statusReason", $"A decline needs a reason: a coding from {FhirSystems.DeclineReason} ({string.Join(", ", DeclineReasons.All)}); details in statusReason.text.");
                 await api.PostAsync<IdItem>($"{path}/decline", new { reason = decline.Code, details = desired.StatusReason!.Text }, cancellationToken);
                 break;
             case FhirTask.TaskStatus.InProgress:

@@ -1,3 +1,4 @@
+using ReferralHub.Contracts.Taxonomy;
 using System.Globalization;
 using Hl7.Fhir.Model;
 using ReferralHub.Contracts.Referrals;
@@ -76,7 +77,7 @@ public static class TaskMapping
         if (reason is not null && task.Status is Task.TaskStatus.Rejected or Task.TaskStatus.Cancelled)
         {
             var system = r.Decline?.Reason == reason ? FhirSystems.DeclineReason
-                : HubCodes.WithdrawReasons.Contains(reason) ? FhirSystems.WithdrawReason : FhirSystems.StatusReason;
+                : WithdrawReasons.All.Contains(reason) ? FhirSystems.WithdrawReason : FhirSystems.StatusReason;
             task.StatusReason = new CodeableConcept(system, reason) { Text = r.Decline?.Reason == reason ? r.Decline.Details : null };
         }
 

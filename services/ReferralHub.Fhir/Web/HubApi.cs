@@ -48,6 +48,24 @@ public sealed class HubApi(HttpClient http, IHttpContextAccessor context, FhirAp
         return await ReadAsync<T>(response, cancellationToken);
     }
 
+    /// <summary>
+    /// Every item of a hub list (<c>{items, nextCursor}</c>), following cursors up to a bound: the directory's areas and
+    /// organisations, which a FHIR search filters and pages itself.
+    /// </summary>
+    public async Task<List<T>> GetAllAsync<T>(string path, CancellationToken cancellationToken, int maxPages = 20)
+    {
+        var all = new List<T>();
+        string? cursor = null;
+        for (var page = 0; page < maxPages; page++)
+        {
+            var url = path + (cursor is null ? "" : (path.Contains('?') ? "&" : "?") + "cursor=" + Uri.EscapeDataString(cursor));
+            var body = await GetAsync<Referrals.PageDto<T>>(url, cancellationToken);
+            all.AddRange(body.Items);
+            if ((cursor = body.NextCursor) is null) break;
+        }
+        return all;
+    }
+
     /// <summary>Null when the resource does not exist for this caller (404), so searches can skip it.</summary>
     public async Task<T?> TryGetAsync<T>(string path, CancellationToken cancellationToken) where T : class
     {

@@ -39,3 +39,28 @@ internal static class HubApiJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 }
+
+/// <summary>The hub's one list shape (docs/api-conventions.md, Lists).</summary>
+public sealed record PageView<T>(List<T> Items, string? NextCursor);
+
+internal static class ApiPages
+{
+    /// <summary>
+    /// Every page of a list, following <c>nextCursor</c> up to a bound (a page lists what a person can read, not a
+    /// whole registry); the first problem answer ends the reading and is what the page shows.
+    /// </summary>
+    public static async Task<ApiResult<List<T>>> ReadAllAsync<T>(HttpClient http, string path, CancellationToken ct, int maxPages = 10)
+    {
+        var all = new List<T>();
+        string? cursor = null;
+        for (var page = 0; page < maxPages; page++)
+        {
+            var url = path + (cursor is null ? "" : (path.Contains('?') ? "&" : "?") + "cursor=" + Uri.EscapeDataString(cursor));
+            var result = await ApiResult<PageView<T>>.ReadAsync(await http.GetAsync(url, ct), ct);
+            if (!result.Ok) return new(null, result.Status, result.Title, result.Errors);
+            all.AddRange(result.Value!.Items);
+            if ((cursor = result.Value.NextCursor) is null) break;
+        }
+        return new(all, HttpStatusCode.OK, null, new Dictionary<string, string[]>());
+    }
+}

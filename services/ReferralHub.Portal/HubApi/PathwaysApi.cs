@@ -12,8 +12,8 @@ public sealed record AreaView(string Code, string Name, string Level, string? Pa
 /// <summary>Pathways: for an area and a service type, which services in which order (the directory checks who may edit).</summary>
 public sealed class PathwaysApi(HubApiClient api)
 {
-    public async Task<ApiResult<List<AreaView>>> AreasAsync(CancellationToken ct) =>
-        await ApiResult<List<AreaView>>.ReadAsync(await api.Http.GetAsync("api/v1/directory/areas", ct), ct);
+    public Task<ApiResult<List<AreaView>>> AreasAsync(CancellationToken ct) =>
+        ApiPages.ReadAllAsync<AreaView>(api.Http, "api/v1/directory/areas", ct);
 
     public async Task<ApiResult<List<PathwayView>>> ListAsync(CancellationToken ct) =>
         await ApiResult<List<PathwayView>>.ReadAsync(await api.Http.GetAsync("api/v1/directory/pathways", ct), ct);

@@ -8,25 +8,11 @@ namespace ReferralHub.Portal.HubApi;
 public sealed record InboxItemView(Guid Id, string Status, string ServiceType, string Priority, string? AreaCode, Guid? ServiceId,
     string? AgeBand, string? Sex, List<string> Languages, string? CommunicationNeeds, DateTime? OfferedAt, DateTime? DeadlineAt, bool Overdue);
 
-public sealed record InboxPage(List<InboxItemView> Items, string? NextCursor);
-
 public sealed class ReferralsApi(HubApiClient api)
 {
     /// <summary>The caller's organisation's referrals (every page of the inbox, bounded).</summary>
-    public async Task<ApiResult<List<InboxItemView>>> InboxAsync(CancellationToken ct)
-    {
-        var all = new List<InboxItemView>();
-        string? cursor = null;
-        for (var page = 0; page < 10; page++)
-        {
-            var url = "api/v1/inbox?limit=100" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
-            var result = await ApiResult<InboxPage>.ReadAsync(await api.Http.GetAsync(url, ct), ct);
-            if (!result.Ok) return new(null, result.Status, result.Title, result.Errors);
-            all.AddRange(result.Value!.Items);
-            if ((cursor = result.Value.NextCursor) is null) break;
-        }
-        return new(all, System.Net.HttpStatusCode.OK, null, new Dictionary<string, string[]>());
-    }
+    public Task<ApiResult<List<InboxItemView>>> InboxAsync(CancellationToken ct) =>
+        ApiPages.ReadAllAsync<InboxItemView>(api.Http, "api/v1/inbox?status=all&limit=100", ct);
 
     /// <summary>One referral as the provider may see it: the minimal summary until accepted, then the released items.</summary>
     public async Task<ApiResult<JsonElement>> GetAsync(Guid id, CancellationToken ct) =>

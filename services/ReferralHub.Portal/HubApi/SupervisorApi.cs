@@ -5,8 +5,6 @@ namespace ReferralHub.Portal.HubApi;
 public sealed record ReferralListItemView(Guid Id, string CaseCode, string Status, string? Reason, string ServiceType, string Priority, string? AreaCode,
     string? OrganisationCode, DateTime? DeadlineAt, bool Overdue, DateTime CreatedAt, DateTime UpdatedAt, int Version);
 
-public sealed record ReferralListPage(List<ReferralListItemView> Items, string? NextCursor);
-
 public sealed record OverrideResultView(Guid OverrideId, string CaseCode, string ReleaseReference, string Ground, string Supervisor, DateTime AuthorisedAt);
 
 /// <summary>What a supervisor reads and authorises: their agency's referrals by status, and consent overrides.</summary>
@@ -20,20 +18,8 @@ public sealed class SupervisorApi(HubApiClient api)
         ["no-caregiver-child-too-young", "imminent-danger", "imminent-danger-sexual-violence", "imminent-danger-severe-abuse"];
 
     /// <summary>The agency's referrals with one status (every page, bounded).</summary>
-    public async Task<ApiResult<List<ReferralListItemView>>> ReferralsAsync(string status, CancellationToken ct)
-    {
-        var all = new List<ReferralListItemView>();
-        string? cursor = null;
-        for (var page = 0; page < 10; page++)
-        {
-            var url = $"api/v1/referrals?status={Uri.EscapeDataString(status)}&limit=100" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
-            var result = await ApiResult<ReferralListPage>.ReadAsync(await api.Http.GetAsync(url, ct), ct);
-            if (!result.Ok) return new(null, result.Status, result.Title, result.Errors);
-            all.AddRange(result.Value!.Items);
-            if ((cursor = result.Value.NextCursor) is null) break;
-        }
-        return new(all, System.Net.HttpStatusCode.OK, null, new Dictionary<string, string[]>());
-    }
+    public Task<ApiResult<List<ReferralListItemView>>> ReferralsAsync(string status, CancellationToken ct) =>
+        ApiPages.ReadAllAsync<ReferralListItemView>(api.Http, $"api/v1/referrals?status={Uri.EscapeDataString(status)}&limit=100", ct);
 
     public async Task<ApiResult<ReferralListItemView>> ReferralAsync(Guid id, CancellationToken ct) =>
         await ApiResult<ReferralListItemView>.ReadAsync(await api.Http.GetAsync($"api/v1/referrals/{id}", ct), ct);

@@ -36,11 +36,10 @@ public sealed record BulkTransferInput(string? Reason, string? Urgency, List<Bul
 /// <summary>Transfers (GET /api/v1/transfers…, capacity, approval, bulk): the transfer service checks agency, side and step.</summary>
 public sealed class TransfersApi(HubApiClient api)
 {
-    public async Task<ApiResult<List<TransferViewModel>>> ListAsync(string direction, string? status, CancellationToken ct)
-    {
-        var url = $"api/v1/transfers?direction={direction}&limit=200" + (status is null ? "" : "&status=" + Uri.EscapeDataString(status));
-        return await ApiResult<List<TransferViewModel>>.ReadAsync(await api.Http.GetAsync(url, ct), ct);
-    }
+    /// <summary>The agency's transfers one way, newest first (every page, bounded).</summary>
+    public Task<ApiResult<List<TransferViewModel>>> ListAsync(string direction, string? status, CancellationToken ct) =>
+        ApiPages.ReadAllAsync<TransferViewModel>(api.Http,
+            $"api/v1/transfers?direction={direction}&limit=200" + (status is null ? "" : "&status=" + Uri.EscapeDataString(status)), ct);
 
     public async Task<ApiResult<TransferViewModel>> GetAsync(Guid id, CancellationToken ct) =>
         await ApiResult<TransferViewModel>.ReadAsync(await api.Http.GetAsync($"api/v1/transfers/{id}", ct), ct);

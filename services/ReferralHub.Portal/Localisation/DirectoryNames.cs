@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Filters;
 using ReferralHub.Portal.HubApi;
@@ -36,8 +35,8 @@ public sealed class DirectoryNames(TimeProvider clock)
         if (!await _refresh.WaitAsync(0, ct)) return; // someone is reading them now: this page shows what is known
         try
         {
-            var areas = await ReadAsync(api, "api/v1/directory/areas?includeRetired=true", "code", "name", ct);
-            var agencies = await ReadAsync(api, "api/v1/directory/organisations?includeRetired=true", "code", "name", ct);
+            var areas = await ReadAsync(api, "api/v1/directory/areas?includeRetired=true", ct);
+            var agencies = await ReadAsync(api, "api/v1/directory/organisations?includeRetired=true", ct);
             // A directory that did not answer is asked again in a minute, not on every page view meanwhile.
             _names = areas is not null && agencies is not null
                 ? new(areas, agencies, clock.GetUtcNow())
@@ -49,20 +48,17 @@ public sealed class DirectoryNames(TimeProvider clock)
         }
     }
 
-    private static async Task<Dictionary<string, string>?> ReadAsync(HubApiClient api, string path, string key, string value, CancellationToken ct)
+    private sealed record NamedEntry(string Code, string Name);
+
+    private static async Task<Dictionary<string, string>?> ReadAsync(HubApiClient api, string path, CancellationToken ct)
     {
         try
         {
-            using var response = await api.Http.GetAsync(path, ct);
-            if (!response.IsSuccessStatusCode) return null;
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
-            // A list is an array today; `{ "items": [...] }` is the uniform list shape the API moves to.
-            var items = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("items", out var i) ? i : body;
-            if (items.ValueKind != JsonValueKind.Array) return null;
-            return items.EnumerateArray()
-                .Where(e => e.TryGetProperty(key, out var k) && k.ValueKind == JsonValueKind.String && e.TryGetProperty(value, out var v) && v.ValueKind == JsonValueKind.String)
-                .GroupBy(e => e.GetProperty(key).GetString()!, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.First().GetProperty(value).GetString()!, StringComparer.Ordinal);
+            var read = await ApiPages.ReadAllAsync<NamedEntry>(api.Http, path, ct);
+            return read.Ok
+                ? read.Value!.Where(e => e.Code is not null && e.Name is not null).GroupBy(e => e.Code, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal)
+                : null;
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
         {

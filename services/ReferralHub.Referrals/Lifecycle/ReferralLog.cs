@@ -51,30 +51,7 @@ public static class ReferralLog
     };
 }
 
-public static class Priorities
-{
-    public const string High = "high";
-    public const string Medium = "medium";
-    public const string Low = "low";
-
-    public static readonly IReadOnlyList<string> All = [High, Medium, Low];
-}
-
-public static class DeclineReasons
-{
-    public const string NoCapacity = "no-capacity";
-    public const string NotEligible = "not-eligible";
-    public const string ServiceNotAvailable = "service-not-available";
-    public const string Other = "other";
-
-    public static readonly IReadOnlyList<string> All = [NoCapacity, NotEligible, ServiceNotAvailable, Other];
-}
-
-public static class WithdrawReasons
-{
-    public static readonly IReadOnlyList<string> All =
-        ["no-longer-needed", "service-found-elsewhere", "child-moved", "case-closed", "consent-withdrawn", "other"];
-}
+// Priorities, DeclineReasons and WithdrawReasons are the hub's code lists in ReferralHub.Contracts.Taxonomy.
 
 /// <summary>Reason codes routing itself sets.</summary>
 public static class RoutingReasons

@@ -17,8 +17,6 @@ namespace ReferralHub.Referrals.Query;
 public sealed record ReferralListItem(Guid Id, string CaseCode, string Status, string? Reason, string ServiceType, string Priority, string? AreaCode,
     string? OrganisationCode, DateTime? DeadlineAt, bool Overdue, DateTime CreatedAt, DateTime UpdatedAt, int Version);
 
-public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
-
 /// <summary>An inbox line: the summary fields only while offered, as the release gate allows them (null otherwise).</summary>
 public sealed record InboxItem(Guid Id, string Status, string ServiceType, string Priority, string? AreaCode, Guid? ServiceId,
     string? AgeBand, string? Sex, IReadOnlyList<string> Languages, string? CommunicationNeeds, DateTime? OfferedAt, DateTime? DeadlineAt, bool Overdue,
@@ -88,12 +86,23 @@ public static class QueryEndpoints
         return TypedResults.Ok(new Page<ReferralListItem>(rows, more ? Cursor.Format(rows[^1].CreatedAt, rows[^1].Id) : null));
     }
 
+    /// <summary>What the inbox lists without a status: the offers still waiting for this provider's answer.</summary>
+    public const string NeedsAnswer = "needs-answer";
+
+    /// <summary>Every referral ever addressed to the provider (the inbox before it defaulted to what needs an answer).</summary>
+    public const string All = "all";
+
+    /// <summary>
+    /// The provider's inbox. By default what needs an answer — offers not yet accepted or declined — soonest deadline
+    /// first, so the one about to lapse is on top; <c>status=all</c> lists everything ever addressed to the provider,
+    /// oldest first, and a status lists those (withdrawn and declined include their routing variants).
+    /// </summary>
     private static async Task<Results<Ok<Page<InboxItem>>, ValidationProblem>> InboxAsync(
         ClaimsPrincipal user, ReferralsDbContext db, ReleaseGate gate, string? status, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        errors.OneOf("status", status, [ReferralStatuses.Offered, ReferralStatuses.Accepted, ReferralStatuses.InService, ReferralStatuses.Completed,
-            ReferralStatuses.Declined, ReferralStatuses.Withdrawn]);
+        errors.OneOf("status", status, [NeedsAnswer, All, ReferralStatuses.Offered, ReferralStatuses.Accepted, ReferralStatuses.InService,
+            ReferralStatuses.Completed, ReferralStatuses.Declined, ReferralStatuses.Withdrawn]);
         var after = Cursor.Parse(cursor);
         if (cursor is not null && after is null) errors.Add("cursor", "not a cursor this API returned");
         if (limit is < 1 or > MaxPage) errors.Add("limit", $"between 1 and {MaxPage}");
@@ -101,21 +110,35 @@ public static class QueryEndpoints
 
         var organisation = user.Agency();
         var query = db.Referrals.AsNoTracking().Where(r => r.OrganisationCode == organisation && r.Status != ReferralStatuses.Submitted);
-        query = status switch
-        {
-            null => query,
-            ReferralStatuses.Withdrawn => query.Where(r => r.Status == ReferralStatuses.Withdrawn || r.Status == ReferralStatuses.BlockedConsent),
-            ReferralStatuses.Declined => query.Where(r => r.Status == ReferralStatuses.Declined || r.Status == ReferralStatuses.Unplaced),
-            _ => query.Where(r => r.Status == status),
-        };
-        if (after is { } a) query = query.Where(r => r.CreatedAt > a.At || (r.CreatedAt == a.At && r.Id.CompareTo(a.Id) > 0));
         var take = limit ?? 50;
-        var rows = await query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Take(take + 1).ToListAsync(cancellationToken);
+        List<Referral> rows;
+        if (status is null or NeedsAnswer)
+        {
+            // An offer's deadline is set when it is offered; the cursor holds the deadline and id of the last one shown.
+            query = query.Where(r => r.Status == ReferralStatuses.Offered);
+            if (after is { } d) query = query.Where(r => r.DeadlineAt > d.At || (r.DeadlineAt == d.At && r.Id.CompareTo(d.Id) > 0));
+            rows = await query.OrderBy(r => r.DeadlineAt).ThenBy(r => r.Id).Take(take + 1).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            query = status switch
+            {
+                All => query,
+                ReferralStatuses.Withdrawn => query.Where(r => r.Status == ReferralStatuses.Withdrawn || r.Status == ReferralStatuses.BlockedConsent),
+                ReferralStatuses.Declined => query.Where(r => r.Status == ReferralStatuses.Declined || r.Status == ReferralStatuses.Unplaced),
+                _ => query.Where(r => r.Status == status),
+            };
+            if (after is { } a) query = query.Where(r => r.CreatedAt > a.At || (r.CreatedAt == a.At && r.Id.CompareTo(a.Id) > 0));
+            rows = await query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Take(take + 1).ToListAsync(cancellationToken);
+        }
         var more = rows.Count > take;
         if (more) rows.RemoveAt(take);
         var items = new List<InboxItem>(rows.Count);
         foreach (var r in rows) items.Add(await gate.InboxItemAsync(r, cancellationToken));
-        return TypedResults.Ok(new Page<InboxItem>(items, more ? Cursor.Format(rows[^1].CreatedAt, rows[^1].Id) : null));
+        var last = more ? rows[^1] : null;
+        var next = last is null ? null
+            : Cursor.Format(status is null or NeedsAnswer ? last.DeadlineAt ?? DateTime.MaxValue : last.CreatedAt, last.Id);
+        return TypedResults.Ok(new Page<InboxItem>(items, next));
     }
 
     private static async Task<Results<Ok<Page<ChangeItem>>, ValidationProblem>> ChangesAsync(

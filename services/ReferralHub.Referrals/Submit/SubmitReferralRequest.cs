@@ -110,14 +110,6 @@ public sealed partial record SubmitReferralRequest(
         return age;
     }
 
-    /// <summary>Bands wide enough not to identify a child, narrow enough for eligibility (seed 000 age groups).</summary>
-    public static string AgeBand(int? age) => age switch
-    {
-        null => "unknown",
-        < 5 => "0-4",
-        < 12 => "5-11",
-        < 15 => "12-14",
-        < 18 => "15-17",
-        _ => "18+",
-    };
+    /// <summary>The hub's one age-band list (contracts Taxonomy), shared with the transfer capacity summary.</summary>
+    public static string AgeBand(int? age) => AgeBands.Of(age);
 }

@@ -41,9 +41,9 @@ internal static class BulkTransfers
 
     public static void Map(RouteGroupBuilder transfers)
     {
-        transfers.MapPost("/bulk", SubmitAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin))
+        transfers.MapPost("/bulk", SubmitAsync).WithName("SubmitBulkTransfer").TakesIdempotencyKey(required: false, maxLength: 100).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin))
             .WithBodyLimit(4 * 1024 * 1024); // up to MaxCases non-personal summaries
-        transfers.MapGet("/bulk/{id:guid}", GetAsync).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin));
+        transfers.MapGet("/bulk/{id:guid}", GetAsync).WithName("GetBulkTransfer").RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin));
     }
 
     private static async Task<Results<Accepted<BulkJobView>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
@@ -72,7 +72,7 @@ internal static class BulkTransfers
             if (!TransferCodes.IsCode(c.CaseCode)) errors.Add($"{f}.caseCode", "A case code.");
             else if (!seen.Add(c.CaseCode!)) errors.Add($"{f}.caseCode", "Listed twice.");
             if (!TransferCodes.IsCode(c.AreaCode)) errors.Add($"{f}.areaCode", "An area code.");
-            if (c.AgeBand is null || !TransferCodes.AgeBands.Contains(c.AgeBand)) errors.Add($"{f}.ageBand", $"One of {string.Join(", ", TransferCodes.AgeBands)}.");
+            if (c.AgeBand is null || !AgeBands.All.Contains(c.AgeBand)) errors.Add($"{f}.ageBand", $"One of {string.Join(", ", AgeBands.All)}.");
             if (c.Sex is null || !TransferCodes.Sexes.Contains(c.Sex)) errors.Add($"{f}.sex", $"One of {string.Join(", ", TransferCodes.Sexes)}.");
             if (c.RiskLevel is null || !TransferCodes.RiskLevels.Contains(c.RiskLevel)) errors.Add($"{f}.riskLevel", $"One of {string.Join(", ", TransferCodes.RiskLevels)}.");
             if ((c.ProtectionConcerns ?? []).Any(x => !TransferCodes.IsCode(x))) errors.Add($"{f}.protectionConcerns", "Codes only.");

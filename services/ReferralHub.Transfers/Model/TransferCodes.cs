@@ -17,20 +17,12 @@ public static partial class TransferCodes
 
     public static readonly IReadOnlyList<string> Urgencies = ["high", "medium", "low"];
 
-    public static readonly IReadOnlyList<string> AgeBands = ["0-4", "5-9", "10-14", "15-17", "unknown"];
-
     public static readonly IReadOnlyList<string> Sexes = ["female", "male", "other", "unknown"];
 
     /// <summary>Seed 000, risk level of the initial/comprehensive assessment.</summary>
     public static readonly IReadOnlyList<string> RiskLevels = ["high", "medium", "low"];
 
-    public static readonly IReadOnlyList<string> DeclineReasons = ["no-capacity", "outside-mandate", "outside-area", "other"];
-
-    /// <summary>
-    /// Why the sending agency's supervisor refuses a transfer: a code, never free text, so the reason travels in the
-    /// change feed to the caseworker's system without carrying anything about the child.
-    /// </summary>
-    public static readonly IReadOnlyList<string> ApprovalRefusalReasons = ["not-in-best-interests", "more-information-needed", "receiving-agency-unsuitable", "other"];
+    // Age bands, decline reasons and approval refusal reasons are the hub's code lists (ReferralHub.Contracts.Taxonomy).
 
     /// <summary>Seed 004: "Case workers should not manage more than 25 cases at any given time".</summary>
     public const int CaseloadLimit = 25;

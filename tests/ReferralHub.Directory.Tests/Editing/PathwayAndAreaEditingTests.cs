@@ -79,7 +79,7 @@ public sealed class PathwayAndAreaEditingTests(DirectoryHubFactory hub) : IClass
     {
         var admin = await hub.ClientForAsync(DirectoryHubFactory.AgencyBAdmin);
         var own = await admin.GetJsonAsync($"/api/v1/directory/organisations/{Demo.AgencyBOrganisation}");
-        var agencyA = (await admin.GetJsonAsync("/api/v1/directory/organisations")).EnumerateArray().Single(o => o.GetProperty("code").GetString() == "agency-a");
+        var agencyA = (await admin.GetJsonAsync("/api/v1/directory/organisations")).GetProperty("items").EnumerateArray().Single(o => o.GetProperty("code").GetString() == "agency-a");
 
         var focal = await admin.PutAsJsonAsync($"/api/v1/directory/organisations/{Demo.AgencyBOrganisation}", new
         {
@@ -111,7 +111,7 @@ public sealed class PathwayAndAreaEditingTests(DirectoryHubFactory hub) : IClass
         // agency-f delivers services in camps 1, 2 and 5: the camp 1 focal point maintains only one of them.
         var camp1 = await hub.ClientForAsync(DirectoryHubFactory.Camp1Maintainer);
         var district = await hub.ClientForAsync(Demo.Pathways);
-        var agencyF = (await camp1.GetJsonAsync("/api/v1/directory/organisations")).EnumerateArray().Single(o => o.GetProperty("code").GetString() == "agency-f");
+        var agencyF = (await camp1.GetJsonAsync("/api/v1/directory/organisations")).GetProperty("items").EnumerateArray().Single(o => o.GetProperty("code").GetString() == "agency-f");
         var id = agencyF.GetProperty("id").GetString();
         var version = agencyF.GetProperty("version").GetInt64();
         object Edit(string name, long v) => new

@@ -33,6 +33,7 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
         var waiting = await page.Locator("ul.cards").First.InnerTextAsync();
         Assert.Contains("Specialised MHPSS services", waiting);
         Assert.Contains("Answer due in", waiting);
+        Assert.Contains("Demo Camp", waiting); // the area's name, read from the directory's paged area list
         Assert.DoesNotContain("Nadia", await page.ContentAsync());
         Assert.DoesNotContain("PORTAL-NADIA-1", await page.ContentAsync());
         await page.ScreenshotAsync("provider-inbox");

@@ -26,6 +26,42 @@ public sealed class LifecycleTests(ModuleHost hub) : IClassFixture<ModuleHost>
     }
 
     [Fact]
+    public async Task The_inbox_lists_what_needs_an_answer_soonest_deadline_first_and_everything_with_status_all()
+    {
+        var answered = await SubmitOkAsync(_referrer, NadiaReferral(NewCase(new FakeConsent(true))));
+        var waiting = await SubmitOkAsync(_referrer, NadiaReferral(NewCase(new FakeConsent(true))));
+        await WaitForStatusAsync(_referrer, answered, "offered");
+        await WaitForStatusAsync(_referrer, waiting, "offered");
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(_providerB, answered, "accept")).StatusCode);
+
+        var needsAnswer = (await _providerB.GetFromJsonAsync<JsonElement>("/api/v1/inbox?limit=100")).GetProperty("items").EnumerateArray().ToList();
+        var everything = await ReadAllAsync("/api/v1/inbox?status=all&limit=1");
+
+        Assert.Contains(needsAnswer, i => i.GetProperty("id").GetGuid() == waiting);
+        Assert.DoesNotContain(needsAnswer, i => i.GetProperty("id").GetGuid() == answered);
+        Assert.All(needsAnswer, i => Assert.Equal("offered", i.GetProperty("status").GetString()));
+        var deadlines = needsAnswer.Select(i => i.GetProperty("deadlineAt").GetDateTime()).ToList();
+        Assert.Equal(deadlines.Order(), deadlines);
+        Assert.Contains(everything, i => i.GetProperty("id").GetGuid() == answered && i.GetProperty("status").GetString() == "accepted");
+        Assert.Contains(everything, i => i.GetProperty("id").GetGuid() == waiting);
+        Assert.Equal(everything.Count, everything.Select(i => i.GetProperty("id").GetGuid()).Distinct().Count());
+        Assert.Equal(HttpStatusCode.BadRequest, (await _providerB.GetAsync("/api/v1/inbox?status=pending")).StatusCode);
+
+        async Task<List<JsonElement>> ReadAllAsync(string url)
+        {
+            var all = new List<JsonElement>();
+            string? cursor = null;
+            do
+            {
+                var page = await _providerB.GetFromJsonAsync<JsonElement>(url + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+                all.AddRange(page.GetProperty("items").EnumerateArray());
+                cursor = page.GetProperty("nextCursor").ValueKind == JsonValueKind.String ? page.GetProperty("nextCursor").GetString() : null;
+            } while (cursor is not null && all.Count < 1000);
+            return all;
+        }
+    }
+
+    [Fact]
     public async Task Nadia_is_offered_accepted_started_and_completed_and_the_provider_never_sees_a_withheld_item()
     {
         var caseCode = NewCase(new FakeConsent(true, Withheld: [ReferralItems.CaseHistory]));

@@ -47,7 +47,7 @@ public sealed class ReleaseGateTests(ModuleHost hub) : IClassFixture<ModuleHost>
 
     private async Task<JsonElement> InboxItemAsync(Guid id)
     {
-        var inbox = await _providerB.GetFromJsonAsync<JsonElement>("/api/v1/inbox");
+        var inbox = await _providerB.GetFromJsonAsync<JsonElement>("/api/v1/inbox?status=all");
         return inbox.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == id);
     }
 

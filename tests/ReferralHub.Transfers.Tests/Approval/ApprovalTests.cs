@@ -58,8 +58,8 @@ public sealed class ApprovalTests : IAsyncLifetime
         Assert.True((await withoutReason.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("reason", out _));
         Assert.Equal("approval-refused", refused.Status());
         // The caseworker's system learns why from the change feed (a code: nothing about the child).
-        var feed = await sender.GetFromJsonAsync<JsonElement>("/api/v1/transfers/changes?after=0");
-        Assert.Contains(feed.GetProperty("changes").EnumerateArray(), c => c.GetProperty("transferId").GetGuid() == id
+        var feed = await sender.GetFromJsonAsync<JsonElement>("/api/v1/transfers/changes");
+        Assert.Contains(feed.GetProperty("items").EnumerateArray(), c => c.GetProperty("transferId").GetGuid() == id
             && c.GetProperty("status").GetString() == "approval-refused" && c.GetProperty("reasonCode").GetString() == "more-information-needed");
         Assert.Equal(HttpStatusCode.Conflict, confirm.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await receiver.GetAsync($"/api/v1/transfers/{id}/package")).StatusCode);

@@ -71,8 +71,8 @@ public sealed class CapacityTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, afterTwoDays.GetProperty("escalatedAt").ValueKind);
         Assert.NotEqual(JsonValueKind.Null, escalated.GetProperty("escalatedAt").ValueKind);
         Assert.Equal("capacity-requested", escalated.Status()); // the receiver can still answer
-        var feed = await sender.GetFromJsonAsync<JsonElement>("/api/v1/transfers/changes?after=0");
-        var escalations = feed.GetProperty("changes").EnumerateArray()
+        var feed = await sender.GetFromJsonAsync<JsonElement>("/api/v1/transfers/changes");
+        var escalations = feed.GetProperty("items").EnumerateArray()
             .Where(c => c.GetProperty("transferId").GetGuid() == id && c.GetProperty("status").GetString() == "escalated").ToList();
         Assert.Single(escalations);
         Assert.Equal("capacity-unanswered", escalations[0].GetProperty("reasonCode").GetString());

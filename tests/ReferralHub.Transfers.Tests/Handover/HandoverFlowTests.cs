@@ -152,8 +152,8 @@ public sealed class HandoverFlowTests : IAsyncLifetime
         // Responsibility moved: the sender can neither withdraw nor transfer the closed case again.
         Assert.Equal(HttpStatusCode.Conflict, (await sender.PostAsync($"/api/v1/transfers/{id}/withdraw", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await sender.PostAsJsonAsync("/api/v1/transfers", TransferApi.Request(caseCode))).StatusCode);
-        var feed = await sender.GetFromJsonAsync<JsonElement>("/api/v1/transfers/changes?after=0");
-        var steps = feed.GetProperty("changes").EnumerateArray().Where(c => c.GetProperty("transferId").GetGuid() == id).Select(c => c.GetProperty("status").GetString()!).ToArray();
+        var feed = await sender.GetFromJsonAsync<JsonElement>("/api/v1/transfers/changes");
+        var steps = feed.GetProperty("items").EnumerateArray().Where(c => c.GetProperty("transferId").GetGuid() == id).Select(c => c.GetProperty("status").GetString()!).ToArray();
         Assert.Equal(["capacity-requested", "awaiting-consent", "released", "acknowledged"], steps);
     }
 }

@@ -51,7 +51,7 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Contains("capacity.ageBand", fields);
         Assert.Contains("summary.child.favouriteColour", fields);
         Assert.Equal(HttpStatusCode.Forbidden, provider.StatusCode);
-        Assert.Empty((await sender.GetFromJsonAsync<JsonElement[]>("/api/v1/transfers"))!);
+        Assert.Empty((await sender.GetFromJsonAsync<JsonElement>("/api/v1/transfers")).GetProperty("items").EnumerateArray());
     }
 
     [Fact]
@@ -66,10 +66,19 @@ public sealed class BadInputTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
-        Assert.Equal((await first.Content.ReadFromJsonAsync<JsonElement>()).Id(), (await retry.Content.ReadFromJsonAsync<JsonElement>()).Id());
+        var firstId = (await first.Content.ReadFromJsonAsync<JsonElement>()).Id();
+        Assert.Equal(firstId, (await retry.Content.ReadFromJsonAsync<JsonElement>()).Id());
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
         Assert.Equal("agency-d", byArea.GetProperty("receivingAgency").GetString()); // found on the case management pathway, not the sender
-        Assert.Equal(2, (await sender.GetFromJsonAsync<JsonElement[]>("/api/v1/transfers?direction=outgoing"))!.Length);
+        Assert.Equal(2, (await sender.GetFromJsonAsync<JsonElement>("/api/v1/transfers?direction=outgoing")).GetProperty("items").GetArrayLength());
+
+        // The list pages like every hub list: one at a time, each transfer once, then no cursor.
+        var firstPage = await sender.GetFromJsonAsync<JsonElement>("/api/v1/transfers?direction=outgoing&limit=1");
+        var cursor = firstPage.GetProperty("nextCursor").GetString();
+        var secondPage = await sender.GetFromJsonAsync<JsonElement>($"/api/v1/transfers?direction=outgoing&limit=1&cursor={Uri.EscapeDataString(cursor!)}");
+        Assert.Equal(new[] { byArea.Id(), firstId }.Order(),
+            new[] { firstPage.GetProperty("items").EnumerateArray().Single().Id(), secondPage.GetProperty("items").EnumerateArray().Single().Id() }.Order());
+        Assert.Equal(JsonValueKind.Null, secondPage.GetProperty("nextCursor").ValueKind);
 
         async Task<HttpResponseMessage> Send(string? key, object body)
         {
@@ -77,5 +86,27 @@ public sealed class BadInputTests : IAsyncLifetime
             if (key is not null) request.Headers.Add("Idempotency-Key", key);
             return await sender.SendAsync(request);
         }
+    }
+
+    [Fact]
+    public async Task A_bad_cursor_or_limit_of_a_list_or_the_change_feed_is_a_400_naming_the_field()
+    {
+        var sender = await _hub.SenderAsync();
+
+        var badCursor = await sender.GetAsync("/api/v1/transfers?cursor=not-ours");
+        var badLimit = await sender.GetAsync("/api/v1/transfers?limit=0");
+        var badDirection = await sender.GetAsync("/api/v1/transfers?direction=sideways");
+        var badFeedCursor = await sender.GetAsync("/api/v1/transfers/changes?cursor=%21%21");
+        var feed = await sender.GetFromJsonAsync<JsonElement>("/api/v1/transfers/changes?limit=1000");
+        var again = await sender.GetFromJsonAsync<JsonElement>($"/api/v1/transfers/changes?cursor={Uri.EscapeDataString(feed.GetProperty("nextCursor").GetString()!)}");
+
+        Assert.Equal(["cursor"], await FieldsAsync(badCursor));
+        Assert.Equal(["limit"], await FieldsAsync(badLimit));
+        Assert.Equal(["direction"], await FieldsAsync(badDirection));
+        Assert.Equal(["cursor"], await FieldsAsync(badFeedCursor));
+        Assert.All(new[] { badCursor, badLimit, badDirection, badFeedCursor }, r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        // Nothing new since the last page: an empty page and the same cursor, to poll with.
+        Assert.Equal(0, again.GetProperty("items").GetArrayLength());
+        Assert.Equal(feed.GetProperty("nextCursor").GetString(), again.GetProperty("nextCursor").GetString());
     }
 }

@@ -28,20 +28,28 @@ internal static class OrganisationEndpoints
     public static void Map(RouteGroupBuilder group)
     {
         var organisations = group.MapGroup("/organisations").WithTags("Directory organisations");
-        organisations.MapGet("/", async (bool? includeRetired, DirectoryDbContext db, CancellationToken ct) =>
-            TypedResults.Ok((await db.Organisations.AsNoTracking().Where(o => includeRetired == true || !o.Retired).OrderBy(o => o.Code).ToListAsync(ct))
-                .Select(OrganisationDto.From).ToList()));
+        organisations.MapGet("/", async Task<Results<Ok<Page<OrganisationDto>>, ValidationProblem>> (bool? includeRetired, string? cursor, int? limit,
+            DirectoryDbContext db, CancellationToken ct) =>
+        {
+            var errors = new FieldErrors();
+            var (take, after) = Paging.Read(errors, cursor, limit, defaultLimit: Paging.MaxLimit);
+            if (errors.Any) return Problems.Invalid(errors);
+            // Organisations are a short list: paged in memory by code, ordinal, so SQLite and PostgreSQL page alike.
+            var all = await db.Organisations.AsNoTracking().Where(o => includeRetired == true || !o.Retired).ToListAsync(ct);
+            var page = Paging.Of(all, o => o.Code, after, take);
+            return TypedResults.Ok(new Page<OrganisationDto>(page.Items.Select(OrganisationDto.From).ToList(), page.NextCursor));
+        }).WithName("ListOrganisations");
         organisations.MapGet("/{id:guid}", async Task<Results<Ok<OrganisationDto>, ProblemHttpResult>> (Guid id, DirectoryDbContext db, HttpContext http, CancellationToken ct) =>
         {
             var organisation = await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
             if (organisation is null) return Problems.NotFound("No such organisation.");
             http.Response.Headers.ETag = $"\"{organisation.Version}\"";
             return TypedResults.Ok(OrganisationDto.From(organisation));
-        });
-        organisations.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "organisation", id.ToString(), ct)).Produces<List<HistoryDto>>();
-        organisations.MapPost("/", CreateAsync).Produces<OrganisationDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
-        organisations.MapPut("/{id:guid}", UpdateAsync).Produces<OrganisationDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
-        organisations.MapPost("/{id:guid}/retire", RetireAsync).Produces<OrganisationDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        }).WithName("GetOrganisation");
+        organisations.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "organisation", id.ToString(), ct)).WithName("OrganisationHistory").Produces<List<HistoryDto>>();
+        organisations.MapPost("/", CreateAsync).WithName("CreateOrganisation").Produces<OrganisationDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        organisations.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateOrganisation").Produces<OrganisationDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        organisations.MapPost("/{id:guid}/retire", RetireAsync).WithName("RetireOrganisation").Produces<OrganisationDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static FieldErrors Validate(OrganisationInput input)

@@ -10,7 +10,7 @@ namespace ReferralHub.Portal.Pages.Referrals;
 /// </summary>
 public sealed class IndexModel(ReferralsApi referrals, IStringLocalizer<PortalText> text, TimeProvider clock) : PageModel
 {
-    private static readonly string[] Priorities = ["high", "medium", "low"];
+    private static readonly string[] Priorities = [.. ReferralHub.Contracts.Taxonomy.Priorities.All]; // most urgent first
 
     public IReadOnlyList<InboxItemView> Waiting { get; private set; } = [];
 

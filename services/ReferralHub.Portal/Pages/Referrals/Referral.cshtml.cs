@@ -15,8 +15,8 @@ namespace ReferralHub.Portal.Pages.Referrals;
 /// </summary>
 public sealed class ReferralModel(ReferralsApi referrals, ReferralNotesApi notes, IStringLocalizer<PortalText> text, TimeProvider clock) : PageModel
 {
-    public static readonly string[] DeclineReasons = ["no-capacity", "not-eligible", "service-not-available", "other"];
-    public static readonly string[] Satisfaction = ["high", "medium", "low"];
+    public static readonly IReadOnlyList<string> DeclineReasons = ReferralHub.Contracts.Taxonomy.DeclineReasons.All;
+    public static readonly IReadOnlyList<string> Satisfaction = ReferralHub.Contracts.Taxonomy.Satisfaction.All;
 
     public JsonElement Referral { get; private set; }
 

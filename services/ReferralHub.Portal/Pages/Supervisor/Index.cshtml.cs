@@ -24,7 +24,7 @@ public sealed class IndexModel(TransfersApi transfers, SupervisorApi supervisor,
     public string? Error { get; private set; }
 
     /// <summary>Why a supervisor may refuse a transfer (codes of the transfer service, shown in plain words).</summary>
-    public static readonly string[] RefusalReasons = ["not-in-best-interests", "more-information-needed", "receiving-agency-unsuitable", "other"];
+    public static readonly IReadOnlyList<string> RefusalReasons = ReferralHub.Contracts.Taxonomy.ApprovalRefusalReasons.All;
 
     /// <summary>The answer the transfer service refused on the last post (post/redirect/get).</summary>
     public FormFailure? Failure { get; private set; }

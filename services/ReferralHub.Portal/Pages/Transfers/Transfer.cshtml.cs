@@ -13,7 +13,7 @@ namespace ReferralHub.Portal.Pages.Transfers;
 /// </summary>
 public sealed class TransferModel(TransfersApi transfers, IStringLocalizer<PortalText> text) : PageModel
 {
-    public static readonly string[] DeclineReasons = ["no-capacity", "outside-mandate", "outside-area", "other"];
+    public static readonly IReadOnlyList<string> DeclineReasons = ReferralHub.Contracts.Taxonomy.TransferDeclineReasons.All;
 
     public TransferViewModel? Transfer { get; private set; }
 

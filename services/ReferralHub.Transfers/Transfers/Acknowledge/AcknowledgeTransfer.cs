@@ -28,7 +28,7 @@ public sealed record AcknowledgeBody(string? ReceivingCaseCode);
 internal static class AcknowledgeTransfer
 {
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/{id:guid}/acknowledge", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
+        transfers.MapPost("/{id:guid}/acknowledge", HandleAsync).WithName("AcknowledgeTransfer").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
 
     private static async Task<Results<Ok<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid id, AcknowledgeBody? body, ClaimsPrincipal user, TransfersDbContext db, TimeProvider clock,
@@ -50,7 +50,13 @@ internal static class AcknowledgeTransfer
         var previousCaseCode = PackageGate.PreviousCaseCode(transfer, release);
         var receivingCaseCode = body?.ReceivingCaseCode ?? previousCaseCode ?? "C-" + Guid.CreateVersion7().ToString("N")[..20];
         if (await db.Cases.AnyAsync(c => c.Agency == agency && c.CaseCode == receivingCaseCode, cancellationToken))
+        {
+            // A concurrent acknowledgement of this same transfer may have opened that case a moment ago: a repeat, not a clash.
+            var current = await db.Transfers.AsNoTracking().SingleAsync(t => t.Id == id, cancellationToken);
+            if (current.Status == TransferStatuses.Acknowledged && current.ReceivingCaseCode == receivingCaseCode)
+                return TypedResults.Ok(TransferViews.ToView(current, agency!));
             return Problems.Invalid("receivingCaseCode", $"Your agency already has a case '{receivingCaseCode}'; choose another code.");
+        }
 
         var now = clock.GetUtcNow().UtcDateTime;
         var subject = user.ClientOrUserId();

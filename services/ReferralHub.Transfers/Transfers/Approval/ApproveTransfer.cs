@@ -12,7 +12,7 @@ using ReferralHub.Hosting.Web;
 namespace ReferralHub.Transfers.Transfers.Approval;
 
 /// <param name="Approve">True to approve, false to refuse.</param>
-/// <param name="Reason">Required to refuse: one of <see cref="TransferCodes.ApprovalRefusalReasons"/>; recorded on the change.</param>
+/// <param name="Reason">Required to refuse: one of <see cref="ApprovalRefusalReasons.All"/>; recorded on the change.</param>
 public sealed record ApprovalBody(bool? Approve, string? Reason = null);
 
 /// <summary>
@@ -22,7 +22,7 @@ public sealed record ApprovalBody(bool? Approve, string? Reason = null);
 internal static class ApproveTransfer
 {
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/{id:guid}/approval", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
+        transfers.MapPost("/{id:guid}/approval", HandleAsync).WithName("ApproveTransfer").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
 
     private static async Task<Results<Ok<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid id, ApprovalBody body, ClaimsPrincipal user, TransfersDbContext db, TransferSteps steps, TimeProvider clock,
@@ -33,8 +33,8 @@ internal static class ApproveTransfer
         if (transfer is null) return Problems.NotFound("No such transfer for your agency.");
         if (transfer.SendingAgency != agency) return Problems.Forbidden("Only a supervisor of the sending agency approves a transfer.");
         if (body.Approve is null) return Problems.Invalid("approve", "true to approve, false to refuse.");
-        if (body.Approve == false && (body.Reason is null || !TransferCodes.ApprovalRefusalReasons.Contains(body.Reason)))
-            return Problems.Invalid("reason", $"A refusal needs a reason: one of {string.Join(", ", TransferCodes.ApprovalRefusalReasons)}.");
+        if (body.Approve == false && (body.Reason is null || !ApprovalRefusalReasons.All.Contains(body.Reason)))
+            return Problems.Invalid("reason", $"A refusal needs a reason: one of {string.Join(", ", ApprovalRefusalReasons.All)}.");
         if (!transfer.ApprovalRequired) return Problems.Conflict("Your agency does not require approval of transfers.");
         var subject = user.ClientOrUserId();
         if (subject == transfer.RequestedBy) return Problems.Forbidden("The supervisor who approves must not be the one who requested the transfer.");

@@ -20,7 +20,7 @@ internal static class AnswerCapacity
     public static readonly string[] ReceiverRoles = [Roles.Referrer, Roles.Provider];
 
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/{id:guid}/capacity", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(ReceiverRoles));
+        transfers.MapPost("/{id:guid}/capacity", HandleAsync).WithName("AnswerTransferCapacity").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(ReceiverRoles));
 
     private static async Task<Results<Ok<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid id, CapacityAnswerBody body, ClaimsPrincipal user, TransfersDbContext db, TransferSteps steps, TimeProvider clock,
@@ -35,8 +35,8 @@ internal static class AnswerCapacity
         if (body.Decision is not ("confirm" or "decline")) errors.Add("decision", "confirm or decline.");
         if (body.Decision == "confirm" && !TransferCodes.IsCode(body.CaseworkerId))
             errors.Add("caseworkerId", "The receiving caseworker's id (a code, not a name) is required to confirm capacity.");
-        if (body.Decision == "decline" && (body.Reason is null || !TransferCodes.DeclineReasons.Contains(body.Reason)))
-            errors.Add("reason", $"A decline needs a reason: one of {string.Join(", ", TransferCodes.DeclineReasons)}.");
+        if (body.Decision == "decline" && (body.Reason is null || !TransferDeclineReasons.All.Contains(body.Reason)))
+            errors.Add("reason", $"A decline needs a reason: one of {string.Join(", ", TransferDeclineReasons.All)}.");
         if (errors.Any) return Problems.Invalid(errors);
 
         if (transfer.Status != TransferStatuses.CapacityRequested)

@@ -36,7 +36,7 @@ internal static class RequestTransfer
     private const int MaxText = 4000;
 
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
+        transfers.MapPost("/", HandleAsync).WithName("RequestTransfer").TakesIdempotencyKey(required: false, maxLength: 100).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
 
     private static async Task<Results<Created<TransferView>, Ok<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         TransferRequestBody body, HttpRequest request, ClaimsPrincipal user, TransfersDbContext db, TimeProvider clock,
@@ -160,8 +160,8 @@ internal static class RequestTransfer
         }
         else
         {
-            if (capacity.AgeBand is null || !TransferCodes.AgeBands.Contains(capacity.AgeBand))
-                errors.Add("capacity.ageBand", $"One of {string.Join(", ", TransferCodes.AgeBands)}.");
+            if (capacity.AgeBand is null || !AgeBands.All.Contains(capacity.AgeBand))
+                errors.Add("capacity.ageBand", $"One of {string.Join(", ", AgeBands.All)}.");
             if (capacity.Sex is null || !TransferCodes.Sexes.Contains(capacity.Sex))
                 errors.Add("capacity.sex", $"One of {string.Join(", ", TransferCodes.Sexes)}.");
             if (capacity.RiskLevel is null || !TransferCodes.RiskLevels.Contains(capacity.RiskLevel))
