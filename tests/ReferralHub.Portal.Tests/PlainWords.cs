@@ -42,7 +42,7 @@ public sealed partial class PlainWords
         typeof(ServiceTypes), typeof(ReferralItems), typeof(Roles), typeof(ReferralStatuses), typeof(TransferStatuses),
         typeof(DeclineReasons), typeof(WithdrawReasons), typeof(RoutingReasons), typeof(Priorities), typeof(SubmitReferralRequest),
         typeof(TransferCodes), typeof(BulkOutcomes), typeof(OverrideGrounds), typeof(ConsentCodes), typeof(ProtectionConcerns),
-        typeof(NoticeKinds),
+        typeof(NoticeKinds), typeof(Satisfaction), typeof(TransferDeclineReasons), typeof(ApprovalRefusalReasons),
     ];
 
     private readonly HashSet<string> _codes;

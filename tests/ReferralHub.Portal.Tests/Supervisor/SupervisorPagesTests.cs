@@ -84,10 +84,15 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         await page.WaitForURLAsync($"**/supervisor/override?referral={id}");
         Assert.DoesNotContain("Amal", await page.ContentAsync()); // no personal information is needed to authorise
 
+        await page.GetByLabel("Your justification").FillAsync("Kept after the refusal.");
         var refused = await page.SubmitAsync("Authorise the override");
-        Assert.Equal(400, refused.Status);
-        Assert.NotEmpty(await page.Locator("#ground-error").InnerTextAsync());
-        Assert.NotEmpty(await page.Locator("#justification-error").InnerTextAsync());
+        Assert.Equal(200, refused.Status); // post/redirect/get: the refused form is shown by a GET
+        Assert.Equal("Choose the ground that allows this override.", await page.Locator("#ground-error").InnerTextAsync());
+        Assert.Equal("Kept after the refusal.", await page.GetByLabel("Your justification").InputValueAsync());
+        Assert.Equal("#ground-no-caregiver-child-too-young", await page.Locator("#error-summary a").First.GetAttributeAsync("href"));
+        await (await PlainWords.ForAsync(_hub)).AssertOnAsync(page);
+        Assert.Equal("GET", (await page.ReloadAsync())!.Request.Method);
+        Assert.Equal(0, await page.Locator("#error-summary").CountAsync());
 
         await page.GetByLabel("The child has no parent or guardian and is too young to consent").CheckAsync();
         await page.GetByLabel("Your justification").FillAsync("Four-year-old found alone at the distribution point; no caregiver traced yet.");
@@ -134,8 +139,9 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         await page.GotoAsync($"/supervisor/override?transfer={id}");
         await page.GetByLabel("Imminent danger: severe abuse").CheckAsync();
         await page.GetByLabel("Your justification").FillAsync("Again.");
-        Assert.Equal(409, (await page.SubmitAsync("Authorise the override")).Status);
+        Assert.Equal(200, (await page.SubmitAsync("Authorise the override")).Status);
         Assert.NotEmpty(await page.GetByRole(AriaRole.Alert).InnerTextAsync());
+        Assert.Equal("Again.", await page.GetByLabel("Your justification").InputValueAsync());
     }
 
     [Fact]

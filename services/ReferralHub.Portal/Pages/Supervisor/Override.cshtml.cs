@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using System.Text.Json;
+using ReferralHub.Portal.Forms;
 using ReferralHub.Portal.HubApi;
 
 namespace ReferralHub.Portal.Pages.Supervisor;
@@ -21,32 +23,39 @@ public sealed class OverrideModel(SupervisorApi supervisor, TransfersApi transfe
     public string? Status { get; private set; }
     public string ReleaseReference => Referral is { } r ? $"referral:{r}" : $"transfer:{Transfer}";
 
+    private const string RecordedKey = "override-recorded";
+
     public OverrideResultView? Recorded { get; private set; }
-    public string? Ground { get; private set; }
-    public string? Justification { get; private set; }
-    public string? Error { get; private set; }
 
-    private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
+    /// <summary>A refused override, brought back by post/redirect/get with the ground and justification typed.</summary>
+    public FormFailure? Failure { get; private set; }
 
-    public string? FieldError(string field) => _errors.TryGetValue(field, out var m) ? string.Join(" ", m) : null;
+    public string? Ground => Failure?.Value("ground");
+    public string? Justification => Failure?.Value("justification");
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : NotFoundPage();
+    public string? FieldError(string field) => Failure?.Beside(text, "Override", field);
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct)) return NotFoundPage();
+        Failure = FormFailure.Take(TempData);
+        // What the registry recorded (ids, ground, time: nothing personal), shown once after the redirect.
+        if (TempData[RecordedKey] is string recorded) Recorded = JsonSerializer.Deserialize<OverrideResultView>(recorded);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(string? ground, string? justification, CancellationToken ct)
     {
         if (!await LoadAsync(ct)) return NotFoundPage();
         var result = await supervisor.AuthoriseOverrideAsync(CaseCode!, ReleaseReference, ground, justification, ct);
+        var back = new { referral = Referral, transfer = Transfer };
         if (result.Ok)
         {
-            Recorded = result.Value;
-            await LoadAsync(ct); // the item's status as the service reports it after the override
-            return Page();
+            // Post/redirect/get: the answer page is a GET (with the item's status after the override), so a reload sends nothing.
+            TempData[RecordedKey] = JsonSerializer.Serialize(result.Value);
+            return RedirectToPage(back);
         }
-        Error = result.Title ?? text["Override.Failed"];
-        _errors = result.Errors;
-        (Ground, Justification) = (ground, justification);
-        Response.StatusCode = (int)result.Status;
-        return Page();
+        return FormFailure.RedirectBack(this, result.Title ?? text["Override.Failed"], result.Errors, back);
     }
 
     private async Task<bool> LoadAsync(CancellationToken ct)
