@@ -4,7 +4,9 @@ using OpenIddict.Server;
 using ReferralHub.Gateway.Identity;
 using ReferralHub.Gateway.Persistence;
 using ReferralHub.Gateway.Tokens;
+using ReferralHub.Contracts.Portal;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Messaging;
 using ReferralHub.Hosting.Persistence;
 
 namespace ReferralHub.Gateway;
@@ -19,6 +21,8 @@ public static class GatewayModule
         builder.Services.AddScoped<IDatabaseSeeder<GatewayDbContext>, ApiClientSeeder>();
         builder.Services.AddSingleton<ConfiguredClients>();
         builder.Services.AddTransient<IStartupFilter, TokenRateLimit>();
+        // A portal person's token is built from the account store's answer (the portal's PersonAccountResponder).
+        builder.AddBusConsumers("gateway", consumers => consumers.AddRequestClient<PortalPersonRequest>());
 
         var issuer = builder.Configuration["Auth:Issuer"] ?? new HubAuthOptions().Issuer;
         builder.Services.AddOpenIddict()

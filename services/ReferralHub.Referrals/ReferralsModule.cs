@@ -1,3 +1,4 @@
+using ReferralHub.Contracts.Referrals;
 using ReferralHub.Hosting.Messaging;
 using ReferralHub.Hosting.Persistence;
 using ReferralHub.Hosting.Protection;
@@ -35,7 +36,7 @@ public static class ReferralsModule
         builder.Services.AddRedriveSweep<DeadlineSweep, ReferralsDbContext>();
         builder.AddWebhookDelivery();
         builder.AddBusConsumers("referrals", consumers => consumers
-            .Add<OfferSubmittedReferralConsumer>()
+            .AddBatch<OfferSubmittedReferralConsumer, ReferralSubmitted>()
             .Add<OfferToNextServiceConsumer>()
             .Add<ConsentWithdrawnConsumer>()
             .Add<CaseResponsibilityTransferredConsumer>()

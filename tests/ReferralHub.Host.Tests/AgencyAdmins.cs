@@ -7,19 +7,21 @@ using ReferralHub.Testing.Hub;
 
 namespace ReferralHub.Host.Tests;
 
-/// <summary>Agency admins are portal people: their tokens come from the portal-user grant, as the portal's pages get them.</summary>
+/// <summary>
+/// Agency admins are portal people: their tokens come from the portal-user grant, as the portal's pages get them, and
+/// their role from their account in the account store.
+/// </summary>
 public static class AgencyAdmins
 {
     public static async Task<HttpClient> AdminOfAsync(this EmbeddedHubFactory hub, string agency)
     {
+        var admin = await hub.EnsurePortalPersonAsync($"admin-of-{agency}", agency, [Roles.AgencyAdmin]);
         var form = new Dictionary<string, string>
         {
             ["grant_type"] = PortalClient.GrantType,
             ["client_id"] = PortalClient.ClientId,
             ["client_secret"] = hub.Services.GetRequiredService<PortalClientSecret>().Required,
-            [PortalClient.UserParameter] = $"admin-of-{agency}",
-            ["agency"] = agency,
-            ["role"] = Roles.AgencyAdmin,
+            [PortalClient.UserParameter] = admin,
         };
         var response = await hub.CreateClient().PostAsync("/connect/token", new FormUrlEncodedContent(form));
         response.EnsureSuccessStatusCode();

@@ -106,6 +106,32 @@ public sealed class ProcessRequestConsumer(ReliabilityDbContext db, ILogger<Proc
     }
 }
 
+/// <summary>The same effect as <see cref="ProcessRequestConsumer"/>, committed a batch at a time.</summary>
+public sealed class ProcessRequestBatchConsumer(ReliabilityDbContext db, ILogger<ProcessRequestBatchConsumer> logger, TimeProvider clock, FailureInjection failures)
+    : IdempotentBatchConsumer<ProcessRequest, ReliabilityDbContext>(db, logger, clock)
+{
+    public override async Task Consume(ConsumeContext<Batch<ProcessRequest>> context)
+    {
+        await base.Consume(context);
+        // The acknowledgement of the whole batch lost after its commit: every message of it comes back.
+        var lost = false;
+        foreach (var message in context.Message) lost |= failures.ShouldFailAfterCommit(message.MessageId!.Value);
+        if (lost) throw new InvalidOperationException("injected: ack lost after commit");
+    }
+
+    protected override async Task HandleAsync(ConsumeContext<ProcessRequest> context)
+    {
+        if (failures.IsPoison(context.Message.RequestId)) throw new InvalidOperationException("injected: poison message");
+        var request = await Db.Requests.SingleAsync(r => r.Id == context.Message.RequestId, context.CancellationToken);
+        if (request.Status == WorkRequest.Done) return;
+
+        Db.Effects.Add(new WorkEffect { RequestId = request.Id, MessageId = context.MessageId!.Value, ProcessId = Environment.ProcessId });
+        request.Status = WorkRequest.Done;
+        request.UpdatedAt = Clock.GetUtcNow().UtcDateTime;
+        request.Version++;
+    }
+}
+
 public sealed class RecordTallyConsumer(ReliabilityDbContext db, ILogger<RecordTallyConsumer> logger, TimeProvider clock)
     : IdempotentConsumer<RecordTally, ReliabilityDbContext>(db, logger, clock)
 {

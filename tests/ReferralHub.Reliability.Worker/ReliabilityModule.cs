@@ -13,7 +13,11 @@ public static class ReliabilityModule
         builder.Services.AddSingleton(failures ?? new FailureInjection());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddServiceDatabase<ReliabilityDbContext, SqliteReliabilityDbContext, PostgresReliabilityDbContext>(ReliabilityDbContext.Name);
-        builder.AddBusConsumers("reliability", consumers => consumers.Add<ProcessRequestConsumer>().Add<RecordTallyConsumer>());
+        // Reliability:BatchConsumer=true runs the same guarantees through the group-commit base (IdempotentBatchConsumer).
+        var batch = string.Equals(builder.Configuration["Reliability:BatchConsumer"], "true", StringComparison.OrdinalIgnoreCase);
+        builder.AddBusConsumers("reliability", consumers => (batch
+            ? consumers.AddBatch<ProcessRequestBatchConsumer, ProcessRequest>()
+            : consumers.Add<ProcessRequestConsumer>()).Add<RecordTallyConsumer>());
         builder.Services.AddRedriveSweep<PendingRequestSweep, ReliabilityDbContext>();
         return builder;
     }

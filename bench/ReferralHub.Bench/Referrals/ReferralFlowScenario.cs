@@ -117,7 +117,11 @@ public sealed class ReferralFlowScenario : IBenchScenario
             await waiter.Task.WaitAsync(TimeSpan.FromSeconds(120));
         }
 
-        // 1. Burst: how many submissions per second the API takes (32 concurrent clients).
+        // 1. Burst: how many submissions per second the API takes (32 concurrent clients). The database profile and the
+        // message mix are taken over this phase only, from the first submit until every referral is offered.
+        using var profile = new DbActivityProfile();
+        var burstMessages = messages.Snapshot();
+        profile.Start();
         var latency = new LatencyRecorder();
         var clock = Stopwatch.StartNew();
         var ids = new ConcurrentBag<Guid>();
@@ -129,6 +133,13 @@ public sealed class ReferralFlowScenario : IBenchScenario
         });
         var submitSeconds = clock.Elapsed.TotalSeconds;
         foreach (var id in ids) await WaitOfferedAsync(id);
+        profile.Stop();
+        Console.WriteLine($"\n{mode}: burst of {burst}, database activity per referral (EF Core diagnostics)\n");
+        Console.WriteLine(profile.Table(burst));
+        Console.WriteLine($"{mode}: burst of {burst}, messages per referral by type (publish + send)\n");
+        Console.WriteLine("| message | per referral |\n|---|---:|");
+        foreach (var (type, count) in messages.Since(burstMessages).OrderBy(p => p.Key, StringComparer.Ordinal))
+            Console.WriteLine($"| {type} | {((double)count / burst).ToString("F2", CultureInfo.InvariantCulture)} |");
         results.Add(new BenchResult($"{mode}: submit burst (202), 32 concurrent", burst, submitSeconds, latency.Summary(),
             new Dictionary<string, string> { ["all offered after s"] = clock.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) }));
 
@@ -198,16 +209,28 @@ public sealed class ReferralFlowScenario : IBenchScenario
     private sealed class MessageCounter : IPublishObserver, ISendObserver
     {
         private long _count;
+        private readonly ConcurrentDictionary<string, long> _byType = new();
 
         public long Count => Interlocked.Read(ref _count);
 
-        public Task PrePublish<T>(PublishContext<T> context) where T : class { if (context.Message is not BenchPing) Interlocked.Increment(ref _count); return Task.CompletedTask; }
+        public Dictionary<string, long> Snapshot() => new(_byType);
+
+        public Dictionary<string, long> Since(Dictionary<string, long> before) =>
+            _byType.ToDictionary(p => p.Key, p => p.Value - before.GetValueOrDefault(p.Key));
+
+        private void Add(object message, string verb)
+        {
+            Interlocked.Increment(ref _count);
+            _byType.AddOrUpdate($"{verb} {message.GetType().Name}", 1, (_, n) => n + 1);
+        }
+
+        public Task PrePublish<T>(PublishContext<T> context) where T : class { if (context.Message is not BenchPing) Add(context.Message, "publish"); return Task.CompletedTask; }
 
         public Task PostPublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
 
         public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
 
-        public Task PreSend<T>(SendContext<T> context) where T : class { Interlocked.Increment(ref _count); return Task.CompletedTask; }
+        public Task PreSend<T>(SendContext<T> context) where T : class { Add(context.Message, "send"); return Task.CompletedTask; }
 
         public Task PostSend<T>(SendContext<T> context) where T : class => Task.CompletedTask;
 

@@ -14,7 +14,7 @@ public sealed record ConsentFigures(IReadOnlyList<MonthCount> OverridesPerMonth,
 internal static class ConsentStatistics
 {
     public static void Map(RouteGroupBuilder consents) =>
-        consents.MapGet("/statistics", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Coordinator));
+        consents.MapGet("/statistics", HandleAsync).WithName("ConsentStatistics").RequireAuthorization(p => p.RequireRole(Roles.Coordinator));
 
     private static async Task<ConsentFigures> HandleAsync(ConsentRegistryDbContext db, CancellationToken cancellationToken)
     {

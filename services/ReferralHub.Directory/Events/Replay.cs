@@ -51,5 +51,5 @@ public static class DirectoryReplay
             if (!user.HubRoles().Contains(Roles.Operator))
                 return Problems.Forbidden("Only hub operators replay the directory.");
             return TypedResults.Ok(await ReplayAsync(db, clock.GetUtcNow().UtcDateTime, options.Value.StaleAfter, ct));
-        }).ProducesProblem(StatusCodes.Status403Forbidden).WithTags("Directory events");
+        }).WithName("ReplayDirectory").ProducesProblem(StatusCodes.Status403Forbidden).WithTags("Directory events");
 }

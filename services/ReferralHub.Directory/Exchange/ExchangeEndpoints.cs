@@ -16,7 +16,7 @@ internal static class ExchangeEndpoints
     {
         group.MapGet("/export", async (DirectoryDbContext db, TimeProvider clock, CancellationToken ct) =>
             TypedResults.Text(DirectoryExchange.Serialize(await DirectoryExchange.ExportAsync(db, clock.GetUtcNow().UtcDateTime, ct)), "application/json"))
-            .Produces<HsdsDataSet>(StatusCodes.Status200OK, "application/json").WithTags("Directory exchange");
+            .WithName("ExportDirectory").Produces<HsdsDataSet>(StatusCodes.Status200OK, "application/json").WithTags("Directory exchange");
 
         // Loading a whole mapping replaces the directory: hub operators only.
         group.MapPost("/import", async Task<Results<Ok<ImportResult>, ValidationProblem, ProblemHttpResult>> (HsdsDataSetBody body, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock,
@@ -26,7 +26,7 @@ internal static class ExchangeEndpoints
             var (result, errors) = await DirectoryExchange.ImportAsync(db, body.Data, Actor.From(user), clock.GetUtcNow().UtcDateTime, options.Value.StaleAfter, ct);
             cache.Invalidate();
             return result is null ? errors.ToProblem() : TypedResults.Ok(result);
-        }).ProducesProblem(StatusCodes.Status403Forbidden).WithTags("Directory exchange").WithBodyLimit(32 * 1024 * 1024); // a whole mapping
+        }).WithName("ImportDirectory").ProducesProblem(StatusCodes.Status403Forbidden).WithTags("Directory exchange").WithBodyLimit(32 * 1024 * 1024); // a whole mapping
     }
 
     /// <summary>Reads the body with the HSDS (snake_case) JSON options rather than the API's camelCase ones.</summary>

@@ -19,7 +19,7 @@ public sealed record StaleEntryDto(
 /// </summary>
 internal static class StaleEndpoint
 {
-    public static void Map(RouteGroupBuilder group) => group.MapGet("/stale", ListAsync).Produces<List<StaleEntryDto>>().WithTags("Directory review");
+    public static void Map(RouteGroupBuilder group) => group.MapGet("/stale", ListAsync).WithName("ListStaleEntries").Produces<List<StaleEntryDto>>().WithTags("Directory review");
 
     private static async Task<IResult> ListAsync(string? area, DirectoryCache cache, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct)
     {

@@ -1,10 +1,12 @@
 using System.Security.Claims;
 using System.Text.Json;
+using MassTransit;
 using Microsoft.AspNetCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
+using ReferralHub.Contracts.Portal;
 using ReferralHub.Gateway.Identity;
 using ReferralHub.Hosting.Auth;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -28,7 +30,7 @@ internal static class TokenEndpoint
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request is missing.");
         if (request.GrantType == PortalClient.GrantType)
-            return IssueForPortalUser(request, auth.Value);
+            return await IssueForPortalUserAsync(context, request, auth.Value);
         if (!request.IsClientCredentialsGrantType())
             return Forbid(Errors.UnsupportedGrantType, "Only the client_credentials grant is supported.");
 
@@ -53,40 +55,46 @@ internal static class TokenEndpoint
 
     /// <summary>
     /// The portal-user grant. OpenIddict has authenticated the portal's client and checked it holds this grant's
-    /// permission; the portal vouches for the person (it verified their password). The token is short-lived, names
-    /// the person (<c>portal:{id}</c>) and the portal as authorised party, and never carries the operator role.
+    /// permission; the portal names the signed-in person and nothing more. Agency, roles and areas come from the
+    /// account store's answer (<see cref="PortalPersonRequest"/>), never from the request: any <c>agency</c>,
+    /// <c>role</c> or <c>area</c> field the caller adds is ignored. An unknown, disabled or password-less account gets
+    /// no token. The token is short-lived, names the person (<c>portal:{id}</c>) and the portal as authorised party,
+    /// and never carries the operator role.
     /// </summary>
-    private static IResult IssueForPortalUser(OpenIddictRequest request, HubAuthOptions auth)
+    private static async Task<IResult> IssueForPortalUserAsync(HttpContext context, OpenIddictRequest request, HubAuthOptions auth)
     {
         var user = (string?)request.GetParameter(PortalClient.UserParameter);
-        var agency = (string?)request.GetParameter(HubClaims.Agency);
-        var roles = Values(request, HubClaims.Role);
-        var areas = Values(request, HubClaims.Area);
-        if (string.IsNullOrWhiteSpace(user) || string.IsNullOrWhiteSpace(agency) || roles.Count == 0)
-            return Forbid(Errors.InvalidRequest, $"The portal-user grant needs {PortalClient.UserParameter}, {HubClaims.Agency} and at least one {HubClaims.Role}.");
-        if (roles.Except(PortalClient.AllowedRoles).FirstOrDefault() is { } refused)
-            return Forbid(Errors.InvalidRequest, $"Role '{refused}' cannot be used through the portal.");
-        if (Roles.AsksAndAuthorises(roles)) return Forbid(Errors.InvalidRequest, Roles.FourEyesMessage);
+        if (string.IsNullOrWhiteSpace(user))
+            return Forbid(Errors.InvalidRequest, $"The portal-user grant needs {PortalClient.UserParameter}.");
+
+        PortalPersonAccount account;
+        try
+        {
+            var accounts = context.RequestServices.GetRequiredService<IRequestClient<PortalPersonRequest>>();
+            account = (await accounts.GetResponse<PortalPersonAccount>(new PortalPersonRequest(user), context.RequestAborted, RequestTimeout.After(s: 10))).Message;
+        }
+        catch (RequestTimeoutException)
+        {
+            // The account store did not answer: no guessing, no token.
+            return Forbid(Errors.TemporarilyUnavailable, "The account store did not answer; try again.");
+        }
+        // One answer for every refusal: a caller cannot tell an unknown id from a disabled account.
+        if (!account.Found || !account.Active || string.IsNullOrWhiteSpace(account.Agency) || account.Roles.Count == 0)
+            return Forbid(Errors.InvalidGrant, "No active portal account with this id.");
+        if (account.Roles.Except(PortalClient.AllowedRoles).Any() || Roles.AsksAndAuthorises(account.Roles))
+            return Forbid(Errors.InvalidGrant, "This account's roles cannot be used through the portal.");
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, HubClaims.Subject, HubClaims.Role);
-        identity.SetClaim(Claims.Subject, PortalClient.Subject(user));
+        identity.SetClaim(Claims.Subject, PortalClient.Subject(account.UserId));
         identity.SetClaim(Claims.AuthorizedParty, PortalClient.ClientId);
-        identity.SetClaim(HubClaims.Agency, agency);
-        identity.SetClaims(HubClaims.Role, [.. roles]);
-        identity.SetClaims(HubClaims.Area, [.. areas]);
+        identity.SetClaim(HubClaims.Agency, account.Agency);
+        identity.SetClaims(HubClaims.Role, [.. account.Roles]);
+        identity.SetClaims(HubClaims.Area, [.. account.Areas]);
         identity.SetAudiences(auth.Audience);
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         var principal = new ClaimsPrincipal(identity);
         principal.SetAccessTokenLifetime(PortalClient.TokenLifetime);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-    }
-
-    private static List<string> Values(OpenIddictRequest request, string name)
-    {
-        // A repeated form field arrives as an array, a single one as a string.
-        OpenIddictParameter? parameter = request.GetParameter(name);
-        var values = (string?[]?)(Microsoft.Extensions.Primitives.StringValues)parameter ?? [];
-        return [.. values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!).Distinct()];
     }
 
     private static T? Read<T>(IReadOnlyDictionary<string, JsonElement> properties, string name) =>

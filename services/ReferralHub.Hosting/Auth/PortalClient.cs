@@ -5,7 +5,8 @@ namespace ReferralHub.Hosting.Auth;
 
 /// <summary>
 /// The portal calls the services' APIs as the signed-in person: it asks the gateway for a short-lived access token
-/// with that person's agency, roles and areas (a custom grant only the portal's confidential client may use).
+/// for that person (a custom grant only the portal's confidential client may use). The request names the person only;
+/// the gateway asks the account store for their agency, roles and areas (PortalPersonRequest).
 /// Shared here because the gateway issues these tokens and the portal requests them.
 /// </summary>
 public static class PortalClient

@@ -43,6 +43,24 @@ public sealed class ServiceConsumers(string service, IBusRegistrationConfigurato
         return this;
     }
 
+    /// <summary>
+    /// A consumer of <see cref="Batch{T}"/> (e.g. an <see cref="IdempotentBatchConsumer{TMessage,TContext}"/>): up to
+    /// <paramref name="messageLimit"/> messages at a time, a partial batch after <paramref name="timeLimitMs"/> (so one
+    /// message alone waits at most that long), <paramref name="concurrencyLimit"/> batches at once. Limit × concurrency
+    /// stays within the endpoint's <c>Messaging:ConcurrentMessageLimit</c> (16).
+    /// </summary>
+    public ServiceConsumers AddBatch<TConsumer, TMessage>(int messageLimit = 8, int timeLimitMs = 5, int concurrencyLimit = 2)
+        where TConsumer : class, IConsumer<Batch<TMessage>>
+        where TMessage : class
+    {
+        var queue = QueueOwnership.QueueName<TConsumer>(service);
+        ownership.Add(new OwnedQueue(service, queue, KebabCaseEndpointNameFormatter.Instance.Consumer<TConsumer>(), typeof(TConsumer)));
+        bus.AddConsumer<TConsumer>(consumer => consumer.Options<BatchOptions>(batch => batch
+                .SetMessageLimit(messageLimit).SetTimeLimit(TimeSpan.FromMilliseconds(timeLimitMs)).SetConcurrencyLimit(concurrencyLimit)))
+            .Endpoint(endpoint => endpoint.Name = queue);
+        return this;
+    }
+
     /// <summary>A request client the service uses (requests go to the message type's exchange, not to a queue of ours).</summary>
     public ServiceConsumers AddRequestClient<TRequest>() where TRequest : class
     {

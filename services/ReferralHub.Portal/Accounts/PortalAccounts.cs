@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Messaging;
 using ReferralHub.Hosting.Persistence;
 using ReferralHub.Portal.HubApi;
 using ReferralHub.Portal.Persistence;
@@ -67,6 +68,8 @@ public static class PortalAccounts
         builder.Services.AddAuthorizationBuilder().AddPortalPolicies();
         builder.Services.AddScoped<IDatabaseSeeder<PortalDbContext>, DemoUserSeeder>();
         builder.Services.AddScoped<SignInPasswordCheck>();
+        // The gateway asks the account store who a person is before it issues their token.
+        builder.AddBusConsumers("portal", consumers => consumers.Add<PersonAccountResponder>());
         return builder;
     }
 

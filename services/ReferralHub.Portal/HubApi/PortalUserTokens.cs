@@ -9,8 +9,9 @@ using ReferralHub.Hosting.Auth;
 namespace ReferralHub.Portal.HubApi;
 
 /// <summary>
-/// Access tokens for the signed-in person, from the gateway's portal-user grant (see PortalClient). Cached per person
-/// and claims until a minute before they expire, so a page costs no token round trip most of the time.
+/// Access tokens for the signed-in person, from the gateway's portal-user grant (see PortalClient). The request names
+/// the person only: the gateway reads their agency, roles and areas from the account store. Cached per person and
+/// session claims until a minute before they expire, so a page costs no token round trip most of the time.
 /// </summary>
 public sealed class PortalUserTokens(
     IHttpClientFactory http,
@@ -36,10 +37,7 @@ public sealed class PortalUserTokens(
             new("client_id", PortalClient.ClientId),
             new("client_secret", secret.Required),
             new(PortalClient.UserParameter, userId),
-            new(HubClaims.Agency, agency),
         };
-        form.AddRange(roles.Select(r => new KeyValuePair<string, string>(HubClaims.Role, r)));
-        form.AddRange(areas.Select(a => new KeyValuePair<string, string>(HubClaims.Area, a)));
 
         using var response = await http.CreateClient(TokenClient).PostAsync(new Uri(address.BaseAddress, "connect/token"), new FormUrlEncodedContent(form), cancellationToken);
         if (!response.IsSuccessStatusCode)

@@ -31,6 +31,32 @@ public sealed class CodeText(IStringLocalizer<PortalText> text, DirectoryNames n
 
     public string DeclineReason(string? code) => code is null ? "" : Find("Decline." + code) ?? code;
 
+    /// <summary>
+    /// A language by name ("Arabic"): the portal's word ("Language.{code}") in the person's language, else the name .NET
+    /// knows for the code (English), else the code.
+    /// </summary>
+    public string Language(string? code)
+    {
+        if (string.IsNullOrEmpty(code)) return "";
+        if (Find("Language." + code) is { } word) return word;
+        try
+        {
+            var culture = System.Globalization.CultureInfo.GetCultureInfo(code, predefinedOnly: true);
+            return string.IsNullOrEmpty(culture.EnglishName) ? code : culture.EnglishName;
+        }
+        catch (System.Globalization.CultureNotFoundException)
+        {
+            return code;
+        }
+    }
+
+    public string Languages(IEnumerable<string?>? codes) => codes is null ? "" : string.Join(", ", codes.Select(Language));
+
+    /// <summary>A protection concern ("Child marriage"): "Concern.{code}" in PortalText, else the code.</summary>
+    public string Concern(string? code) => code is null ? "" : Find("Concern." + code) ?? code;
+
+    public string Concerns(IEnumerable<string>? codes) => codes is null ? "" : string.Join(", ", codes.Select(Concern));
+
     private string? Find(string key)
     {
         var value = text[key];

@@ -22,6 +22,12 @@ public sealed class DirectoryNames(TimeProvider clock)
 
     public string? Agency(string? code) => code is not null && _names.Agencies.TryGetValue(code, out var name) ? name : null;
 
+    /// <summary>Every area the directory knows, by name, for pickers (empty while the directory has not answered).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> AllAreas => [.. _names.Areas.OrderBy(a => a.Value, StringComparer.CurrentCulture)];
+
+    /// <summary>Every agency (organisation) the directory knows, by name, for pickers.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> AllAgencies => [.. _names.Agencies.OrderBy(a => a.Value, StringComparer.CurrentCulture)];
+
     /// <summary>Reads the names again when they are older than a few minutes (one reader at a time).</summary>
     public async Task RefreshAsync(HubApiClient api, CancellationToken ct)
     {

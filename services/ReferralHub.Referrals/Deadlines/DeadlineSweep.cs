@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ReferralHub.Contracts.Referrals;
 using ReferralHub.Hosting.Messaging;
 using ReferralHub.Referrals.Lifecycle;
+using ReferralHub.Referrals.Model;
 using ReferralHub.Referrals.Persistence;
 using ReferralHub.Referrals.Routing;
 using ReferralHub.Referrals.Submit;
@@ -42,10 +43,10 @@ public sealed class DeadlineSweep(ReferralsDbContext db, TimeProvider clock, IOp
             referral.Overdue = true;
             referral.OverdueAt = now;
             db.Record(referral, RoutingReasons.Overdue, now, clock);
-            var focalPoints = JsonSerializer.Deserialize<List<Guid>>(referral.EscalationFocalPointsJson, SubmitReferralEndpoint.Json) ?? [];
+            var focalPoints = JsonSerializer.Deserialize<List<Guid>>(referral.EscalationFocalPointsJson, ReferralJson.Options) ?? [];
             db.PublishViaOutbox(new ReferralEscalated(referral.Id, referral.AgencyCode, referral.AreaCode, referral.ServiceType, referral.Priority,
                 referral.OrganisationCode, focalPoints, referral.DeadlineAt!.Value, now), ReferralLog.AggregateId(referral.Id), clock);
-            if (referral.ReofferToNext && referral.OfferIndex + 1 < OfferRouting.Candidates(referral).Count)
+            if (referral.ReofferToNext && referral.OfferIndex + 1 < referral.Candidates().Count)
             {
                 referral.RoutingStep++;
                 db.PublishViaOutbox(new OfferToNextService(referral.Id, referral.RoutingStep), ReferralLog.AggregateId(referral.Id), clock);

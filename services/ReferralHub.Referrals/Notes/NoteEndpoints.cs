@@ -21,7 +21,7 @@ public static class NoteEndpoints
 {
     public static RouteGroupBuilder MapNotes(this RouteGroupBuilder group)
     {
-        group.MapPost("/{id:guid}/notes", AddAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Provider)).WithName("AddReferralNote");
+        group.MapPost("/{id:guid}/notes", AddAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Provider)).WithName("AddReferralNote").ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:guid}/notes", ListAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor, Roles.Provider)).WithName("ReferralNotes");
         return group;
     }

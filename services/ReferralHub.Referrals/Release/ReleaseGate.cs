@@ -45,7 +45,7 @@ public enum Party
 /// </summary>
 public sealed class ReleaseGate(ReferralsDbContext db, IPersonalDataProtector<ReferralsDbContext> protector, NeedToKnowProfiles profiles)
 {
-    private static readonly JsonSerializerOptions Json = SubmitReferralEndpoint.Json;
+    private static readonly JsonSerializerOptions Json = ReferralJson.Options;
 
     /// <summary>What the provider is told once the child's consent was withdrawn after it accepted.</summary>
     public const string WithdrawnNotice =
@@ -79,7 +79,7 @@ public sealed class ReleaseGate(ReferralsDbContext db, IPersonalDataProtector<Re
     public async Task<InboxItem> InboxItemAsync(Referral r, CancellationToken cancellationToken)
     {
         var summary = await SummaryAsync(r, cancellationToken);
-        return new InboxItem(r.Id, AnswerEndpoints.ProviderStatus(r.Status), r.ServiceType, r.Priority, r.AreaCode, r.ServiceId,
+        return new InboxItem(r.Id, ProviderStatus.Of(r.Status), r.ServiceType, r.Priority, r.AreaCode, r.ServiceId,
             summary?.AgeBand, summary?.Sex, summary?.Languages ?? [], summary?.CommunicationNeeds, r.OfferedAt, r.DeadlineAt, r.Overdue,
             ConsentWithdrawn: r.ConsentWithdrawnAt is not null);
     }
@@ -201,7 +201,7 @@ public sealed class ReleaseGate(ReferralsDbContext db, IPersonalDataProtector<Re
 
     private async Task<ReferralView> ProviderViewAsync(Referral r, CancellationToken cancellationToken)
     {
-        var status = AnswerEndpoints.ProviderStatus(r.Status);
+        var status = ProviderStatus.Of(r.Status);
         ReferralPayload? payload = null;
         IReadOnlyList<string>? items = null;
         IReadOnlyList<string>? keptBack = null;

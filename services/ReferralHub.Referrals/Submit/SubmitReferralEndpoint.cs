@@ -20,7 +20,7 @@ public static class SubmitReferralEndpoint
 {
     public const int MaxBodyBytes = 64 * 1024;
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowTrailingCommas = false };
+    private static JsonSerializerOptions Json => ReferralJson.Options;
 
     public static RouteGroupBuilder MapSubmitReferral(this RouteGroupBuilder group)
     {
@@ -28,6 +28,8 @@ public static class SubmitReferralEndpoint
             .RequireAuthorization(p => p.RequireRole(Roles.Referrer))
             .Accepts<SubmitReferralRequest>("application/json")
             .WithName("SubmitReferral")
+            .TakesIdempotencyKey(required: true, maxLength: 200)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity) // the key was used with another body
             .WithSummary("Send a referral (Idempotency-Key header required); answers 202 with its id, status and Location.");
         return group;
     }
@@ -42,8 +44,8 @@ public static class SubmitReferralEndpoint
         var agency = user.Agency();
         if (string.IsNullOrEmpty(agency)) return Problems.Forbidden("This needs a token with 'agency'.");
 
-        var key = http.Headers["Idempotency-Key"].ToString();
-        if (string.IsNullOrWhiteSpace(key)) return Problems.Invalid("Idempotency-Key", "header required: a unique key per referral, reused when retrying");
+        var key = http.Headers[IdempotencyKeyHeader.Name].ToString();
+        if (string.IsNullOrWhiteSpace(key)) return Problems.Invalid(IdempotencyKeyHeader.Name, "header required: a unique key per referral, reused when retrying");
         if (key.Length > 200) return Problems.Invalid("Idempotency-Key", "at most 200 characters");
 
         if (!http.HasJsonContentType())

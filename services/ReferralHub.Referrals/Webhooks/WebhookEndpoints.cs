@@ -32,7 +32,7 @@ public static class WebhookEndpoints
     public static RouteGroupBuilder MapWebhooks(this RouteGroupBuilder group)
     {
         var hooks = group.MapGroup("/webhooks").RequireAuthorization(p => p.RequireRole(Roles.AgencyAdmin)).WithTags("Webhooks");
-        hooks.MapPost("/", RegisterAsync).WithName("RegisterWebhook")
+        hooks.MapPost("/", RegisterAsync).WithName("RegisterWebhook").ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Register the agency's callback URL; every status change of its referrals is POSTed, signed with HMAC-SHA256.");
         hooks.MapGet("/", ListAsync).WithName("ListWebhooks");
         hooks.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteWebhook");

@@ -28,7 +28,7 @@ public sealed record AcknowledgeBody(string? ReceivingCaseCode);
 internal static class AcknowledgeTransfer
 {
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/{id:guid}/acknowledge", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
+        transfers.MapPost("/{id:guid}/acknowledge", HandleAsync).WithName("AcknowledgeTransfer").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
 
     private static async Task<Results<Ok<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid id, AcknowledgeBody? body, ClaimsPrincipal user, TransfersDbContext db, TimeProvider clock,

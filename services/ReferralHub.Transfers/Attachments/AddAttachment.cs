@@ -32,7 +32,7 @@ internal static class AddAttachment
     };
 
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/{id:guid}/attachments", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer))
+        transfers.MapPost("/{id:guid}/attachments", HandleAsync).WithName("AddTransferAttachment").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer))
             .WithBodyLimit(services => services.GetRequiredService<IOptions<TransfersOptions>>().Value.MaxAttachmentBytes);
 
     private static async Task<Results<Created<AttachmentView>, ValidationProblem, ProblemHttpResult>> HandleAsync(

@@ -41,9 +41,9 @@ internal static class BulkTransfers
 
     public static void Map(RouteGroupBuilder transfers)
     {
-        transfers.MapPost("/bulk", SubmitAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin))
+        transfers.MapPost("/bulk", SubmitAsync).WithName("SubmitBulkTransfer").TakesIdempotencyKey(required: false, maxLength: 100).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin))
             .WithBodyLimit(4 * 1024 * 1024); // up to MaxCases non-personal summaries
-        transfers.MapGet("/bulk/{id:guid}", GetAsync).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin));
+        transfers.MapGet("/bulk/{id:guid}", GetAsync).WithName("GetBulkTransfer").RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin));
     }
 
     private static async Task<Results<Accepted<BulkJobView>, ValidationProblem, ProblemHttpResult>> SubmitAsync(

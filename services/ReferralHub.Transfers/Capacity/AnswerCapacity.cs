@@ -20,7 +20,7 @@ internal static class AnswerCapacity
     public static readonly string[] ReceiverRoles = [Roles.Referrer, Roles.Provider];
 
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/{id:guid}/capacity", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(ReceiverRoles));
+        transfers.MapPost("/{id:guid}/capacity", HandleAsync).WithName("AnswerTransferCapacity").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(ReceiverRoles));
 
     private static async Task<Results<Ok<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid id, CapacityAnswerBody body, ClaimsPrincipal user, TransfersDbContext db, TransferSteps steps, TimeProvider clock,

@@ -24,7 +24,7 @@ public sealed record EscalatedTransferView(
 internal static class EscalatedTransfers
 {
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapGet("/escalations", ListAsync).RequireAuthorization(p => p.RequireRole(Roles.PathwayMaintainer));
+        transfers.MapGet("/escalations", ListAsync).WithName("ListEscalatedTransfers").RequireAuthorization(p => p.RequireRole(Roles.PathwayMaintainer));
 
     private static async Task<Ok<List<EscalatedTransferView>>> ListAsync(ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
     {

@@ -42,10 +42,10 @@ internal static class GetPackage
 {
     public static void Map(RouteGroupBuilder transfers)
     {
-        transfers.MapGet("/{id:guid}/package", PackageAsync).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
-        transfers.MapGet("/{id:guid}/package/attachments/{attachmentId:guid}", AttachmentAsync)
+        transfers.MapGet("/{id:guid}/package", PackageAsync).WithName("GetTransferPackage").RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
+        transfers.MapGet("/{id:guid}/package/attachments/{attachmentId:guid}", AttachmentAsync).WithName("GetTransferAttachment")
             .Produces<Stream>(StatusCodes.Status200OK, "application/pdf", "image/png", "image/jpeg", "text/plain").ProducesProblem(StatusCodes.Status410Gone).RequireAuthorization(p => p.RequireRole(AnswerCapacity.ReceiverRoles));
-        transfers.MapGet("/{id:guid}/releases", ReleasesAsync).RequireAuthorization(p => p.RequireRole(TransferQueries.AgencyRoles));
+        transfers.MapGet("/{id:guid}/releases", ReleasesAsync).WithName("TransferReleases").RequireAuthorization(p => p.RequireRole(TransferQueries.AgencyRoles));
     }
 
     // Who may read the package when, and what of it, is the gate's (PackageGate): these endpoints only answer.

@@ -19,9 +19,9 @@ internal static class TransferQueries
 
     public static void Map(RouteGroupBuilder transfers)
     {
-        transfers.MapGet("/", ListAsync).RequireAuthorization(p => p.RequireRole(AgencyRoles));
-        transfers.MapGet("/changes", ChangesAsync).RequireAuthorization(p => p.RequireRole(AgencyRoles));
-        transfers.MapGet("/{id:guid}", GetAsync).RequireAuthorization(p => p.RequireRole(AgencyRoles));
+        transfers.MapGet("/", ListAsync).WithName("ListTransfers").RequireAuthorization(p => p.RequireRole(AgencyRoles));
+        transfers.MapGet("/changes", ChangesAsync).WithName("TransferChanges").RequireAuthorization(p => p.RequireRole(AgencyRoles));
+        transfers.MapGet("/{id:guid}", GetAsync).WithName("GetTransfer").RequireAuthorization(p => p.RequireRole(AgencyRoles));
     }
 
     /// <summary>Finds a transfer the caller's agency is party to; null means 404 whatever the reason.</summary>

@@ -36,7 +36,7 @@ internal static class RequestTransfer
     private const int MaxText = 4000;
 
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
+        transfers.MapPost("/", HandleAsync).WithName("RequestTransfer").TakesIdempotencyKey(required: false, maxLength: 100).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
 
     private static async Task<Results<Created<TransferView>, Ok<TransferView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         TransferRequestBody body, HttpRequest request, ClaimsPrincipal user, TransfersDbContext db, TimeProvider clock,

@@ -15,7 +15,7 @@ namespace ReferralHub.Transfers.Withdraw;
 internal static class WithdrawTransfer
 {
     public static void Map(RouteGroupBuilder transfers) =>
-        transfers.MapPost("/{id:guid}/withdraw", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
+        transfers.MapPost("/{id:guid}/withdraw", HandleAsync).WithName("WithdrawTransfer").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
 
     private static async Task<Results<Ok<TransferView>, ProblemHttpResult>> HandleAsync(
         Guid id, ClaimsPrincipal user, TransfersDbContext db, TimeProvider clock, ILogger<Transfer> logger, CancellationToken cancellationToken)

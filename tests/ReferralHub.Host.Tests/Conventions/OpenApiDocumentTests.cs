@@ -7,7 +7,8 @@ namespace ReferralHub.Host.Tests.Conventions;
 /// <summary>
 /// The OpenAPI document describes every answer of every <c>/api/v1</c> operation, so a client generated from it can
 /// read them (docs/api-conventions.md): a success response with a schema (or 204 / a file), and problem responses
-/// (at least 400 and 401, 404 where the path names something) whose body is <c>application/problem+json</c> with a schema.
+/// (at least 400 and 401, 404 where the path names something) whose body is <c>application/problem+json</c> with a schema,
+/// and a unique operationId (the method name a generated client gives it).
 /// </summary>
 public sealed class OpenApiDocumentTests(EmbeddedHubFactory hub) : IClassFixture<EmbeddedHubFactory>
 {
@@ -19,10 +20,15 @@ public sealed class OpenApiDocumentTests(EmbeddedHubFactory hub) : IClassFixture
         Assert.True(api.Count > 50, $"the document lists the API ({api.Count} operations)");
 
         var missing = new List<string>();
+        var operationIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var operation in api)
         {
             var responses = document["paths"]![operation.Template]![operation.Method.ToLowerInvariant()]!["responses"]?.AsObject();
             if (responses is null) { missing.Add($"{operation}: no responses"); continue; }
+
+            var operationId = document["paths"]![operation.Template]![operation.Method.ToLowerInvariant()]!["operationId"]?.GetValue<string>();
+            if (string.IsNullOrEmpty(operationId)) missing.Add($"{operation}: no operationId (name it: .WithName(\"VerbNoun\"); a generated client's method name)");
+            else if (!operationIds.Add(operationId)) missing.Add($"{operation}: operationId {operationId} is used twice");
 
             var successes = responses.Where(r => r.Key.StartsWith('2')).ToList();
             if (successes.Count == 0) missing.Add($"{operation}: no 2xx");

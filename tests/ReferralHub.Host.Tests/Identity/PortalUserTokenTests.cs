@@ -2,14 +2,19 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Portal.Accounts;
 using ReferralHub.Testing.Hub;
 
 namespace ReferralHub.Host.Tests.Identity;
 
-/// <summary>The portal calls the APIs as the signed-in person: tokens only the portal's client can get, never for operators.</summary>
+/// <summary>
+/// The portal calls the APIs as the signed-in person: tokens only the portal's client can get, never for operators,
+/// and whose agency, roles and areas are the account store's, whatever the token request says.
+/// </summary>
 public sealed class PortalUserTokenTests(EmbeddedHubFactory hub) : IClassFixture<EmbeddedHubFactory>
 {
     private string PortalSecret => hub.Services.GetRequiredService<PortalClientSecret>().Required;
@@ -17,10 +22,12 @@ public sealed class PortalUserTokenTests(EmbeddedHubFactory hub) : IClassFixture
     [Fact]
     public async Task The_portal_gets_a_short_lived_token_for_a_person_with_their_agency_roles_and_areas()
     {
-        var response = await RequestAsync(PortalClient.ClientId, PortalSecret, "user-42", "district", ["pathway-maintainer"], ["demo-district"]);
+        var person = await hub.EnsurePortalPersonAsync("user-42", "district", [Roles.PathwayMaintainer], ["demo-district"]);
+
+        var response = await RequestAsync(PortalClient.ClientId, PortalSecret, person);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var token = new JsonWebTokenHandler().ReadJsonWebToken((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString());
+        var token = await TokenOf(response);
         Assert.Equal("portal:user-42", token.Subject);
         Assert.Equal(PortalClient.ClientId, token.GetClaim("azp").Value);
         Assert.Equal("district", token.GetClaim("agency").Value);
@@ -37,41 +44,106 @@ public sealed class PortalUserTokenTests(EmbeddedHubFactory hub) : IClassFixture
     }
 
     [Fact]
-    public async Task No_portal_token_carries_the_operator_role()
+    public async Task Agency_roles_and_areas_in_the_request_are_ignored_the_account_store_decides()
     {
-        var response = await RequestAsync(PortalClient.ClientId, PortalSecret, "user-1", "hub", [Roles.Operator], []);
+        // The hole this closes: whoever held the portal's secret could name any agency and role.
+        var person = await hub.EnsurePortalPersonAsync("user-43", "agency-b", [Roles.Provider]);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("invalid_request", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        var response = await RequestAsync(PortalClient.ClientId, PortalSecret, person,
+            ("agency", "agency-a"), ("role", Roles.AgencyAdmin), ("role", Roles.Coordinator), ("area", "demo-district"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var token = await TokenOf(response);
+        Assert.Equal("agency-b", token.GetClaim("agency").Value);
+        Assert.Equal([Roles.Provider], token.Claims.Where(c => c.Type == "role").Select(c => c.Value));
+        Assert.DoesNotContain(token.Claims, c => c.Type == "area");
     }
 
     [Fact]
-    public async Task A_person_without_agency_or_role_gets_no_token()
+    public async Task An_unknown_person_gets_no_token()
     {
-        var response = await RequestAsync(PortalClient.ClientId, PortalSecret, "user-1", "", [], []);
+        var response = await RequestAsync(PortalClient.ClientId, PortalSecret, "nobody-" + Guid.NewGuid(), ("agency", "agency-a"), ("role", Roles.AgencyAdmin));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await AssertRefusedAsync(response, "invalid_grant");
+    }
+
+    [Fact]
+    public async Task A_disabled_account_gets_no_token()
+    {
+        var person = await hub.EnsurePortalPersonAsync("user-disabled", "agency-a", [Roles.Supervisor]);
+        await ChangeAsync(person, async (users, user) =>
+        {
+            await users.SetLockoutEnabledAsync(user, true);
+            await users.SetLockoutEndDateAsync(user, AgencyUserAdmin.DisabledUntil);
+        });
+
+        await AssertRefusedAsync(await RequestAsync(PortalClient.ClientId, PortalSecret, person), "invalid_grant");
+    }
+
+    [Fact]
+    public async Task An_account_whose_password_was_reset_gets_no_token()
+    {
+        var person = await hub.EnsurePortalPersonAsync("user-reset", "agency-a", [Roles.Referrer]);
+        await ChangeAsync(person, async (users, user) => await users.RemovePasswordAsync(user));
+
+        await AssertRefusedAsync(await RequestAsync(PortalClient.ClientId, PortalSecret, person), "invalid_grant");
+    }
+
+    [Fact]
+    public async Task No_portal_token_carries_the_operator_role()
+    {
+        // Even an account the store holds with the operator role (made by hand) gets no portal token.
+        var person = await hub.EnsurePortalPersonAsync("user-operator", "hub", [Roles.Operator]);
+
+        await AssertRefusedAsync(await RequestAsync(PortalClient.ClientId, PortalSecret, person), "invalid_grant");
+    }
+
+    [Fact]
+    public async Task A_request_without_a_person_gets_no_token()
+    {
+        var response = await RequestAsync(PortalClient.ClientId, PortalSecret, "", ("agency", "agency-a"), ("role", Roles.Provider));
+
+        await AssertRefusedAsync(response, "invalid_request");
     }
 
     [Fact]
     public async Task An_agency_system_cannot_use_the_portal_grant_to_act_as_someone_else()
     {
-        var response = await RequestAsync("agency-a-system", "agency-a-secret", "user-1", "agency-b", [Roles.Provider], []);
+        var person = await hub.EnsurePortalPersonAsync("user-44", "agency-b", [Roles.Provider]);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("unauthorized_client", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        await AssertRefusedAsync(await RequestAsync("agency-a-system", "agency-a-secret", person), "unauthorized_client");
     }
 
     [Fact]
     public async Task The_portal_grant_needs_the_portals_secret()
     {
-        var response = await RequestAsync(PortalClient.ClientId, "not-the-secret", "user-1", "agency-b", [Roles.Provider], []);
+        var person = await hub.EnsurePortalPersonAsync("user-45", "agency-b", [Roles.Provider]);
+
+        var response = await RequestAsync(PortalClient.ClientId, "not-the-secret", person);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("invalid_client", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
     }
 
-    private Task<HttpResponseMessage> RequestAsync(string clientId, string secret, string user, string agency, string[] roles, string[] areas)
+    private static async Task AssertRefusedAsync(HttpResponseMessage response, string error)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(error, body.GetProperty("error").GetString());
+        Assert.False(body.TryGetProperty("access_token", out _));
+    }
+
+    private static async Task<JsonWebToken> TokenOf(HttpResponseMessage response) =>
+        new JsonWebTokenHandler().ReadJsonWebToken((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString());
+
+    private async Task ChangeAsync(string id, Func<UserManager<PortalUser>, PortalUser, Task> change)
+    {
+        await using var scope = hub.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        await change(users, (await users.FindByIdAsync(id))!);
+    }
+
+    private Task<HttpResponseMessage> RequestAsync(string clientId, string secret, string user, params (string Name, string Value)[] asserted)
     {
         var form = new List<KeyValuePair<string, string>>
         {
@@ -79,10 +151,8 @@ public sealed class PortalUserTokenTests(EmbeddedHubFactory hub) : IClassFixture
             new("client_id", clientId),
             new("client_secret", secret),
             new(PortalClient.UserParameter, user),
-            new("agency", agency),
         };
-        form.AddRange(roles.Select(r => new KeyValuePair<string, string>("role", r)));
-        form.AddRange(areas.Select(a => new KeyValuePair<string, string>("area", a)));
+        form.AddRange(asserted.Select(a => new KeyValuePair<string, string>(a.Name, a.Value)));
         return hub.CreateClient().PostAsync("/connect/token", new FormUrlEncodedContent(form));
     }
 }

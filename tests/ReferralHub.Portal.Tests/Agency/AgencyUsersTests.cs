@@ -54,7 +54,7 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         await person.SignInAsync("amina@agency-a.demo", NewPassword);
         Assert.Equal("Signed in as Amina Yusuf", await person.Locator("h1").InnerTextAsync());
         var who = await person.Locator("dl").InnerTextAsync();
-        Assert.Contains("agency-a", who);
+        Assert.Contains("Agency A Child Protection International (fictional)", who);
         Assert.Contains("Supervisor", who);
 
         // The link worked once.

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Portal.HubApi;
+using ReferralHub.Testing.Hub;
 
 namespace ReferralHub.Portal.Tests.HubApi;
 
@@ -14,6 +15,7 @@ public sealed class PortalUserTokensTests(PortalHub hub) : IClassFixture<PortalH
     [Fact]
     public async Task A_signed_in_providers_token_opens_the_api_as_that_provider()
     {
+        await hub.EnsurePortalPersonAsync("person-7", "agency-b", [Roles.Provider]);
         var person = new ClaimsPrincipal(new ClaimsIdentity(
             [new(HubClaims.Subject, "person-7"), new(HubClaims.Agency, "agency-b"), new(HubClaims.Role, Roles.Provider)],
             "test", HubClaims.Subject, HubClaims.Role));

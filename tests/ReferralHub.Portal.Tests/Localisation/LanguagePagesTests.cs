@@ -16,12 +16,12 @@ public sealed class LanguagePagesTests(Browser browser, PortalHub hub) : IClassF
     [InlineData("ar", "rtl", "/directory", "focalpoint@district.demo", "الخدمات ومسارات الإحالة في مناطقك", "pathway-maintainer")]
     [InlineData("ar", "rtl", "/supervisor", "supervisor@agency-a.demo", "الموافقات واستثناءات الموافقة المستنيرة", "supervisor")]
     [InlineData("ar", "rtl", "/turnaround", "coordinator@cluster.demo", "مدة الاستجابة للإحالات", "coordinator")]
-    [InlineData("ar", "rtl", "/agency/users", "admin@agency-a.demo", "مستخدمو البوابة في agency-a", "agency-admin")]
+    [InlineData("ar", "rtl", "/agency/users", "admin@agency-a.demo", "مستخدمو البوابة في Agency A Child Protection International (fictional)", "agency-admin")]
     [InlineData("fr", "ltr", "/referrals", "provider@agency-b.demo", "Orientations vers vos services", "provider")]
     [InlineData("fr", "ltr", "/directory", "focalpoint@district.demo", "Services et parcours de vos zones", "pathway-maintainer")]
     [InlineData("fr", "ltr", "/supervisor", "supervisor@agency-a.demo", "Approbations et dérogations au consentement", "supervisor")]
     [InlineData("fr", "ltr", "/turnaround", "coordinator@cluster.demo", "Délais des orientations", "coordinator")]
-    [InlineData("fr", "ltr", "/agency/users", "admin@agency-a.demo", "Utilisateurs du portail de agency-a", "agency-admin")]
+    [InlineData("fr", "ltr", "/agency/users", "admin@agency-a.demo", "Utilisateurs du portail de Agency A Child Protection International (fictional)", "agency-admin")]
     public async Task A_page_per_role_renders_in_the_browsers_language_within_the_budget(
         string locale, string direction, string path, string user, string heading, string role)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace ReferralHub.Portal.Tests.Supervisor;
@@ -147,12 +148,33 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         await page.GotoAsync("/supervisor");
         await page.GetByRole(AriaRole.Link, new() { Name = "Start a whole caseload transfer" }).ClickAsync();
 
-        await page.GetByLabel("Area code, row 1").FillAsync("demo-district");
-        await page.GetByLabel("Receiving agency code, row 1").FillAsync("agency-d");
+        // Areas and agencies are picked by name; every problem of the case list is told at once, in words.
+        var words = await PlainWords.ForAsync(_hub);
+        await page.GetByLabel("Area, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District" });
+        await page.GetByLabel("Receiving agency, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District Social Welfare Office (fictional)" });
+        await page.GetByLabel("Cases, one per line").FillAsync("PORTAL-BULK-1, demo-district, 1-2, female, high\nPORTAL-BULK-2, demo-district, 5-9, nobody, medium");
+        Assert.Equal(200, (await page.SubmitAsync("Start the caseload transfer")).Status);
+        var problems = await page.GetByRole(AriaRole.Alert).InnerTextAsync();
+        Assert.Contains("Line 1, age band", problems);
+        Assert.Contains("Line 2, sex", problems);
+        await words.AssertOnAsync(page);
+        // Post/redirect/get: the refused form is shown by a GET, keeps what was typed and chosen, and a reload sends nothing.
+        Assert.EndsWith("/supervisor/bulk#error-summary", page.Url);
+        Assert.Equal("demo-district", await page.GetByLabel("Area, row 1").InputValueAsync());
+        Assert.Equal("agency-d", await page.GetByLabel("Receiving agency, row 1").InputValueAsync());
+        Assert.Contains("PORTAL-BULK-2, demo-district, 5-9, nobody, medium", await page.GetByLabel("Cases, one per line").InputValueAsync());
+        Assert.Equal("#cases", await page.Locator("#error-summary a").First.GetAttributeAsync("href"));
+        var reload = await page.ReloadAsync();
+        Assert.Equal("GET", reload!.Request.Method);
+        Assert.Equal(0, await page.GetByRole(AriaRole.Alert).CountAsync());
+
+        await page.GetByLabel("Area, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District" });
+        await page.GetByLabel("Receiving agency, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District Social Welfare Office (fictional)" });
+
         await page.GetByLabel("Cases, one per line").FillAsync("PORTAL-BULK-1, demo-district, 10-14, female, high, neglect, ar\nPORTAL-BULK-2, demo-district, 5-9, male, medium");
         var started = await page.SubmitAsync("Start the caseload transfer");
         Assert.Equal(200, started.Status);
-        Assert.Matches("/supervisor/bulk/[0-9a-f-]{36}$", page.Url);
+        Assert.True(Regex.IsMatch(page.Url, "/supervisor/bulk/[0-9a-f-]{36}$"), $"{page.Url}: {await page.Locator("main").InnerTextAsync()}");
 
         // The job runs in the background: reload (bounded) until the service reports it completed.
         for (var attempt = 0; attempt < 100 && !(await page.Locator(".tag").First.InnerTextAsync()).Contains("Completed"); attempt++)
@@ -164,8 +186,9 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         var notHandedOver = await page.Locator("table").Nth(1).InnerTextAsync();
         Assert.Contains("PORTAL-BULK-2", notHandedOver);
         Assert.Contains("No consent to the transfer", notHandedOver);
-        Assert.Contains("Contact the child/family", notHandedOver);
+        Assert.Contains("Contact the child or family", notHandedOver);
         Assert.Contains("PORTAL-BULK-1", await page.Locator("table").Nth(2).InnerTextAsync());
+        await words.AssertOnAsync(page);
         await page.ScreenshotAsync("supervisor-bulk-report");
     }
 

@@ -12,7 +12,7 @@ namespace ReferralHub.Consent.Consents.Amend;
 internal static class AmendConsent
 {
     public static void Map(RouteGroupBuilder consents) =>
-        consents.MapPut("/{caseCode}", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
+        consents.MapPut("/{caseCode}", HandleAsync).WithName("AmendConsent").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
 
     private static async Task<Results<Ok<ConsentView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         string caseCode, ConsentBody body, ClaimsPrincipal user, ConsentRegistryDbContext db, TimeProvider clock,

@@ -13,8 +13,8 @@ internal static class GetConsent
 {
     public static void Map(RouteGroupBuilder consents)
     {
-        consents.MapGet("/{caseCode}", CurrentAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
-        consents.MapGet("/{caseCode}/history", HistoryAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
+        consents.MapGet("/{caseCode}", CurrentAsync).WithName("GetConsent").RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
+        consents.MapGet("/{caseCode}/history", HistoryAsync).WithName("ConsentHistory").RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
     }
 
     private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> CurrentAsync(

@@ -12,7 +12,7 @@ namespace ReferralHub.Consent.Consents.Record;
 internal static class RecordConsent
 {
     public static void Map(RouteGroupBuilder consents) =>
-        consents.MapPost("/", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
+        consents.MapPost("/", HandleAsync).WithName("RecordConsent").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
 
     private static async Task<Results<Created<ConsentView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         ConsentBody body, ClaimsPrincipal user, ConsentRegistryDbContext db, TimeProvider clock, IConsentTextProtector protector,

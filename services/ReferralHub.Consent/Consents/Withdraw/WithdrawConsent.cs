@@ -18,7 +18,7 @@ namespace ReferralHub.Consent.Consents.Withdraw;
 internal static class WithdrawConsent
 {
     public static void Map(RouteGroupBuilder consents) =>
-        consents.MapPost("/{caseCode}/withdraw", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
+        consents.MapPost("/{caseCode}/withdraw", HandleAsync).WithName("WithdrawConsent").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
 
     private static async Task<Results<Ok<ConsentView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         string caseCode, ClaimsPrincipal user, ConsentRegistryDbContext db, TimeProvider clock, IConsentTextProtector protector,

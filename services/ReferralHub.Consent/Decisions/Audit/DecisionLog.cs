@@ -28,7 +28,7 @@ public sealed record DecisionView(
 internal static class DecisionLog
 {
     public static void Map(RouteGroupBuilder consents) =>
-        consents.MapGet("/{caseCode}/decisions", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
+        consents.MapGet("/{caseCode}/decisions", HandleAsync).WithName("ConsentDecisions").RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
 
     private static async Task<Results<Ok<List<DecisionView>>, ProblemHttpResult>> HandleAsync(string caseCode, ClaimsPrincipal user, ConsentRegistryDbContext db, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ public sealed record CheckBody(string? CaseCode, string? RecipientOrganisation, 
 internal static class CheckConsentEndpoint
 {
     public static void Map(RouteGroupBuilder consents) =>
-        consents.MapPost("/check", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer));
+        consents.MapPost("/check", HandleAsync).WithName("CheckConsent").RequireAuthorization(p => p.RequireRole(Roles.Referrer));
 
     private static async Task<Results<Ok<ConsentDecision>, ValidationProblem, ProblemHttpResult>> HandleAsync(CheckBody body, ClaimsPrincipal user, ConsentDecider decider, CancellationToken cancellationToken)
     {

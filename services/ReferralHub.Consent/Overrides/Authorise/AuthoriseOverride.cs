@@ -25,7 +25,7 @@ internal static class AuthoriseOverride
     private const int MaxJustification = 4000;
 
     public static void Map(RouteGroupBuilder consents) =>
-        consents.MapPost("/overrides", HandleAsync).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
+        consents.MapPost("/overrides", HandleAsync).WithName("AuthoriseConsentOverride").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Supervisor));
 
     private static async Task<Results<Created<OverrideView>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         OverrideBody body, ClaimsPrincipal user, ConsentRegistryDbContext db, TimeProvider clock, IConsentTextProtector protector,

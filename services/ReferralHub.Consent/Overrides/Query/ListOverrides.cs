@@ -16,7 +16,7 @@ public sealed record OverrideRecordView(
 internal static class ListOverrides
 {
     public static void Map(RouteGroupBuilder consents) =>
-        consents.MapGet("/{caseCode}/overrides", HandleAsync).RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
+        consents.MapGet("/{caseCode}/overrides", HandleAsync).WithName("ListConsentOverrides").RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
 
     private static async Task<Results<Ok<List<OverrideRecordView>>, ProblemHttpResult>> HandleAsync(
         string caseCode, ClaimsPrincipal user, ConsentRegistryDbContext db, IConsentTextProtector protector, CancellationToken cancellationToken)

@@ -32,18 +32,18 @@ internal static class AreaEndpoints
             var page = Paging.Of(view.Areas.Values.Where(a => (includeRetired == true || !a.Retired) && (parent is null || a.ParentCode == parent)),
                 a => a.Code, after, take);
             return TypedResults.Ok(new Page<AreaDto>(page.Items.Select(a => AreaDto.From(a, view.AncestorCodes(a.Code))).ToList(), page.NextCursor));
-        });
+        }).WithName("ListAreas");
         areas.MapGet("/{code}", async Task<Results<Ok<AreaDto>, ProblemHttpResult>> (string code, DirectoryCache cache, DirectoryDbContext db, HttpContext http, CancellationToken ct) =>
         {
             var area = await db.Areas.AsNoTracking().FirstOrDefaultAsync(a => a.Code == code, ct);
             if (area is null) return Problems.NotFound("No such area.");
             http.Response.Headers.ETag = $"\"{area.Version}\"";
             return TypedResults.Ok(AreaDto.From(area, (await cache.GetAsync(ct)).AncestorCodes(code)));
-        });
-        areas.MapGet("/{code}/history", (string code, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "area", code, ct)).Produces<List<HistoryDto>>();
-        areas.MapPost("/", CreateAsync).Produces<AreaDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
-        areas.MapPut("/{code}", UpdateAsync).Produces<AreaDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
-        areas.MapPost("/{code}/retire", RetireAsync).Produces<AreaDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        }).WithName("GetArea");
+        areas.MapGet("/{code}/history", (string code, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "area", code, ct)).WithName("AreaHistory").Produces<List<HistoryDto>>();
+        areas.MapPost("/", CreateAsync).WithName("CreateArea").Produces<AreaDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        areas.MapPut("/{code}", UpdateAsync).WithName("UpdateArea").Produces<AreaDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        areas.MapPost("/{code}/retire", RetireAsync).WithName("RetireArea").Produces<AreaDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static FieldErrors Validate(AreaInput input)

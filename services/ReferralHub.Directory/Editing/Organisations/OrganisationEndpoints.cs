@@ -38,18 +38,18 @@ internal static class OrganisationEndpoints
             var all = await db.Organisations.AsNoTracking().Where(o => includeRetired == true || !o.Retired).ToListAsync(ct);
             var page = Paging.Of(all, o => o.Code, after, take);
             return TypedResults.Ok(new Page<OrganisationDto>(page.Items.Select(OrganisationDto.From).ToList(), page.NextCursor));
-        });
+        }).WithName("ListOrganisations");
         organisations.MapGet("/{id:guid}", async Task<Results<Ok<OrganisationDto>, ProblemHttpResult>> (Guid id, DirectoryDbContext db, HttpContext http, CancellationToken ct) =>
         {
             var organisation = await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
             if (organisation is null) return Problems.NotFound("No such organisation.");
             http.Response.Headers.ETag = $"\"{organisation.Version}\"";
             return TypedResults.Ok(OrganisationDto.From(organisation));
-        });
-        organisations.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "organisation", id.ToString(), ct)).Produces<List<HistoryDto>>();
-        organisations.MapPost("/", CreateAsync).Produces<OrganisationDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
-        organisations.MapPut("/{id:guid}", UpdateAsync).Produces<OrganisationDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
-        organisations.MapPost("/{id:guid}/retire", RetireAsync).Produces<OrganisationDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        }).WithName("GetOrganisation");
+        organisations.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "organisation", id.ToString(), ct)).WithName("OrganisationHistory").Produces<List<HistoryDto>>();
+        organisations.MapPost("/", CreateAsync).WithName("CreateOrganisation").Produces<OrganisationDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        organisations.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateOrganisation").Produces<OrganisationDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        organisations.MapPost("/{id:guid}/retire", RetireAsync).WithName("RetireOrganisation").Produces<OrganisationDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static FieldErrors Validate(OrganisationInput input)

@@ -24,15 +24,15 @@ internal static class PathwayEditEndpoints
     public static void Map(RouteGroupBuilder group)
     {
         var pathways = group.MapGroup("/pathways").WithTags("Directory pathways");
-        pathways.MapGet("/", ListAsync).Produces<List<PathwayDto>>();
-        pathways.MapGet("/{id:guid}", GetAsync).Produces<PathwayDto>();
-        pathways.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "pathway", id.ToString(), ct)).Produces<List<HistoryDto>>();
-        pathways.MapPost("/", CreateAsync).Produces<PathwayDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
-        pathways.MapPut("/{id:guid}", UpdateAsync).Produces<PathwayDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        pathways.MapGet("/", ListAsync).WithName("ListPathways").Produces<List<PathwayDto>>();
+        pathways.MapGet("/{id:guid}", GetAsync).WithName("GetPathway").Produces<PathwayDto>();
+        pathways.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "pathway", id.ToString(), ct)).WithName("PathwayHistory").Produces<List<HistoryDto>>();
+        pathways.MapPost("/", CreateAsync).WithName("CreatePathway").Produces<PathwayDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        pathways.MapPut("/{id:guid}", UpdateAsync).WithName("UpdatePathway").Produces<PathwayDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         pathways.MapPost("/{id:guid}/retire", (Guid id, VersionInput input, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct) =>
-            MarkAsync(id, input, user, db, cache, clock, options, retire: true, ct)).Produces<PathwayDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+            MarkAsync(id, input, user, db, cache, clock, options, retire: true, ct)).WithName("RetirePathway").Produces<PathwayDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         pathways.MapPost("/{id:guid}/review", (Guid id, VersionInput input, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct) =>
-            MarkAsync(id, input, user, db, cache, clock, options, retire: false, ct)).Produces<PathwayDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+            MarkAsync(id, input, user, db, cache, clock, options, retire: false, ct)).WithName("ReviewPathway").Produces<PathwayDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> ListAsync(string? area, bool? includeRetired, DirectoryDbContext db, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct)

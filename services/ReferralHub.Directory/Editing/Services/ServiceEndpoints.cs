@@ -39,13 +39,13 @@ internal static class ServiceEndpoints
     public static void Map(RouteGroupBuilder group)
     {
         var services = group.MapGroup("/services").WithTags("Directory services");
-        services.MapGet("/", ListAsync).Produces<List<ServiceDto>>();
-        services.MapGet("/{id:guid}", GetAsync).Produces<ServiceDto>();
-        services.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "service", id.ToString(), ct)).Produces<List<HistoryDto>>();
-        services.MapPost("/", CreateAsync).Produces<ServiceDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
-        services.MapPut("/{id:guid}", UpdateAsync).Produces<ServiceDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
-        services.MapPost("/{id:guid}/retire", RetireAsync).Produces<ServiceDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
-        services.MapPost("/{id:guid}/review", ReviewAsync).Produces<ServiceDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        services.MapGet("/", ListAsync).WithName("ListServices").Produces<List<ServiceDto>>();
+        services.MapGet("/{id:guid}", GetAsync).WithName("GetService").Produces<ServiceDto>();
+        services.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "service", id.ToString(), ct)).WithName("ServiceHistory").Produces<List<HistoryDto>>();
+        services.MapPost("/", CreateAsync).WithName("CreateService").Produces<ServiceDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        services.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateService").Produces<ServiceDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        services.MapPost("/{id:guid}/retire", RetireAsync).WithName("RetireService").Produces<ServiceDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        services.MapPost("/{id:guid}/review", ReviewAsync).WithName("ReviewService").Produces<ServiceDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> ListAsync(string? area, string? serviceType, string? organisation, bool? includeRetired,

@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace ReferralHub.Portal.Tests.Layout;
+
+/// <summary>
+/// Every page a role can reach from its menu (and the pages those link to: a referral, a transfer, a service, a
+/// pathway…), visited as that person on a 360 px phone with JavaScript off, reads in words: no raw code and no JSON
+/// path in its text (<see cref="PlainWords"/>). The hub holds a referral offered to agency B, a blocked referral, and a
+/// transfer asked of agency D, so the lists and detail pages have something to show.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed partial class PlainWordsTests(Browser browser) : IAsyncLifetime
+{
+    private const int PagesPerRole = 30;
+    private readonly PortalHub _hub = new();
+
+    public Task InitializeAsync() => _hub.InitializeAsync();
+
+    public async Task DisposeAsync() => await _hub.DisposeAsync();
+
+    [Fact]
+    public async Task No_page_any_role_reaches_shows_a_raw_code_or_a_json_path()
+    {
+        await HubData.SendReferralAsync(_hub, "PW-REF-1", withhold: "caseHistory");
+        await WorkflowData.SendBlockedReferralAsync(_hub, "PW-BLOCKED-1");
+        await WorkflowData.RequestTransferAsync(_hub, "PW-TR-1");
+        var words = await PlainWords.ForAsync(_hub);
+        Assert.Contains("demo-camp-1", words.Codes);
+        Assert.Contains("specialised-mhpss", words.Codes);
+        Assert.Contains("child.name", words.Codes);
+
+        var problems = new List<string>();
+        var visited = 0;
+        foreach (var person in new[]
+                 {
+                     "provider@agency-b.demo", "casework@agency-d.demo", "focalpoint@district.demo", "supervisor@agency-a.demo",
+                     "coordinator@cluster.demo", "admin@agency-a.demo",
+                 })
+        {
+            await using var context = await browser.PhoneAsync(_hub.BaseAddress);
+            var page = await context.NewPageAsync();
+            await page.SignInAsync(person);
+            visited += await CrawlAsync(page, async address =>
+                problems.AddRange((await words.FindOnAsync(page)).Select(p => $"{person} {address}: {p}")));
+        }
+        Assert.True(visited >= 20, $"only {visited} pages were visited");
+        Assert.True(problems.Count == 0, "Codes instead of words:\n" + string.Join('\n', problems));
+    }
+
+    [Fact]
+    public async Task The_check_finds_codes_and_json_paths_and_passes_words()
+    {
+        var words = await PlainWords.ForAsync(_hub);
+        Assert.Equal(5, words.Find("""
+            Camp: demo-camp-1
+            Line 4.ageBand: One of 0-4
+            receivers[0].areaCode: Unknown area
+            Language: ar
+            Declined: no-capacity.
+            """).Count);
+        Assert.Empty(words.Find("""
+            Demo Camp 1 · Specialised MHPSS services · 10-14 · High priority
+            Signed in as admin@agency-a.demo — https://agency-a.demo.invalid/hooks · /referrals
+            Send to: face-to-face, so my team knows
+            """));
+    }
+
+    /// <summary>
+    /// The signed-in person's pages: the home page, its menu, and the pages they link to, two links deep. Pages of one
+    /// shape (the same address but for an id) are visited twice at most; sign-out and downloads are left alone.
+    /// </summary>
+    private static async Task<int> CrawlAsync(IPage page, Func<string, Task> check)
+    {
+        var found = new List<string>();
+        var shapes = new Dictionary<string, int>();
+        var queue = new Queue<(string Address, int Depth)>([("/", 0)]);
+        while (queue.Count > 0 && found.Count < PagesPerRole)
+        {
+            var (address, depth) = queue.Dequeue();
+            if (found.Contains(address)) continue;
+            var shape = Id().Replace(address.Split('?')[0], "{id}");
+            shapes[shape] = shapes.GetValueOrDefault(shape) + 1;
+            if (shapes[shape] > 2) continue;
+            var response = await page.GotoAsync(address);
+            if (response is null || !response.Ok || !(response.Headers.GetValueOrDefault("content-type") ?? "").StartsWith("text/html", StringComparison.Ordinal)) continue;
+            found.Add(address);
+            await check(address);
+            if (depth == 2) continue;
+            var links = page.Locator("a[href]:not([download])");
+            for (var i = 0; i < await links.CountAsync(); i++)
+            {
+                var href = (await links.Nth(i).GetAttributeAsync("href"))!.Split('#')[0];
+                if (!href.StartsWith('/') || href.StartsWith("//", StringComparison.Ordinal)) continue;
+                if (href.StartsWith("/account/", StringComparison.Ordinal) || href.StartsWith("/api/", StringComparison.Ordinal)
+                    || href.Contains("/documents/", StringComparison.Ordinal) || href.Contains("csv", StringComparison.OrdinalIgnoreCase)) continue;
+                queue.Enqueue((href, depth + 1));
+            }
+        }
+        return found.Count;
+    }
+
+    [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
+    private static partial Regex Id();
+}
