@@ -7,14 +7,14 @@ using ReferralHub.Transfers.Escalation;
 using ReferralHub.Transfers.Handover;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Transfers.Retention;
-using ReferralHub.Transfers.Transfers.Acknowledge;
-using ReferralHub.Transfers.Transfers.Approval;
-using ReferralHub.Transfers.Transfers.Attachments;
-using ReferralHub.Transfers.Transfers.Capacity;
-using ReferralHub.Transfers.Transfers.Package;
-using ReferralHub.Transfers.Transfers.Query;
-using ReferralHub.Transfers.Transfers.Request;
-using ReferralHub.Transfers.Transfers.Withdraw;
+using ReferralHub.Transfers.Acknowledge;
+using ReferralHub.Transfers.Approval;
+using ReferralHub.Transfers.Attachments;
+using ReferralHub.Transfers.Capacity;
+using ReferralHub.Transfers.Package;
+using ReferralHub.Transfers.Query;
+using ReferralHub.Transfers.Request;
+using ReferralHub.Transfers.Withdraw;
 
 namespace ReferralHub.Transfers;
 

@@ -3,7 +3,7 @@ using ReferralHub.Hosting.Protection;
 using ReferralHub.Referrals.Protection;
 using ReferralHub.Referrals.Release;
 using ReferralHub.Referrals.Webhooks;
-using ReferralHub.Transfers.Transfers.Package;
+using ReferralHub.Transfers.Package;
 
 namespace ReferralHub.Transfers.Tests.WholeLife;
 

@@ -1,6 +1,6 @@
 using ReferralHub.Transfers.Model;
 
-namespace ReferralHub.Transfers.Transfers.Query;
+namespace ReferralHub.Transfers.Query;
 
 public sealed record CapacitySummaryView(string AgeBand, string Sex, IReadOnlyList<string> ProtectionConcerns, string RiskLevel, IReadOnlyList<string> Languages);
 

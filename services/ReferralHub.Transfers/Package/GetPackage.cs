@@ -5,11 +5,11 @@ using ReferralHub.Contracts.Transfers;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
-using ReferralHub.Transfers.Transfers.Capacity;
-using ReferralHub.Transfers.Transfers.Query;
+using ReferralHub.Transfers.Capacity;
+using ReferralHub.Transfers.Query;
 using ReferralHub.Hosting.Web;
 
-namespace ReferralHub.Transfers.Transfers.Package;
+namespace ReferralHub.Transfers.Package;
 
 public sealed record PackageAttachmentView(Guid Id, string FileName, string Item, string ContentType, long Size);
 

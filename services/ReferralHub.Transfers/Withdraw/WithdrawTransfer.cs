@@ -6,10 +6,10 @@ using ReferralHub.Hosting.Auth;
 using ReferralHub.Transfers.Handover;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
-using ReferralHub.Transfers.Transfers.Query;
+using ReferralHub.Transfers.Query;
 using ReferralHub.Hosting.Web;
 
-namespace ReferralHub.Transfers.Transfers.Withdraw;
+namespace ReferralHub.Transfers.Withdraw;
 
 /// <summary>POST /api/v1/transfers/{id}/withdraw (role referrer or supervisor of the sending agency): possible until acknowledgement.</summary>
 internal static class WithdrawTransfer

@@ -7,7 +7,7 @@ using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
 using ReferralHub.Hosting.Web;
 
-namespace ReferralHub.Transfers.Transfers.Query;
+namespace ReferralHub.Transfers.Query;
 
 public sealed record TransferChangeView(long Sequence, Guid TransferId, string SendingAgency, string ReceivingAgency, string Status, string? ReasonCode, DateTime ChangedAt);
 

@@ -4,10 +4,10 @@ using ReferralHub.Contracts.Transfers;
 using ReferralHub.Hosting.Protection;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
-using ReferralHub.Transfers.Transfers.Query;
+using ReferralHub.Transfers.Query;
 using ReferralHub.Hosting.Web;
 
-namespace ReferralHub.Transfers.Transfers.Package;
+namespace ReferralHub.Transfers.Package;
 
 /// <summary>
 /// The transfer service's release gate: the one component that answers "which items of this case may this agency read

@@ -6,10 +6,10 @@ using ReferralHub.Hosting.Auth;
 using ReferralHub.Transfers.Handover;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
-using ReferralHub.Transfers.Transfers.Query;
+using ReferralHub.Transfers.Query;
 using ReferralHub.Hosting.Web;
 
-namespace ReferralHub.Transfers.Transfers.Approval;
+namespace ReferralHub.Transfers.Approval;
 
 /// <param name="Approve">True to approve, false to refuse.</param>
 /// <param name="Reason">Required to refuse: one of <see cref="ApprovalRefusalReasons.All"/>; recorded on the change.</param>

@@ -6,10 +6,10 @@ using ReferralHub.Hosting.Auth;
 using ReferralHub.Transfers.Handover;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
-using ReferralHub.Transfers.Transfers.Query;
+using ReferralHub.Transfers.Query;
 using ReferralHub.Hosting.Web;
 
-namespace ReferralHub.Transfers.Transfers.Capacity;
+namespace ReferralHub.Transfers.Capacity;
 
 /// <summary>The receiver's answer: <c>decision</c> "confirm" with the receiving caseworker, or "decline" with a reason.</summary>
 public sealed record CapacityAnswerBody(string? Decision, string? CaseworkerId, string? Reason);

@@ -11,10 +11,10 @@ using ReferralHub.Hosting.Protection;
 using ReferralHub.Transfers.Handover;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
-using ReferralHub.Transfers.Transfers.Query;
+using ReferralHub.Transfers.Query;
 using ReferralHub.Hosting.Web;
 
-namespace ReferralHub.Transfers.Transfers.Request;
+namespace ReferralHub.Transfers.Request;
 
 /// <summary>The non-personal summary the receiving agency sees to decide on capacity (seed 000: "without sharing the case personal information").</summary>
 public sealed record CapacitySummaryBody(string? AgeBand, string? Sex, List<string?>? ProtectionConcerns, string? RiskLevel, List<string?>? Languages);

@@ -10,9 +10,9 @@ using ReferralHub.Hosting.Web;
 using ReferralHub.Hosting.Protection;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
-using ReferralHub.Transfers.Transfers.Query;
+using ReferralHub.Transfers.Query;
 
-namespace ReferralHub.Transfers.Transfers.Attachments;
+namespace ReferralHub.Transfers.Attachments;
 
 public sealed record AttachmentView(Guid Id, string Item, string ContentType, long Size, DateTime UploadedAt);
 

@@ -7,12 +7,12 @@ using ReferralHub.Hosting.Messaging;
 using ReferralHub.Transfers.Handover;
 using ReferralHub.Transfers.Model;
 using ReferralHub.Transfers.Persistence;
-using ReferralHub.Transfers.Transfers.Capacity;
-using ReferralHub.Transfers.Transfers.Package;
-using ReferralHub.Transfers.Transfers.Query;
+using ReferralHub.Transfers.Capacity;
+using ReferralHub.Transfers.Package;
+using ReferralHub.Transfers.Query;
 using ReferralHub.Hosting.Web;
 
-namespace ReferralHub.Transfers.Transfers.Acknowledge;
+namespace ReferralHub.Transfers.Acknowledge;
 
 /// <summary>
 /// The receiver's own case code for the child (defaults to the sender's when the consent releases it to the receiver,
