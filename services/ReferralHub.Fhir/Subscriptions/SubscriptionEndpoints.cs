@@ -38,6 +38,10 @@ internal static class SubscriptionEndpoints
 
     private static async Task<IResult> CreateAsync(HttpRequest http, HubApi api, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
+        // Permission before any other check (docs/security.md): a caller who may not register webhooks learns nothing
+        // about what a valid Subscription would be. The REST call below checks the role again.
+        if (!user.IsInRole(Roles.AgencyAdmin))
+            throw FhirException.Of(403, OperationOutcome.IssueType.Forbidden, $"Registering a Subscription needs the '{Roles.AgencyAdmin}' role.");
         var subscription = await FhirJson.ReadAsync<Subscription>(http, cancellationToken);
         if (subscription.Status is not (Subscription.SubscriptionStatus.Requested or Subscription.SubscriptionStatus.Active))
             throw FhirException.Unprocessable("Subscription.status", "A new Subscription is 'requested'.");

@@ -155,6 +155,10 @@ public sealed class SubscriptionTests(SubscriptionHub hub) : IClassFixture<Subsc
         await RefusedAsync(RestHook("ftp://127.0.0.1/hook", "Task"), HttpStatusCode.BadRequest); // the REST API's rule on the url
         // A caseworker system may not point the agency's data at an address: registering a callback is an agency admin's act.
         await RefusedAsync(RestHook("http://127.0.0.1:9/hook", "Task"), HttpStatusCode.Forbidden, await hub.ReferrerAsync());
+        // Permission before validation: a caller without the role gets 403 naming the role, not a lesson on what a valid
+        // Subscription would be.
+        var wrongForReferrer = await RefusedAsync(websocket, HttpStatusCode.Forbidden, await hub.ReferrerAsync());
+        Assert.Contains("agency-admin", wrongForReferrer.Outcome.Issue[0].Diagnostics);
 
         var missing = await Assert.ThrowsAsync<FhirOperationException>(() => admin.ReadAsync<Subscription>($"Subscription/{Guid.NewGuid()}"));
         Assert.Equal(HttpStatusCode.NotFound, missing.Status);
