@@ -139,6 +139,13 @@ public sealed class ReferralFlowScenario : IBenchScenario
             await waiter.Task.WaitAsync(TimeSpan.FromSeconds(120));
         }
 
+        // 0. Warm-up (not measured): the first referrals pay for JIT, connection pools and caches in every process.
+        await Parallel.ForEachAsync(Enumerable.Range(0, 20), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (_, _) =>
+        {
+            var (id, _) = await SubmitAsync();
+            await WaitOfferedAsync(id);
+        });
+
         // 1. Burst: how many submissions per second the API takes (32 concurrent clients). The database profile and the
         // message mix are taken over this phase only, from the first submit until every referral is offered.
         using var profile = new DbActivityProfile();
