@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReferralHub.Contracts.Referrals;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Persistence;
 using ReferralHub.Hosting.Protection;
 using ReferralHub.Referrals.Persistence;
 using ReferralHub.Hosting.Web;
@@ -63,32 +64,39 @@ public static class WebhookEndpoints
         if (errors.Any) return Problems.Invalid(errors);
 
         var agency = user.Agency()!;
-        // Every active webhook is polled and called: an agency cannot make the hub work for it without bound.
         var limit = options.Value.MaxPerAgency;
-        if (await db.WebhookSubscriptions.CountAsync(s => s.AgencyCode == agency && s.Active, cancellationToken) >= limit)
+        var secret = body.Secret ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var secretProtected = await protector.ProtectAsync(ProtectionScopes.Agency(agency), secret, cancellationToken);
+        // Every active webhook is polled and called: an agency cannot make the hub work for it without bound. The
+        // count and the insert are one serializable step, so two registrations at the same moment cannot both pass.
+        var subscription = await SerializableWrite.RunAsync(db, async ct =>
+        {
+            if (await db.WebhookSubscriptions.CountAsync(s => s.AgencyCode == agency && s.Active, ct) >= limit) return null;
+            var now = clock.GetUtcNow().UtcDateTime;
+            // Deliveries start from now: an agency registering late reads older changes from the change feed.
+            var last = await db.Changes.Where(c => c.AgencyCode == agency).MaxAsync(c => (long?)c.Sequence, ct) ?? 0;
+            var added = new WebhookSubscription
+            {
+                Id = NewId.NextGuid(),
+                AgencyCode = agency,
+                Url = url!.ToString(),
+                SecretProtected = secretProtected,
+                LastSequence = last,
+                NextAttemptAt = now,
+                CreatedBy = user.ClientOrUserId() ?? agency,
+                CreatedAt = now,
+                Format = format,
+                Criteria = body.Criteria,
+                StatusFilter = body.Statuses is { } wanted ? string.Join(',', wanted.Distinct()) : null,
+                ServiceFilter = body.ServiceId,
+            };
+            db.WebhookSubscriptions.Add(added);
+            await db.SaveChangesAsync(ct);
+            return added;
+        }, cancellationToken);
+        if (subscription is null)
             return Problems.Conflict($"An agency may have at most {limit} active webhooks; delete one first.",
                 "Webhook limit reached", extensions: new Dictionary<string, object?> { ["limit"] = limit, ["setting"] = "Referrals:Webhooks:MaxPerAgency" });
-        var secret = body.Secret ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var now = clock.GetUtcNow().UtcDateTime;
-        // Deliveries start from now: an agency registering late reads older changes from the change feed.
-        var last = await db.Changes.Where(c => c.AgencyCode == agency).MaxAsync(c => (long?)c.Sequence, cancellationToken) ?? 0;
-        var subscription = new WebhookSubscription
-        {
-            Id = NewId.NextGuid(),
-            AgencyCode = agency,
-            Url = url!.ToString(),
-            SecretProtected = await protector.ProtectAsync(ProtectionScopes.Agency(agency), secret, cancellationToken),
-            LastSequence = last,
-            NextAttemptAt = now,
-            CreatedBy = user.ClientOrUserId() ?? agency,
-            CreatedAt = now,
-            Format = format,
-            Criteria = body.Criteria,
-            StatusFilter = body.Statuses is { } wanted ? string.Join(',', wanted.Distinct()) : null,
-            ServiceFilter = body.ServiceId,
-        };
-        db.WebhookSubscriptions.Add(subscription);
-        await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/referrals/webhooks/{subscription.Id}", new WebhookRegistered(subscription.Id, subscription.Url, secret));
     }
 
