@@ -152,7 +152,7 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         // A well-formed post (the admin's own antiforgery token) naming agency B's provider: not found either.
         await admin.GotoAsync($"/agency/users/{await IdOfAsync("supervisor@agency-a.demo")}");
         var token = await admin.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value");
-        foreach (var handler in new[] { "Disable", "Reset" })
+        foreach (var handler in new[] { "Disable", "Reset", "Roles" })
         {
             var forged = await adminContext.APIRequest.PostAsync($"/agency/users/{provider}?handler={handler}", new()
             {
@@ -160,6 +160,7 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
                 MaxRedirects = 0,
             });
             Assert.Equal((int)HttpStatusCode.NotFound, forged.Status);
+            Assert.Contains("provider", (await RolesOfAsync("provider@agency-b.demo")).Single());
             Assert.DoesNotContain("set-password", await forged.TextAsync());
         }
 
@@ -238,6 +239,63 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
 
         await admin.ReloadAsync();
         Assert.Equal(0, await admin.Locator("#error-summary").CountAsync());
+    }
+
+    [Fact]
+    public async Task An_admin_changes_a_persons_roles_the_open_session_ends_and_a_refused_change_keeps_the_boxes_as_ticked()
+    {
+        var email = await PersonWithPasswordAsync("roles"); // a supervisor
+        await using var personContext = await browser.PhoneAsync(hub.BaseAddress);
+        var person = await personContext.NewPageAsync();
+        await person.SignInAsync(email, NewPassword);
+
+        await using var adminContext = await browser.PhoneAsync(hub.BaseAddress);
+        var admin = await adminContext.NewPageAsync();
+        await admin.SignInAsync(Admin);
+        var page = $"/agency/users/{await IdOfAsync(email)}";
+        await admin.GotoAsync(page);
+        Assert.True(await admin.GetByLabel("Supervisor", new() { Exact = true }).IsCheckedAsync());
+
+        // Refused (four eyes): back by post/redirect/get with the boxes as ticked, nothing changed.
+        await admin.GetByLabel("Caseworker (referrer)", new() { Exact = true }).CheckAsync();
+        var refused = await admin.SubmitAsync("Save the roles");
+        Assert.Equal("GET", refused.Request.Method);
+        Assert.True(await admin.GetByLabel("Caseworker (referrer)", new() { Exact = true }).IsCheckedAsync());
+        Assert.True(await admin.GetByLabel("Supervisor", new() { Exact = true }).IsCheckedAsync());
+        Assert.Equal("#role-referrer", await admin.Locator("#error-summary a").GetAttributeAsync("href"));
+        Assert.Contains("someone else", await admin.Locator("#roles-error").InnerTextAsync());
+        Assert.Equal(["supervisor"], await RolesOfAsync(email));
+
+        await admin.GetByLabel("Caseworker (referrer)", new() { Exact = true }).UncheckAsync();
+        await admin.GetByLabel("Supervisor", new() { Exact = true }).UncheckAsync();
+        await admin.GetByLabel("Provider focal point", new() { Exact = true }).CheckAsync();
+        await admin.SubmitAsync("Save the roles");
+        Assert.Contains("The roles are saved", await admin.GetByRole(AriaRole.Status).InnerTextAsync());
+        Assert.Equal(["provider"], await RolesOfAsync(email));
+
+        // The person's open session ends; the next sign-in carries the new role.
+        await person.GotoAsync("/");
+        Assert.Contains("/account/sign-in", person.Url);
+        await person.SignInAsync(email, NewPassword);
+        var who = await person.Locator("dl").InnerTextAsync();
+        Assert.Contains("Provider focal point", who);
+        Assert.DoesNotContain("Supervisor", who);
+
+        // An admin cannot take away their own admin role.
+        await admin.GotoAsync($"/agency/users/{await IdOfAsync(Admin)}");
+        await admin.GetByLabel("Agency admin", new() { Exact = true }).UncheckAsync();
+        await admin.GetByLabel("Supervisor", new() { Exact = true }).CheckAsync();
+        await admin.SubmitAsync("Save the roles");
+        Assert.Contains("your own agency admin role", await admin.Locator("#roles-error").InnerTextAsync());
+        Assert.Contains("agency-admin", await RolesOfAsync(Admin));
+    }
+
+    private async Task<IReadOnlyList<string>> RolesOfAsync(string email)
+    {
+        await using var scope = hub.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"no account {email}");
+        return [.. (await users.GetClaimsAsync(user)).Where(c => c.Type == ReferralHub.Hosting.Auth.HubClaims.Role).Select(c => c.Value).Order()];
     }
 
     /// <summary>Reads a QR code drawn as the portal draws it (one square per dark module) with ZXing, a different library.</summary>

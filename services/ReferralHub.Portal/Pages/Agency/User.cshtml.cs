@@ -34,11 +34,19 @@ public sealed class UserModel(AgencyUserAdmin admin, TimeProvider clock, IString
 
     public async Task<IActionResult> OnGetAsync(string id, string? done, CancellationToken ct)
     {
-        if (done is "disabled" or "enabled") Message = text["User.Done." + done];
+        if (done is "disabled" or "enabled" or "roles") Message = text["User.Done." + done];
         Failure = FormFailure.Take(TempData);
         Issued = SetPasswordLink.Take(TempData, Response);
         return await ShowAsync(id, ct);
     }
+
+    /// <summary>Whether the role's box is ticked: as the refused form had it, else as the account has it.</summary>
+    public bool Chosen(string role) => Failure is { } failure && failure.Errors.ContainsKey("roles") ? failure.Chosen("roles", role) : Member?.Roles.Contains(role) == true;
+
+    public string? FieldError(string field) => Failure?.Beside(text, "User", field);
+
+    public async Task<IActionResult> OnPostRolesAsync(string id, List<string>? roles, CancellationToken ct) =>
+        await AfterAsync(id, await admin.SetRolesAsync(User.Agency()!, User, id, roles, ct), "roles", ct);
 
     public async Task<IActionResult> OnPostDisableAsync(string id, CancellationToken ct) =>
         await AfterAsync(id, await admin.DisableAsync(User.Agency()!, User, id, ct), "disabled", ct);
@@ -59,9 +67,11 @@ public sealed class UserModel(AgencyUserAdmin admin, TimeProvider clock, IString
     {
         if (outcome.Ok) return RedirectToPage(new { id, done });
         if (AgencyUserAdmin.IsNotFound(outcome)) return NotFoundPage();
-        // The page's forms have no fields: the refusal is the summary's title, in words.
-        var message = string.Join(" ", outcome.Errors.Values.SelectMany(v => v).Select(k => text[k].Value));
-        return FormFailure.RedirectBack(this, message, new Dictionary<string, string[]>(), new { id }, keepValues: false);
+        // A refused role change comes back with the boxes as ticked and the summary linked to them; the buttons-only
+        // forms (disable) come back with the reason as the summary's title.
+        var errors = outcome.Errors.Where(e => e.Key == "roles").ToDictionary(e => e.Key, e => e.Value.Select(k => text[k].Value).ToArray());
+        var message = string.Join(" ", outcome.Errors.Where(e => e.Key != "roles").SelectMany(e => e.Value).Select(k => text[k].Value));
+        return FormFailure.RedirectBack(this, message.Length > 0 ? message : text["Form.Fix"], errors, new { id }, keepValues: errors.Count > 0);
     }
 
     private async Task<IActionResult> ShowAsync(string id, CancellationToken ct)
