@@ -27,6 +27,11 @@ public sealed record BulkJobViewModel(
     List<BulkCaseReportView> Proceeding, List<BulkCaseReportView> NotHandedOver, List<CaseworkerCapacityView> CapacityPerCaseworker,
     DateTime CreatedAt, DateTime? CompletedAt);
 
+/// <summary>One caseload transfer job in the agency's list (GET /api/v1/transfers/bulk): counts, never the cases.</summary>
+public sealed record BulkJobSummaryView(
+    Guid Id, string Status, string Reason, string Urgency, int Total, int Processed, Dictionary<string, int> Outcomes,
+    List<BulkReceiverInput> Receivers, DateTime CreatedAt, DateTime? CompletedAt);
+
 public sealed record BulkCaseInput(string CaseCode, string AreaCode, string AgeBand, string Sex, string RiskLevel, List<string> ProtectionConcerns, List<string> Languages);
 
 public sealed record BulkReceiverInput(string AreaCode, string Agency);
@@ -75,6 +80,10 @@ public sealed class TransfersApi(HubApiClient api)
         request.Headers.Add("Idempotency-Key", idempotencyKey);
         return await ApiResult<BulkJobViewModel>.ReadAsync(await api.Http.SendAsync(request, ct), ct);
     }
+
+    /// <summary>The agency's newest caseload transfer jobs (one page).</summary>
+    public async Task<ApiResult<PageView<BulkJobSummaryView>>> BulkJobsAsync(int limit, CancellationToken ct) =>
+        await ApiResult<PageView<BulkJobSummaryView>>.ReadAsync(await api.Http.GetAsync($"api/v1/transfers/bulk?limit={limit}", ct), ct);
 
     public async Task<ApiResult<BulkJobViewModel>> BulkAsync(Guid id, CancellationToken ct) =>
         await ApiResult<BulkJobViewModel>.ReadAsync(await api.Http.GetAsync($"api/v1/transfers/bulk/{id}", ct), ct);
