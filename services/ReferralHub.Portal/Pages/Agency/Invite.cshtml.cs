@@ -38,7 +38,7 @@ public sealed class InviteModel(AgencyUserAdmin admin, IStringLocalizer<PortalTe
     public void OnGet()
     {
         Failure = FormFailure.Take(TempData);
-        Issued = SetPasswordLink.Take(TempData, Response);
+        Issued = SetPasswordLink.Take(this);
     }
 
     public async Task<IActionResult> OnPostAsync(string? displayName, string? email, List<string>? roles, CancellationToken ct)
@@ -49,7 +49,7 @@ public sealed class InviteModel(AgencyUserAdmin admin, IStringLocalizer<PortalTe
             var errors = outcome.Errors.ToDictionary(e => e.Key, e => e.Value.Select(k => text[k].Value).ToArray());
             return FormFailure.RedirectBack(this, text["Form.Fix"], errors);
         }
-        SetPasswordLink.Keep(TempData, outcome.User!.Email, SetPasswordLink.For(Request, outcome.User.Id, outcome.SetPasswordToken!));
+        SetPasswordLink.Keep(this, outcome.User!.Email, SetPasswordLink.For(Request, outcome.User.Id, outcome.SetPasswordToken!));
         return RedirectToPage();
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
-using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using QRCoder;
+using ReferralHub.Portal.Forms;
 
 namespace ReferralHub.Portal.Pages.Agency;
 
@@ -9,9 +10,9 @@ namespace ReferralHub.Portal.Pages.Agency;
 /// once, after post/redirect/get, as a read-only text field to copy and as a QR code drawn on the server.
 /// </summary>
 /// <remarks>
-/// Between the post and the page that shows it the link travels in ASP.NET Core's TempData cookie (encrypted and
-/// signed by Data Protection, read once, then deleted): never in a URL, the browser's history or the portal's store.
-/// A reload of the page after that shows no link; a lost link is replaced by a reset.
+/// Between the post and the page that shows it the link travels as every secret shown once does (<see cref="ShownOnce"/>:
+/// the TempData cookie, read once, under a Data Protection purpose bound to the admin and limited to two minutes):
+/// never in a URL, the browser's history or the portal's store. A reload shows no link; a lost link is replaced by a reset.
 /// </remarks>
 public static class SetPasswordLink
 {
@@ -30,16 +31,15 @@ public static class SetPasswordLink
     /// <summary>A page showing a link or secret once must not be kept by the browser or a proxy.</summary>
     public static void NoStore(HttpResponse response) => response.Headers.CacheControl = "no-store";
 
-    /// <summary>Keeps the link for the next view only (the GET after the post's redirect).</summary>
-    public static void Keep(ITempDataDictionary tempData, string? email, string link) =>
-        tempData[Key] = System.Text.Json.JsonSerializer.Serialize(new Issued(email, link));
+    /// <summary>Keeps the link for the next view only (the GET after the post's redirect), through <see cref="ShownOnce"/>.</summary>
+    public static void Keep(PageModel page, string? email, string link) => ShownOnce.Put(page, Key, new Issued(email, link));
 
     /// <summary>The link kept by the post, once (and the answer marked not to be stored); null on any other view.</summary>
-    public static Issued? Take(ITempDataDictionary tempData, HttpResponse response)
+    public static Issued? Take(PageModel page)
     {
-        if (!tempData.TryGetValue(Key, out var kept) || kept is not string json) return null;
-        NoStore(response);
-        return System.Text.Json.JsonSerializer.Deserialize<Issued>(json);
+        var issued = ShownOnce.Take<Issued>(page, Key);
+        if (issued is not null) NoStore(page.Response);
+        return issued;
     }
 
     /// <summary>

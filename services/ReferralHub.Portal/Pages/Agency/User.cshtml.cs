@@ -36,7 +36,7 @@ public sealed class UserModel(AgencyUserAdmin admin, TimeProvider clock, IString
     {
         if (done is "disabled" or "enabled" or "roles") Message = text["User.Done." + done];
         Failure = FormFailure.Take(TempData);
-        Issued = SetPasswordLink.Take(TempData, Response);
+        Issued = SetPasswordLink.Take(this);
         return await ShowAsync(id, ct);
     }
 
@@ -59,7 +59,7 @@ public sealed class UserModel(AgencyUserAdmin admin, TimeProvider clock, IString
         var outcome = await admin.ResetAsync(User.Agency()!, User, id, ct);
         if (!outcome.Ok) return await AfterAsync(id, outcome, "", ct);
         // Shown once, on the GET after the redirect; the link travels in the TempData cookie, never in the URL.
-        SetPasswordLink.Keep(TempData, null, SetPasswordLink.For(Request, id, outcome.SetPasswordToken!));
+        SetPasswordLink.Keep(this, null, SetPasswordLink.For(Request, id, outcome.SetPasswordToken!));
         return RedirectToPage(new { id });
     }
 
