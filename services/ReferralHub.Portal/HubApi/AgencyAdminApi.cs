@@ -3,24 +3,8 @@ using ReferralHub.Portal.Accounts;
 
 namespace ReferralHub.Portal.HubApi;
 
-// The agency admin's APIs as the portal reads them: API clients (gateway) and webhooks (referral routing).
-
-public sealed record AgencyClientView(string ClientId, string DisplayName, List<string> Roles, bool ManagedByConfiguration, DateTime? CreatedAt, DateTime? SecretChangedAt);
-
-public sealed record AgencyClientSecretView(string ClientId, string DisplayName, List<string> Roles, string ClientSecret);
-
-public sealed record WebhookView(Guid Id, string Url, bool Active, long LastSequence, int Attempts, DateTime NextAttemptAt, string? LastError, int DeadLetters);
-
-public sealed record WebhookRegisteredView(Guid Id, string Url, string Secret);
-
-public sealed record WebhookDeliveryView(string DeliveryId, long Sequence, Guid ReferralId, string Event, DateTime ChangedAt, string State,
-    int Attempts, string? LastError, DateTime? NextAttemptAt, DateTime? DeadAt, DateTime? ResentAt, Guid? DeadLetterId, string? Type = null)
-{
-    /// <summary>A transfer step (the same webhook carries the agency's referral and transfer events).</summary>
-    public bool IsTransfer => Type == "transfer.status-changed";
-}
-
-public sealed record DeadLetterView(Guid Id, long ChangeSequence, int Attempts, string? LastError, DateTime DeadAt, DateTime? ResentAt);
+// The agency admin's APIs as the portal reads them: API clients (gateway) and webhooks (referral routing). The answers
+// are the generated wire types (WireTypes.cs).
 
 /// <summary><c>/api/v1/agency/clients</c> on the gateway, as the signed-in agency admin.</summary>
 public sealed class AgencyClientsApi(HubApiClient api)

@@ -2,9 +2,6 @@ using System.Net.Http.Json;
 
 namespace ReferralHub.Portal.HubApi;
 
-/// <summary>One note between the referring caseworker and the provider (authorSide "referrer" or "provider").</summary>
-public sealed record NoteViewModel(Guid Id, string AuthorAgency, string AuthorSide, string? Text, DateTime CreatedAt);
-
 /// <summary>Notes on a referral (GET/POST /api/v1/referrals/{id}/notes): the referral service decides who is a party.</summary>
 public sealed class ReferralNotesApi(HubApiClient api)
 {
