@@ -68,6 +68,7 @@ public static class ServiceDefaults
         // Every /api operation declares the refusals the shared pipeline can give it (Web/ProblemResponses).
         Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddEnumerable(builder.Services,
             ServiceDescriptor.Transient<Microsoft.AspNetCore.Mvc.ApiExplorer.IApiDescriptionProvider, ProblemResponses>());
+        builder.AddForwardedClientAddress();
         builder.AddHubAuthentication();
         builder.AddTelemetry(serviceName);
         return builder;

@@ -84,7 +84,7 @@ internal static class SubscriptionEndpoints
     private static async Task<WebhookView> FindAsync(HubApi api, string id, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var guid)) throw FhirException.NotFound($"No Subscription '{id}'.");
-        var views = await api.GetAsync<List<WebhookView>>("api/v1/referrals/webhooks", cancellationToken);
+        var views = await api.GetAllAsync<ReferralHub.Wire.PageOfWebhookView, WebhookView>("api/v1/referrals/webhooks", cancellationToken);
         return views.SingleOrDefault(v => v.Id == guid && v.Active && v.Format == Format) ?? throw FhirException.NotFound($"No Subscription '{id}'.");
     }
 

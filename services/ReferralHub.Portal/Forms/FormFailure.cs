@@ -46,14 +46,15 @@ public sealed class FormFailure
     public string? FieldError(string field) => Errors.TryGetValue(field, out var m) && m.Length > 0 ? string.Join(" ", m) : null;
 
     /// <summary>Stores the failure for the next view and answers the redirect to the same page (the GET).</summary>
-    public static IActionResult RedirectBack(PageModel page, string? title, IReadOnlyDictionary<string, string[]> errors, object? routeValues = null, bool keepValues = true, string? fragment = "error-summary")
+    public static IActionResult RedirectBack(PageModel page, string? title, IReadOnlyDictionary<string, string[]> errors, object? routeValues = null, bool keepValues = true, string? fragment = "error-summary", IReadOnlyCollection<string>? except = null)
     {
+        // Fields named in except (a secret typed by the admin) stay out of this cookie: see ShownOnce.
         var failure = new FormFailure
         {
             Title = title,
             Errors = new(errors, StringComparer.OrdinalIgnoreCase),
             Values = keepValues && page.Request.HasFormContentType
-                ? page.Request.Form.Where(f => !f.Key.StartsWith("__", StringComparison.Ordinal))
+                ? page.Request.Form.Where(f => !f.Key.StartsWith("__", StringComparison.Ordinal) && except?.Contains(f.Key, StringComparer.OrdinalIgnoreCase) != true)
                     .ToDictionary(f => f.Key, f => f.Value.Select(v => v ?? "").ToArray(), StringComparer.OrdinalIgnoreCase)
                 : new(StringComparer.OrdinalIgnoreCase),
         };

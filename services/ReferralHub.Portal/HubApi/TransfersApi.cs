@@ -68,6 +68,10 @@ public sealed class TransfersApi(HubApiClient api)
         return await ApiResult<BulkJobViewModel>.ReadAsync(await api.Http.SendAsync(request, ct), ct);
     }
 
+    /// <summary>The agency's newest caseload transfer jobs (one page).</summary>
+    public async Task<ApiResult<ReferralHub.Wire.PageOfBulkJobSummary>> BulkJobsAsync(int limit, CancellationToken ct) =>
+        await ApiResult<ReferralHub.Wire.PageOfBulkJobSummary>.ReadAsync(await api.Http.GetAsync($"api/v1/transfers/bulk?limit={limit}", ct), ct);
+
     public async Task<ApiResult<BulkJobViewModel>> BulkAsync(Guid id, CancellationToken ct) =>
         await ApiResult<BulkJobViewModel>.ReadAsync(await api.Http.GetAsync($"api/v1/transfers/bulk/{id}", ct), ct);
 }

@@ -7,6 +7,7 @@ global using AgencyClientSecretView = ReferralHub.Wire.AgencyClientSecret;
 global using AgencyClientView = ReferralHub.Wire.AgencyClientView;
 global using AreaView = ReferralHub.Wire.AreaDto;
 global using BulkCaseReportView = ReferralHub.Wire.BulkCaseReport;
+global using BulkJobSummaryView = ReferralHub.Wire.BulkJobSummary;
 global using BulkJobViewModel = ReferralHub.Wire.BulkJobView;
 global using CapacitySummaryViewModel = ReferralHub.Wire.CapacitySummaryView;
 global using CaseworkerCapacityView = ReferralHub.Wire.CaseworkerCapacity;

@@ -31,9 +31,21 @@ public sealed record BulkJobView(
     IReadOnlyList<CaseworkerCapacity> CapacityPerCaseworker, DateTime CreatedAt, DateTime? CompletedAt);
 
 /// <summary>
+/// One caseload transfer job in the agency's list: what was asked, how far it got and how many cases each outcome has,
+/// without the cases themselves (they are in the job's report, GET /api/v1/transfers/bulk/{id}).
+/// </summary>
+public sealed record BulkJobSummary(
+    Guid Id, string Status, string Reason, string Urgency, int Total, int Processed,
+    IReadOnlyDictionary<string, int> Outcomes, IReadOnlyList<BulkJobReceiver> Receivers, DateTime CreatedAt, DateTime? CompletedAt);
+
+/// <summary>The receiving agency named for an area of a caseload transfer job.</summary>
+public sealed record BulkJobReceiver(string AreaCode, string Agency);
+
+/// <summary>
 /// Whole-caseload transfer: POST /api/v1/transfers/bulk (role supervisor or agency-admin) records the job and every
 /// case in one transaction and answers 202; <see cref="BulkTransferRunner"/> works through it in committed batches.
-/// GET /api/v1/transfers/bulk/{id}: progress and the consent review report.
+/// GET /api/v1/transfers/bulk/{id}: progress and the consent review report. GET /api/v1/transfers/bulk: the agency's
+/// jobs, newest first, a page at a time, so a supervisor finds a report without its id.
 /// </summary>
 internal static class BulkTransfers
 {
@@ -43,6 +55,7 @@ internal static class BulkTransfers
     {
         transfers.MapPost("/bulk", SubmitAsync).WithName("SubmitBulkTransfer").TakesIdempotencyKey(required: false, maxLength: 100).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin))
             .WithBodyLimit(4 * 1024 * 1024); // up to MaxCases non-personal summaries
+        transfers.MapGet("/bulk", ListAsync).WithName("ListBulkTransfers").RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin));
         transfers.MapGet("/bulk/{id:guid}", GetAsync).WithName("GetBulkTransfer").RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.AgencyAdmin));
     }
 
@@ -140,6 +153,35 @@ internal static class BulkTransfers
         return job is null
             ? Problems.NotFound("No such bulk transfer for your agency.")
             : TypedResults.Ok(await ReportAsync(db, job, cancellationToken));
+    }
+
+    /// <summary>The caller's agency's caseload transfer jobs, newest first (keyset on creation time and id).</summary>
+    private static async Task<Results<Ok<Page<BulkJobSummary>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        ClaimsPrincipal user, TransfersDbContext db, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        if (user.Agency() is not { Length: > 0 } agency) return Problems.Forbidden("The token names no agency.");
+        var errors = new FieldErrors();
+        var (take, position) = Paging.Read(errors, cursor, limit, defaultLimit: 50);
+        var after = Query.ListCursor.Parse(position);
+        if (position is not null && after is null) errors.Add("cursor", "is not a cursor this API returned");
+        if (errors.Any) return Problems.Invalid(errors);
+        var query = db.BulkJobs.AsNoTracking().Where(j => j.Agency == agency);
+        if (after is { } a) query = query.Where(j => j.CreatedAt < a.At || (j.CreatedAt == a.At && j.Id.CompareTo(a.Id) < 0));
+        var jobs = await query.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id).Take(take + 1).ToListAsync(cancellationToken);
+        var more = jobs.Count > take;
+        if (more) jobs.RemoveAt(take);
+        var ids = jobs.Select(j => j.Id).ToList();
+        var counts = await db.BulkCases.AsNoTracking()
+            .Where(c => ids.Contains(c.JobId) && c.Outcome != null)
+            .GroupBy(c => new { c.JobId, c.Outcome })
+            .Select(g => new { g.Key.JobId, g.Key.Outcome, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var items = jobs.Select(j => new BulkJobSummary(
+            j.Id, j.Status, j.Reason, j.Urgency, j.Total, j.Processed,
+            counts.Where(c => c.JobId == j.Id).ToDictionary(c => c.Outcome!, c => c.Count),
+            j.Receivers.Select(r => r.Split('=', 2)).Select(r => new BulkJobReceiver(r[0], r.Length > 1 ? r[1] : "")).ToList(),
+            j.CreatedAt, j.CompletedAt)).ToList();
+        return TypedResults.Ok(new Page<BulkJobSummary>(items, more ? Paging.Cursor(Query.ListCursor.Format(jobs[^1].CreatedAt, jobs[^1].Id)) : null));
     }
 
     public static async Task<BulkJobView> ReportAsync(TransfersDbContext db, BulkTransferJob job, CancellationToken cancellationToken)

@@ -74,7 +74,7 @@ public sealed class WalkThroughTests(EmbeddedHubFactory hub) : IClassFixture<Emb
 
         // Follow-up notes, both ways.
         await referrer.AddReferralNoteAsync(submitted.Id, new NoteRequest { Text = "Thank you; we will check in next week." });
-        Assert.Contains(await provider.ReferralNotesAsync(submitted.Id), n => n.Text == "Thank you; we will check in next week.");
+        Assert.Contains((await provider.ReferralNotesAsync(submitted.Id, cursor: null, limit: null)).Items, n => n.Text == "Thank you; we will check in next week.");
 
         // A step out of order is a 409 problem the generated client reads.
         var refused = await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => provider.AcceptReferralAsync(submitted.Id));
@@ -89,7 +89,7 @@ public sealed class WalkThroughTests(EmbeddedHubFactory hub) : IClassFixture<Emb
         Assert.Equal("withdrawn", withdrawn.Status);
 
         // 6. Hearing about changes: the pull feed, in order, from the start.
-        var changes = await referrer.ReferralChangesAsync(after: "0", limit: null);
+        var changes = await referrer.ReferralChangesAsync(cursor: null, after: null, limit: null);
         Assert.Equal(["submitted", "offered", "accepted", "in-service", "completed"],
             changes.Items.Where(c => c.ReferralId == submitted.Id).Select(c => c.Status).ToArray());
 

@@ -39,15 +39,22 @@ public sealed class AgencyClientsTests(Browser browser, PortalHub hub) : IClassF
         Assert.Equal("agency-a", token.GetClaim("agency").Value);
         Assert.Equal(["referrer"], token.Claims.Where(c => c.Type == "role").Select(c => c.Value));
 
-        // Shown once: the list afterwards has the client, never the secret.
-        await page.GotoAsync("/agency/clients");
+        // Post/redirect/get: the secret is shown by a GET, once; a reload sends nothing and no longer shows it.
+        Assert.EndsWith("/agency/clients", page.Url);
+        var reload = await page.ReloadAsync();
+        Assert.Equal("GET", reload!.Request.Method);
         Assert.Contains("agency-a-primero", await page.Locator("table").InnerTextAsync());
         Assert.DoesNotContain(secret, await page.ContentAsync());
+        Assert.Equal(HttpStatusCode.OK, (await hub.RequestTokenAsync("agency-a-primero", secret)).StatusCode);
         // A demo client is registered by configuration: no button to change it here.
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "New secret agency-a-system" }).CountAsync());
 
-        await page.SubmitAsync("New secret agency-a-primero");
+        var rotatedPage = await page.SubmitAsync("New secret agency-a-primero");
+        Assert.Contains("no-store", rotatedPage.Headers["cache-control"]);
         var rotated = await page.Locator("#client-secret").InnerTextAsync();
+        // A reload after "new secret" makes no third secret: the one on screen keeps working.
+        Assert.Equal("GET", (await page.ReloadAsync())!.Request.Method);
+        Assert.Equal(0, await page.Locator("#client-secret").CountAsync());
 
         Assert.NotEqual(secret, rotated);
         var withOld = await hub.RequestTokenAsync("agency-a-primero", secret);
@@ -66,12 +73,34 @@ public sealed class AgencyClientsTests(Browser browser, PortalHub hub) : IClassF
 
         await page.GetByLabel("Client id").FillAsync("agency-b-pretend");
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Pretend");
+        await page.GetByLabel("Caseworker (referrer)").CheckAsync();
+        await page.GetByLabel("Supervisor", new() { Exact = true }).CheckAsync();
         var refused = await page.SubmitAsync("Create the client");
 
-        Assert.Equal(400, refused.Status);
-        Assert.Contains("agency-a-", await page.Locator("#clientId-error").InnerTextAsync());
-        Assert.NotEmpty(await page.Locator("#roles-error").InnerTextAsync());
+        // Post/redirect/get: the refusal is a GET with everything kept, plain words beside the fields and a summary
+        // linked to them; a reload sends nothing.
+        Assert.Equal("GET", refused.Request.Method);
+        Assert.EndsWith("/agency/clients#error-summary", page.Url);
+        Assert.Contains("your agency's code", await page.Locator("#clientId-error").InnerTextAsync());
+        Assert.Contains("cannot be both caseworker and supervisor", await page.Locator("#roles-error").InnerTextAsync());
+        Assert.Equal(["#clientId", "#role-referrer"], await page.Locator("#error-summary a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))"));
         Assert.Equal("agency-b-pretend", await page.GetByLabel("Client id").InputValueAsync());
+        Assert.Equal("Pretend", await page.GetByLabel("Name", new() { Exact = true }).InputValueAsync());
+        Assert.True(await page.GetByLabel("Caseworker (referrer)").IsCheckedAsync());
+        Assert.True(await page.GetByLabel("Supervisor", new() { Exact = true }).IsCheckedAsync());
+        Assert.False(await page.GetByLabel("Provider focal point").IsCheckedAsync());
+        await (await PlainWords.ForAsync(hub)).AssertOnAsync(page);
+        Assert.Equal("GET", (await page.ReloadAsync())!.Request.Method);
+        Assert.Equal(0, await page.Locator("#error-summary").CountAsync());
+
+        // A client id that is taken is said so beside the field (the gateway's 409), with the rest kept.
+        await page.GetByLabel("Client id").FillAsync("agency-a-system");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Second system");
+        await page.GetByLabel("Caseworker (referrer)").CheckAsync();
+        await page.SubmitAsync("Create the client");
+        Assert.Contains("Another client has this id already", await page.Locator("#clientId-error").InnerTextAsync());
+        Assert.Equal("#clientId", await page.Locator("#error-summary a").First.GetAttributeAsync("href"));
+        Assert.Equal("Second system", await page.GetByLabel("Name", new() { Exact = true }).InputValueAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, (await hub.RequestTokenAsync("agency-b-pretend", "x")).StatusCode);
     }
 

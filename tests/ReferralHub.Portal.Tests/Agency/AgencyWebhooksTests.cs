@@ -38,24 +38,34 @@ public sealed class AgencyWebhooksTests(Browser browser, AgencyWebhooksTests.Fas
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Webhooks" }).First.ClickAsync();
         await page.WaitForURLAsync("**/agency/webhooks");
-        // A refused address keeps what was typed, the own secret too (answered in place: no-store, no cookie).
+        // A refused address comes back by a GET (post/redirect/get) keeping what was typed, the own secret too (it
+        // travels apart, time-limited to this person), with plain words beside the field; a reload sends nothing.
         await page.GetByLabel("URL that receives the callbacks (https)").FillAsync("ftp://example.org/hook");
         await page.GetByLabel("Secret (optional)").FillAsync("our-own-signing-secret-0123456789abcdef");
         var refused = await page.SubmitAsync("Add the webhook");
-        Assert.NotEmpty(await page.Locator("#url-error").InnerTextAsync());
+        Assert.Equal("GET", refused.Request.Method);
+        Assert.EndsWith("/agency/webhooks#error-summary", page.Url);
+        Assert.Contains("starting with https://", await page.Locator("#url-error").InnerTextAsync());
+        Assert.Equal("#url", await page.Locator("#error-summary a").First.GetAttributeAsync("href"));
         Assert.Equal("ftp://example.org/hook", await page.GetByLabel("URL that receives the callbacks (https)").InputValueAsync());
         Assert.Equal("our-own-signing-secret-0123456789abcdef", await page.GetByLabel("Secret (optional)").InputValueAsync());
         Assert.Contains("no-store", refused.Headers["cache-control"]);
-        await page.GetByLabel("Secret (optional)").FillAsync("");
+        await (await PlainWords.ForAsync(hub)).AssertOnAsync(page);
+        Assert.Equal("GET", (await page.ReloadAsync())!.Request.Method);
+        Assert.Equal(0, await page.Locator("#error-summary").CountAsync());
+        Assert.Equal("", await page.GetByLabel("Secret (optional)").InputValueAsync());
         await page.GetByLabel("URL that receives the callbacks (https)").FillAsync(_receiver.Url);
         var added = await page.SubmitAsync("Add the webhook");
         Assert.Equal(200, added.Status);
+        Assert.Equal("GET", added.Request.Method);
         Assert.Contains("no-store", added.Headers["cache-control"]);
         var secret = await page.Locator("#webhook-secret").InnerTextAsync();
         Assert.True(secret.Length >= 32, "a generated secret");
         await page.ScreenshotAsync("agency-webhooks");
-        await page.GotoAsync("/agency/webhooks");
+        // Shown once: a reload is a GET that neither adds a second webhook nor shows the secret again.
+        Assert.Equal("GET", (await page.ReloadAsync())!.Request.Method);
         Assert.DoesNotContain(secret, await page.ContentAsync());
+        Assert.Equal(1, await page.GetByRole(AriaRole.Button, new() { Name = "Stop this webhook " + _receiver.Url }).CountAsync());
 
         // Agency A's system refers a child: "submitted" and "offered" are called back, signed with the secret.
         await HubData.SendReferralAsync(hub, "PORTAL-HOOK-1");

@@ -103,7 +103,7 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         Assert.Contains("Override recorded.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
         using var referrer = await HubData.ReferrerAsync(_hub);
         var overrides = await referrer.GetFromJsonAsync<JsonElement>("/api/v1/consents/PORTAL-OVERRIDE-1/overrides");
-        var entry = Assert.Single(overrides.EnumerateArray());
+        var entry = Assert.Single(overrides.GetProperty("items").EnumerateArray());
         Assert.Equal($"referral:{id}", entry.GetProperty("releaseReference").GetString());
         Assert.Equal("no-caregiver-child-too-young", entry.GetProperty("ground").GetString());
         Assert.StartsWith("portal:", entry.GetProperty("supervisor").GetString());
@@ -131,7 +131,7 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         Assert.Equal(200, recorded.Status);
         Assert.Contains("Override recorded.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
         using var referrer = await HubData.ReferrerAsync(_hub);
-        var entry = Assert.Single((await referrer.GetFromJsonAsync<JsonElement>("/api/v1/consents/PORTAL-OVERRIDE-T1/overrides")).EnumerateArray());
+        var entry = Assert.Single((await referrer.GetFromJsonAsync<JsonElement>("/api/v1/consents/PORTAL-OVERRIDE-T1/overrides")).GetProperty("items").EnumerateArray());
         Assert.Equal($"transfer:{id}", entry.GetProperty("releaseReference").GetString());
         Assert.Equal("imminent-danger-severe-abuse", entry.GetProperty("ground").GetString());
 
@@ -196,6 +196,22 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         Assert.Contains("PORTAL-BULK-1", await page.Locator("table").Nth(2).InnerTextAsync());
         await words.AssertOnAsync(page);
         await page.ScreenshotAsync("supervisor-bulk-report");
+
+        // The supervisor's page lists the agency's caseload transfers with their counts: the report is a tap away,
+        // no id to type.
+        var report = new Uri(page.Url).AbsolutePath;
+        await page.GotoAsync("/supervisor");
+        Assert.Equal(0, await page.GetByLabel("Open the report of a caseload transfer (its id)").CountAsync());
+        var listed = page.Locator("#bulk-jobs li", new() { Has = page.Locator($"a[href='{report}']") });
+        var line = await listed.InnerTextAsync();
+        Assert.Contains("2 cases: 1 proceeding, 1 not handed over", line);
+        Assert.Contains("Completed", line);
+        Assert.Contains("Demo District to Demo District Social Welfare Office (fictional)", line);
+        await words.AssertOnAsync(page);
+        await page.ScreenshotAsync("supervisor-caseload-jobs");
+        await listed.GetByRole(AriaRole.Link).ClickAsync();
+        await page.WaitForURLAsync("**" + report);
+        Assert.Equal("Completed", await page.Locator(".tag").First.InnerTextAsync());
     }
 
     [Fact]

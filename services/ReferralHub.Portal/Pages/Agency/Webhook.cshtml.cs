@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using ReferralHub.Portal.Forms;
 using ReferralHub.Portal.HubApi;
 
 namespace ReferralHub.Portal.Pages.Agency;
@@ -19,11 +20,12 @@ public sealed class WebhookModel(WebhooksApi webhooks, IStringLocalizer<PortalTe
 
     public string? Message { get; private set; }
 
-    public string? Error { get; private set; }
+    public FormFailure? Failure { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, bool resent, CancellationToken ct)
     {
         if (resent) Message = text["Deliveries.Resent"];
+        Failure = FormFailure.Take(TempData);
         return await ShowAsync(id, ct);
     }
 
@@ -31,10 +33,9 @@ public sealed class WebhookModel(WebhooksApi webhooks, IStringLocalizer<PortalTe
     {
         var result = await webhooks.ResendAsync(id, deadLetterId, ct);
         if (result.Ok) return RedirectToPage(new { id, resent = true });
-        Error = result.Status == System.Net.HttpStatusCode.NotFound ? text["Webhooks.NotFound"] : text["Deliveries.ResendFailed"];
-        Response.StatusCode = (int)result.Status;
-        await ShowAsync(id, ct);
-        return Page();
+        // Post/redirect/get: the refusal is shown by the next GET, so a reload does not send again.
+        var title = result.Status == System.Net.HttpStatusCode.NotFound ? text["Webhooks.NotFound"] : text["Deliveries.ResendFailed"];
+        return FormFailure.RedirectBack(this, title, new Dictionary<string, string[]>(), new { id }, keepValues: false);
     }
 
     private async Task<IActionResult> ShowAsync(Guid id, CancellationToken ct)

@@ -1,25 +1,33 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using ReferralHub.Portal.Forms;
 using ReferralHub.Portal.HubApi;
 
 namespace ReferralHub.Portal.Pages.Agency;
 
 /// <summary>
 /// The agency's webhooks: the URL every status change of its referrals is POSTed to, signed with a secret (shown once
-/// at registration). Referral routing owns them and checks every call (agency-admin of the same agency).
+/// at registration). Referral routing owns them and checks every call (agency-admin of the same agency). Every post
+/// redirects to the page, so a reload sends nothing.
 /// </summary>
 public sealed class WebhooksModel(WebhooksApi webhooks, IStringLocalizer<PortalText> text) : PageModel
 {
     public IReadOnlyList<WebhookView> Hooks { get; private set; } = [];
 
+    private const string RegisteredKey = "webhook-registered";
+    private const string TypedSecretKey = "webhook-typed-secret";
+
+    /// <summary>The webhook just added with its signing secret, for the one view after the redirect.</summary>
     public WebhookRegisteredView? Registered { get; private set; }
 
-    public string? NewUrl { get; private set; }
+    public FormFailure? Failure { get; private set; }
+
+    public string? NewUrl => Failure?.Value("url");
 
     /// <summary>
-    /// The secret the admin typed, kept in the box after a refusal. This page answers in place rather than by
-    /// redirect (as after success, when it shows the secret once): a signing secret never travels in a cookie.
+    /// The secret the admin typed, put back in the box after a refusal. It comes back through <see cref="ShownOnce"/>
+    /// (two minutes, this person only), never in the form failure's values.
     /// </summary>
     public string? NewSecret { get; private set; }
 
@@ -27,13 +35,15 @@ public sealed class WebhooksModel(WebhooksApi webhooks, IStringLocalizer<PortalT
 
     public string? Error { get; private set; }
 
-    private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
-
-    public string? FieldError(string field) => _errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+    public string? FieldError(string field) => Failure?.Beside(text, "Webhooks", field);
 
     public async Task OnGetAsync(bool deleted, CancellationToken ct)
     {
         if (deleted) Message = text["Webhooks.Deleted"];
+        Failure = FormFailure.Take(TempData);
+        Registered = ShownOnce.Take<WebhookRegisteredView>(this, RegisteredKey);
+        NewSecret = Failure is null ? null : ShownOnce.Take<string>(this, TypedSecretKey);
+        if (Registered is not null || NewSecret is not null) SetPasswordLink.NoStore(Response);
         await LoadAsync(ct);
     }
 
@@ -42,29 +52,17 @@ public sealed class WebhooksModel(WebhooksApi webhooks, IStringLocalizer<PortalT
         var result = await webhooks.RegisterAsync(url, secret, ct);
         if (result.Ok)
         {
-            Registered = result.Value;
-            SetPasswordLink.NoStore(Response);
+            ShownOnce.Put(this, RegisteredKey, result.Value);
+            return RedirectToPage();
         }
-        else
-        {
-            NewUrl = url;
-            NewSecret = secret;
-            SetPasswordLink.NoStore(Response);
-            Error = result.Errors.Count > 0 ? text["Form.Fix"] : result.Title ?? text["Clients.Failed"];
-            _errors = result.Errors;
-            Response.StatusCode = (int)result.Status;
-        }
-        await LoadAsync(ct);
-        return Page();
+        if (!string.IsNullOrEmpty(secret)) ShownOnce.Put(this, TypedSecretKey, secret);
+        return FormFailure.RedirectBack(this, result.Title ?? text["Clients.Failed"], result.Errors, except: ["secret"]);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken ct)
     {
         if (await webhooks.DeleteAsync(id, ct)) return RedirectToPage(new { deleted = true });
-        Response.StatusCode = StatusCodes.Status404NotFound;
-        Error = text["Webhooks.NotFound"];
-        await LoadAsync(ct);
-        return Page();
+        return FormFailure.RedirectBack(this, text["Webhooks.NotFound"], new Dictionary<string, string[]>(), keepValues: false);
     }
 
     private async Task LoadAsync(CancellationToken ct)

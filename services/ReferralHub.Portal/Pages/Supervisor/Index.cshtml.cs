@@ -19,6 +19,14 @@ public sealed class IndexModel(TransfersApi transfers, SupervisorApi supervisor,
 
     public IReadOnlyList<TransferViewModel> TransfersWithoutConsent { get; private set; } = [];
 
+    /// <summary>The agency's latest caseload transfer jobs, newest first, each a link to its report.</summary>
+    public IReadOnlyList<BulkJobSummaryView> BulkJobs { get; private set; } = [];
+
+    /// <summary>How many jobs the page lists; older ones are left out (it says so).</summary>
+    public const int BulkJobsShown = 20;
+
+    public bool MoreBulkJobs { get; private set; }
+
     public string? Message { get; private set; }
 
     public string? Error { get; private set; }
@@ -60,5 +68,9 @@ public sealed class IndexModel(TransfersApi transfers, SupervisorApi supervisor,
             .OrderByDescending(t => t.Status == "awaiting-approval").ThenBy(t => t.CreatedAt)];
         TransfersWithoutConsent = [.. sent.Where(t => t.Status is "consent-denied" or "awaiting-consent").OrderByDescending(t => t.UpdatedAt)];
         BlockedReferrals = [.. (blocked.Value ?? []).OrderByDescending(r => r.UpdatedAt)];
+        var jobs = await transfers.BulkJobsAsync(BulkJobsShown, ct);
+        if (!jobs.Ok) Error ??= text["Supervisor.Unavailable"];
+        BulkJobs = jobs.Value?.Items ?? [];
+        MoreBulkJobs = jobs.Value?.NextCursor is not null;
     }
 }
