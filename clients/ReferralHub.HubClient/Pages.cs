@@ -27,3 +27,17 @@ public partial class PageOfChangeItem : IPage<ChangeItem>;
 public partial class PageOfTransferChangeView : IPage<TransferChangeView>;
 
 public partial class PageOfWebhookView : IPage<WebhookView>;
+
+public partial class PageOfBulkJobSummary : IPage<BulkJobSummary>;
+
+public partial class PageOfConsentView : IPage<ConsentView>;
+
+public partial class PageOfDeadLetterView : IPage<DeadLetterView>;
+
+public partial class PageOfDecisionView : IPage<DecisionView>;
+
+public partial class PageOfNoteView : IPage<NoteView>;
+
+public partial class PageOfOverrideRecordView : IPage<OverrideRecordView>;
+
+public partial class PageOfWebhookDeliveryView : IPage<WebhookDeliveryView>;

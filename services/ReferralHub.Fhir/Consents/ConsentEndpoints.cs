@@ -23,14 +23,14 @@ internal static class ConsentEndpoints
         var body = ConsentMapping.ToBody(consent, null);
         if (!IsFhirId(body.CaseCode!))
             throw FhirException.Unprocessable("Consent.patient.identifier", "Over FHIR the case code is the Consent's id: letters, digits, '-' and '.' only (no '_').");
-        var (view, _) = await api.PostAsync<ConsentViewDto>("api/v1/consents", body, cancellationToken);
+        var (view, _) = await api.PostAsync<ConsentView>("api/v1/consents", body, cancellationToken);
         return new FhirResult(ConsentMapping.FromView(view), 201, $"{FhirModule.BaseUrl(http)}/Consent/{view.CaseCode}/_history/{view.Version}");
     }
 
     private static async Task<IResult> ReadAsync(string id, HubApi api, CancellationToken cancellationToken)
     {
         if (!IsFhirId(id)) throw FhirException.NotFound($"No Consent/{id}.");
-        var view = await api.GetAsync<ConsentViewDto>($"api/v1/consents/{Uri.EscapeDataString(id)}", cancellationToken);
+        var view = await api.GetAsync<ConsentView>($"api/v1/consents/{Uri.EscapeDataString(id)}", cancellationToken);
         return new FhirResult(ConsentMapping.FromView(view));
     }
 
@@ -44,21 +44,21 @@ internal static class ConsentEndpoints
             if (!int.TryParse(ifMatch.Replace("W/", "", StringComparison.Ordinal).Trim('"', ' '), NumberStyles.None, CultureInfo.InvariantCulture, out var v))
                 throw FhirException.Invalid("If-Match", "W/\"{versionId}\".");
             expected = v;
-            var current = await api.GetAsync<ConsentViewDto>($"api/v1/consents/{Uri.EscapeDataString(id)}", cancellationToken);
+            var current = await api.GetAsync<ConsentView>($"api/v1/consents/{Uri.EscapeDataString(id)}", cancellationToken);
             if (current.Version != v) throw FhirException.Of(412, OperationOutcome.IssueType.Conflict, $"Version {current.Version} is in force, not {v}.");
         }
-        ConsentViewDto view;
+        ConsentView view;
         if (consent.Status is Consent.ConsentState.Inactive)
         {
             // Withdrawal stops every further release and withdraws the case's referrals not yet accepted.
             await api.PostAsync<System.Text.Json.JsonElement>($"api/v1/consents/{Uri.EscapeDataString(id)}/withdraw", new { }, cancellationToken);
-            view = await api.GetAsync<ConsentViewDto>($"api/v1/consents/{Uri.EscapeDataString(id)}", cancellationToken);
+            view = await api.GetAsync<ConsentView>($"api/v1/consents/{Uri.EscapeDataString(id)}", cancellationToken);
         }
         else
         {
             var body = ConsentMapping.ToBody(consent, expected);
             if (body.CaseCode != id) throw FhirException.Invalid("Consent.patient.identifier", "The case code must be the Consent's id.");
-            (view, _) = await api.SendJsonAsync<ConsentViewDto>(HttpMethod.Put, $"api/v1/consents/{Uri.EscapeDataString(id)}", body, cancellationToken);
+            (view, _) = await api.SendJsonAsync<ConsentView>(HttpMethod.Put, $"api/v1/consents/{Uri.EscapeDataString(id)}", body, cancellationToken);
         }
         return new FhirResult(ConsentMapping.FromView(view));
     }

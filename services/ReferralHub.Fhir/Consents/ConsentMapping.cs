@@ -5,19 +5,6 @@ using ReferralHub.Fhir.Web;
 
 namespace ReferralHub.Fhir.Consents;
 
-public sealed record WithholdDto(string? Item, string? Organisation, string? Reason, string? ReasonText);
-
-/// <summary>POST/PUT /api/v1/consents body (the Consent &amp; Assent form).</summary>
-public sealed record ConsentBodyDto(
-    string? CaseCode, string? GivenBy, string? AuthorisationGround, DateOnly? GivenOn, bool? ParticipateInCaseManagement, bool? CollectAndStore,
-    IReadOnlyList<string> Sharing, IReadOnlyList<string> Organisations, bool? OneOff, DateTimeOffset? ValidUntil, IReadOnlyList<WithholdDto> Withholds,
-    int? ExpectedVersion);
-
-public sealed record ConsentViewDto(
-    Guid ConsentId, int Version, string CaseCode, string Status, string GivenBy, string? AuthorisationGround, DateOnly GivenOn, string RecordedBy,
-    DateTime RecordedAt, bool ParticipateInCaseManagement, bool CollectAndStore, IReadOnlyList<string> Sharing, IReadOnlyList<string> Organisations,
-    bool OneOff, DateTime? ValidUntil, IReadOnlyList<WithholdDto> Withholds);
-
 /// <summary>
 /// FHIR R4 Consent ↔ the consent registry's record (docs/fhir.md). The root provision permits for the period; nested
 /// provisions say, per purpose, permit or deny: case management, collect-and-store, sharing for each consent category
@@ -29,7 +16,7 @@ public static class ConsentMapping
     public const string CollectAndStore = "collect-and-store";
     public const string Policy = FhirSystems.Base + "/policy/consent-and-assent";
 
-    public static ConsentBodyDto ToBody(Consent consent, int? expectedVersion)
+    public static ConsentBody ToBody(Consent consent, int? expectedVersion)
     {
         if (consent.Status is not Consent.ConsentState.Active)
             throw FhirException.Unprocessable("Consent.status", "A consent is recorded with status 'active' (withdraw it with status 'inactive' on PUT).");
@@ -51,7 +38,7 @@ public static class ConsentMapping
         bool? participate = null, collect = null;
         var sharing = new List<string>();
         var organisations = new List<string>();
-        var withholds = new List<WithholdDto>();
+        var withholds = new List<WithholdBody>();
         for (var i = 0; i < root.Provision.Count; i++)
         {
             var provision = root.Provision[i];
@@ -72,7 +59,7 @@ public static class ConsentMapping
                 var text = provision.GetExtensionValue<FhirString>(FhirSystems.WithholdReasonText)?.Value;
                 foreach (var item in items)
                     foreach (var organisation in actors.Count == 0 ? [null] : actors.Cast<string?>())
-                        withholds.Add(new WithholdDto(item, organisation, reason, text));
+                        withholds.Add(new WithholdBody { Item = item, Organisation = organisation, Reason = reason, ReasonText = text });
                 continue;
             }
             foreach (var purpose in provision.Purpose)
@@ -93,9 +80,21 @@ public static class ConsentMapping
 
         DateTimeOffset? until = root.Period?.EndElement?.ToDateTimeOffset(TimeSpan.Zero);
         var oneOff = consent.GetExtensionValue<FhirBoolean>(FhirSystems.OneOff)?.Value;
-        return new ConsentBodyDto(caseCode, givenBy, consent.GetExtensionValue<Code>(FhirSystems.AuthorisationGround)?.Value,
-            DateOnly.FromDateTime(given.UtcDateTime), participate, collect, sharing.Distinct().ToList(), organisations.Distinct().ToList(),
-            oneOff, until, withholds, expectedVersion);
+        return new ConsentBody
+        {
+            CaseCode = caseCode,
+            GivenBy = givenBy,
+            AuthorisationGround = consent.GetExtensionValue<Code>(FhirSystems.AuthorisationGround)?.Value,
+            GivenOn = DateOnly.FromDateTime(given.UtcDateTime),
+            ParticipateInCaseManagement = participate,
+            CollectAndStore = collect,
+            Sharing = [.. sharing.Distinct()],
+            Organisations = [.. organisations.Distinct()],
+            OneOff = oneOff,
+            ValidUntil = until?.UtcDateTime,
+            Withholds = withholds,
+            ExpectedVersion = expectedVersion,
+        };
     }
 
     public static string? CaseCodeOf(Consent consent)
@@ -107,7 +106,7 @@ public static class ConsentMapping
         return null;
     }
 
-    public static Consent FromView(ConsentViewDto v)
+    public static Consent FromView(ConsentView v)
     {
         var consent = new Consent
         {

@@ -7,11 +7,6 @@ using FhirTask = Hl7.Fhir.Model.Task;
 
 namespace ReferralHub.Fhir.Subscriptions;
 
-/// <summary>The REST webhook shapes (docs/api.md §6) the facade sends and reads.</summary>
-public sealed record RegisterWebhookBody(string Url, string? Secret, string Format, string Criteria, IReadOnlyList<string>? Statuses, Guid? ServiceId);
-
-public sealed record WebhookRegisteredDto(Guid Id, string Url, string Secret);
-
 /// <summary>
 /// R4 Subscription (rest-hook) for Task changes, on the hub's webhook machinery: the facade registers a webhook of
 /// format <c>fhir-rest-hook</c> with the criteria as a filter (Task status, owner), and the one delivery loop of the
@@ -57,8 +52,12 @@ internal static class SubscriptionEndpoints
         var (statuses, serviceId) = Criteria(subscription.Criteria, user);
         var secret = subscription.GetStringExtension(FhirSystems.SigningSecretExtension);
 
-        var (registered, _) = await api.PostAsync<WebhookRegisteredDto>("api/v1/referrals/webhooks",
-            new RegisterWebhookBody(channel.Endpoint, secret, Format, subscription.Criteria!, statuses, serviceId), cancellationToken);
+        var (registered, _) = await api.PostAsync<WebhookRegistered>("api/v1/referrals/webhooks",
+            new RegisterWebhookRequest
+            {
+                Url = channel.Endpoint, Secret = secret, Format = Format, Criteria = subscription.Criteria!,
+                Statuses = statuses is null ? null : [.. statuses], ServiceId = serviceId,
+            }, cancellationToken);
         var created = ToSubscription(registered.Id, registered.Url, subscription.Criteria!, Subscription.SubscriptionStatus.Active, null);
         // The signing secret is shown once, in this answer, as a webhook registration shows it.
         created.SetStringExtension(FhirSystems.SigningSecretExtension, registered.Secret);
@@ -82,10 +81,10 @@ internal static class SubscriptionEndpoints
     }
 
     /// <summary>The agency's active FHIR subscription with this id (webhooks of the hub's own format are not Subscriptions).</summary>
-    private static async Task<ReferralHub.Wire.WebhookView> FindAsync(HubApi api, string id, CancellationToken cancellationToken)
+    private static async Task<WebhookView> FindAsync(HubApi api, string id, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var guid)) throw FhirException.NotFound($"No Subscription '{id}'.");
-        var views = await api.GetAllAsync<ReferralHub.Wire.PageOfWebhookView, ReferralHub.Wire.WebhookView>("api/v1/referrals/webhooks", cancellationToken);
+        var views = await api.GetAllAsync<ReferralHub.Wire.PageOfWebhookView, WebhookView>("api/v1/referrals/webhooks", cancellationToken);
         return views.SingleOrDefault(v => v.Id == guid && v.Active && v.Format == Format) ?? throw FhirException.NotFound($"No Subscription '{id}'.");
     }
 

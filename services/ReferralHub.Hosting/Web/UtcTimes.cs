@@ -65,7 +65,12 @@ internal static class UtcTimeSchemas
     {
         if (schema.Format == "date-time" && schema.Type is null)
         {
-            var nullable = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) is not null && context.ParameterDescription is null;
+            // A property inside a request body is described with the body's parameter in the context: it keeps its own
+            // nullability (an optional `validUntil` is not a required one). Only a time that is itself a query or route
+            // parameter is written as a plain string.
+            var parameter = context.ParameterDescription;
+            var nullable = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) is not null
+                && (parameter is null || parameter.Source == Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Body);
             schema.Type = nullable ? Microsoft.OpenApi.JsonSchemaType.String | Microsoft.OpenApi.JsonSchemaType.Null : Microsoft.OpenApi.JsonSchemaType.String;
         }
 

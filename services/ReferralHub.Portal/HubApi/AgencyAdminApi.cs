@@ -3,24 +3,8 @@ using ReferralHub.Portal.Accounts;
 
 namespace ReferralHub.Portal.HubApi;
 
-// The agency admin's APIs as the portal reads them: API clients (gateway) and webhooks (referral routing).
-
-public sealed record AgencyClientView(string ClientId, string DisplayName, List<string> Roles, bool ManagedByConfiguration, DateTime? CreatedAt, DateTime? SecretChangedAt);
-
-public sealed record AgencyClientSecretView(string ClientId, string DisplayName, List<string> Roles, string ClientSecret);
-
-public sealed record WebhookView(Guid Id, string Url, bool Active, long LastSequence, int Attempts, DateTime NextAttemptAt, string? LastError, int DeadLetters);
-
-public sealed record WebhookRegisteredView(Guid Id, string Url, string Secret);
-
-public sealed record WebhookDeliveryView(string DeliveryId, long Sequence, Guid ReferralId, string Event, DateTime ChangedAt, string State,
-    int Attempts, string? LastError, DateTime? NextAttemptAt, DateTime? DeadAt, DateTime? ResentAt, Guid? DeadLetterId, string? Type = null)
-{
-    /// <summary>A transfer step (the same webhook carries the agency's referral and transfer events).</summary>
-    public bool IsTransfer => Type == "transfer.status-changed";
-}
-
-public sealed record DeadLetterView(Guid Id, long ChangeSequence, int Attempts, string? LastError, DateTime DeadAt, DateTime? ResentAt);
+// The agency admin's APIs as the portal reads them: API clients (gateway) and webhooks (referral routing). The answers
+// are the generated wire types (WireTypes.cs).
 
 /// <summary><c>/api/v1/agency/clients</c> on the gateway, as the signed-in agency admin.</summary>
 public sealed class AgencyClientsApi(HubApiClient api)
@@ -41,7 +25,7 @@ public sealed class AgencyClientsApi(HubApiClient api)
 public sealed class WebhooksApi(HubApiClient api)
 {
     public Task<ApiResult<List<WebhookView>>> ListAsync(CancellationToken ct) =>
-        ApiPages.ReadAllAsync<WebhookView>(api.Http, "api/v1/referrals/webhooks", ct);
+        ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfWebhookView, WebhookView>(api.Http, "api/v1/referrals/webhooks", ct);
 
     public async Task<ApiResult<WebhookRegisteredView>> RegisterAsync(string? url, string? secret, CancellationToken ct) =>
         await ApiResult<WebhookRegisteredView>.ReadAsync(
@@ -56,7 +40,7 @@ public sealed class WebhooksApi(HubApiClient api)
 
     /// <summary>The most recent <paramref name="limit"/> callbacks: the first page of the log (newest first).</summary>
     public Task<ApiResult<List<WebhookDeliveryView>>> DeliveriesAsync(Guid id, int limit, CancellationToken ct) =>
-        ApiPages.ReadAllAsync<WebhookDeliveryView>(api.Http, $"api/v1/referrals/webhooks/{id}/deliveries?limit={limit}", ct, maxPages: 1);
+        ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfWebhookDeliveryView, WebhookDeliveryView>(api.Http, $"api/v1/referrals/webhooks/{id}/deliveries?limit={limit}", ct, maxPages: 1);
 
     public async Task<ApiResult<DeadLetterView>> ResendAsync(Guid id, Guid deadLetterId, CancellationToken ct) =>
         await ApiResult<DeadLetterView>.ReadAsync(await api.Http.PostAsync($"api/v1/referrals/webhooks/{id}/dead-letters/{deadLetterId}/resend", null, ct), ct);

@@ -16,6 +16,9 @@ public sealed record ApiResult<T>(T? Value, HttpStatusCode Status, string? Title
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
+    /// <summary>The same answer with its value turned into another (a problem stays the problem).</summary>
+    internal ApiResult<TOut> Map<TOut>(Func<T, TOut> map) => new(Ok ? map(Value!) : default, Status, Title, Errors);
+
     internal static async Task<ApiResult<T>> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
@@ -40,23 +43,21 @@ internal static class HubApiJson
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 }
 
-/// <summary>The hub's one list shape (docs/api-conventions.md, Lists).</summary>
-public sealed record PageView<T>(List<T> Items, string? NextCursor);
-
 internal static class ApiPages
 {
     /// <summary>
-    /// Every page of a list, following <c>nextCursor</c> up to a bound (a page lists what a person can read, not a
+    /// Every page of a list (<c>{ items, nextCursor }</c>, docs/api-conventions.md, Lists), following <c>nextCursor</c> up to a bound (a page lists what a person can read, not a
     /// whole registry); the first problem answer ends the reading and is what the page shows.
     /// </summary>
-    public static async Task<ApiResult<List<T>>> ReadAllAsync<T>(HttpClient http, string path, CancellationToken ct, int maxPages = 10)
+    public static async Task<ApiResult<List<T>>> ReadAllAsync<TPage, T>(HttpClient http, string path, CancellationToken ct, int maxPages = 10)
+        where TPage : ReferralHub.Wire.IPage<T>
     {
         var all = new List<T>();
         string? cursor = null;
         for (var page = 0; page < maxPages; page++)
         {
             var url = path + (cursor is null ? "" : (path.Contains('?') ? "&" : "?") + "cursor=" + Uri.EscapeDataString(cursor));
-            var result = await ApiResult<PageView<T>>.ReadAsync(await http.GetAsync(url, ct), ct);
+            var result = await ApiResult<TPage>.ReadAsync(await http.GetAsync(url, ct), ct);
             if (!result.Ok) return new(null, result.Status, result.Title, result.Errors);
             all.AddRange(result.Value!.Items);
             if ((cursor = result.Value.NextCursor) is null) break;

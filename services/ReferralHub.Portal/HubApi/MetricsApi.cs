@@ -1,15 +1,5 @@
 namespace ReferralHub.Portal.HubApi;
 
-/// <summary>One anonymous turnaround cell (counts are text: "&lt;5" hides small numbers that could identify a child).</summary>
-public sealed record TurnaroundCellView(
-    string ServiceType, string Agency, string? Area, string Priority, string Month, string Sent, string Accepted,
-    Dictionary<string, string> DeclinedByReason, string Withdrawn, string Overdue,
-    double? MedianHoursToResponse, double? P90HoursToResponse, double? MedianDaysToServiceStart, double? P90DaysToServiceStart,
-    double? ShareAnsweredWithinDeadline,
-    Dictionary<string, string>? AnsweredWithin = null);
-
-public sealed record TurnaroundReportView(DateTime From, DateTime To, int SmallCellThreshold, List<TurnaroundCellView> Cells);
-
 public sealed class MetricsApi(HubApiClient api)
 {
     public async Task<ApiResult<TurnaroundReportView>> TurnaroundAsync(DateTime? from, DateTime? to, CancellationToken ct)

@@ -2,18 +2,13 @@ using System.Net.Http.Json;
 
 namespace ReferralHub.Portal.HubApi;
 
-// The directory's pathway editing API as the focal point's pages read it.
-
-public sealed record PathwayView(Guid Id, string AreaCode, string ServiceType, List<Guid> ServiceIds, bool ReofferToNext,
-    DateTime? LastReviewedAt, string? LastReviewedBy, bool Stale, bool Retired, long Version, DateTime UpdatedAt, string UpdatedBy);
-
-public sealed record AreaView(string Code, string Name, string Level, string? ParentCode, List<string> AncestorCodes, bool Retired);
+// The directory's pathway editing API as the focal point's pages read it (answers: generated wire types, WireTypes.cs).
 
 /// <summary>Pathways: for an area and a service type, which services in which order (the directory checks who may edit).</summary>
 public sealed class PathwaysApi(HubApiClient api)
 {
     public Task<ApiResult<List<AreaView>>> AreasAsync(CancellationToken ct) =>
-        ApiPages.ReadAllAsync<AreaView>(api.Http, "api/v1/directory/areas", ct);
+        ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfAreaDto, AreaView>(api.Http, "api/v1/directory/areas", ct);
 
     public async Task<ApiResult<List<PathwayView>>> ListAsync(CancellationToken ct) =>
         await ApiResult<List<PathwayView>>.ReadAsync(await api.Http.GetAsync("api/v1/directory/pathways", ct), ct);

@@ -2,14 +2,11 @@ using System.Net.Http.Json;
 
 namespace ReferralHub.Portal.HubApi;
 
-/// <summary>One note between the referring caseworker and the provider (authorSide "referrer" or "provider").</summary>
-public sealed record NoteViewModel(Guid Id, string AuthorAgency, string AuthorSide, string? Text, DateTime CreatedAt);
-
 /// <summary>Notes on a referral (GET/POST /api/v1/referrals/{id}/notes): the referral service decides who is a party.</summary>
 public sealed class ReferralNotesApi(HubApiClient api)
 {
     public Task<ApiResult<List<NoteViewModel>>> ListAsync(Guid referralId, CancellationToken ct) =>
-        ApiPages.ReadAllAsync<NoteViewModel>(api.Http, $"api/v1/referrals/{referralId}/notes", ct);
+        ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfNoteView, NoteViewModel>(api.Http, $"api/v1/referrals/{referralId}/notes", ct);
 
     public async Task<ApiResult<NoteViewModel>> AddAsync(Guid referralId, string? text, CancellationToken ct) =>
         await ApiResult<NoteViewModel>.ReadAsync(await api.Http.PostAsJsonAsync($"api/v1/referrals/{referralId}/notes", new { text }, HubApiJson.Options, ct), ct);

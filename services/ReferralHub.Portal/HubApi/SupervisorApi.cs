@@ -2,11 +2,6 @@ using System.Net.Http.Json;
 
 namespace ReferralHub.Portal.HubApi;
 
-public sealed record ReferralListItemView(Guid Id, string CaseCode, string Status, string? Reason, string ServiceType, string Priority, string? AreaCode,
-    string? OrganisationCode, DateTime? DeadlineAt, bool Overdue, DateTime CreatedAt, DateTime UpdatedAt, int Version);
-
-public sealed record OverrideResultView(Guid OverrideId, string CaseCode, string ReleaseReference, string Ground, string Supervisor, DateTime AuthorisedAt);
-
 /// <summary>What a supervisor reads and authorises: their agency's referrals by status, and consent overrides.</summary>
 public sealed class SupervisorApi(HubApiClient api)
 {
@@ -19,10 +14,10 @@ public sealed class SupervisorApi(HubApiClient api)
 
     /// <summary>The agency's referrals with one status (every page, bounded).</summary>
     public Task<ApiResult<List<ReferralListItemView>>> ReferralsAsync(string status, CancellationToken ct) =>
-        ApiPages.ReadAllAsync<ReferralListItemView>(api.Http, $"api/v1/referrals?status={Uri.EscapeDataString(status)}&limit=100", ct);
+        ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfReferralListItem, ReferralListItemView>(api.Http, $"api/v1/referrals?status={Uri.EscapeDataString(status)}&limit=100", ct);
 
-    public async Task<ApiResult<ReferralListItemView>> ReferralAsync(Guid id, CancellationToken ct) =>
-        await ApiResult<ReferralListItemView>.ReadAsync(await api.Http.GetAsync($"api/v1/referrals/{id}", ct), ct);
+    public async Task<ApiResult<ReferralView>> ReferralAsync(Guid id, CancellationToken ct) =>
+        await ApiResult<ReferralView>.ReadAsync(await api.Http.GetAsync($"api/v1/referrals/{id}", ct), ct);
 
     public async Task<ApiResult<OverrideResultView>> AuthoriseOverrideAsync(string caseCode, string releaseReference, string? ground, string? justification, CancellationToken ct) =>
         await ApiResult<OverrideResultView>.ReadAsync(await api.Http.PostAsJsonAsync("api/v1/consents/overrides",

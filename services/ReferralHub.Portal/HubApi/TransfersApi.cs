@@ -2,48 +2,35 @@ using System.Net.Http.Json;
 
 namespace ReferralHub.Portal.HubApi;
 
-// The transfer service's API as the portal reads it (only the fields the pages use; the service owns the full shapes).
-
-public sealed record CapacitySummaryViewModel(string AgeBand, string Sex, List<string> ProtectionConcerns, string RiskLevel, List<string> Languages);
-
-public sealed record TransferViewModel(
-    Guid Id, string Direction, string? CaseCode, string SendingAgency, string ReceivingAgency, string AreaCode, string Reason, string Urgency,
-    CapacitySummaryViewModel Capacity, string Status, bool ApprovalRequired, DateTime? ApprovedAt, string? ReceivingCaseworkerId,
-    string? DeclineReason, DateTime? EscalatedAt, string? ConsentDenialReason, DateTime? ReleasedAt, DateTime? AcknowledgedAt,
-    string? ReceivingCaseCode, DateTime CreatedAt, DateTime UpdatedAt, List<string> Warnings);
-
-public sealed record PackageAttachmentViewModel(Guid Id, string FileName, string Item, string ContentType, long Size);
-
-/// <summary>The handover package as released to the receiving caseworker: consented items only, withheld ones removed.</summary>
-public sealed record HandoverPackageView(Guid TransferId, string? CaseCode, string SendingAgency, string ReceivingCaseworkerId, string? ReasonText,
-    Dictionary<string, string> Summary, List<PackageAttachmentViewModel> Attachments, List<string> WithheldItems, DateTime ReleasedAt);
-
-public sealed record BulkCaseReportView(string CaseCode, string AreaCode, string Outcome, string? ConsentReason, string? ReceivingAgency, Guid? TransferId, string? Action);
-
-public sealed record CaseworkerCapacityView(string ReceivingAgency, string CaseworkerId, int Cases, bool OverLimit);
-
-public sealed record BulkJobViewModel(
-    Guid Id, string Status, int Total, int Processed, Dictionary<string, int> Outcomes,
-    List<BulkCaseReportView> Proceeding, List<BulkCaseReportView> NotHandedOver, List<CaseworkerCapacityView> CapacityPerCaseworker,
-    DateTime CreatedAt, DateTime? CompletedAt);
-
-/// <summary>One caseload transfer job in the agency's list (GET /api/v1/transfers/bulk): counts, never the cases.</summary>
-public sealed record BulkJobSummaryView(
-    Guid Id, string Status, string Reason, string Urgency, int Total, int Processed, Dictionary<string, int> Outcomes,
-    List<BulkReceiverInput> Receivers, DateTime CreatedAt, DateTime? CompletedAt);
+// The transfer service's API as the portal reads it: answers are the generated wire types (WireTypes.cs); the bulk
+// transfer body below is the portal's own.
 
 public sealed record BulkCaseInput(string CaseCode, string AreaCode, string AgeBand, string Sex, string RiskLevel, List<string> ProtectionConcerns, List<string> Languages);
 
 public sealed record BulkReceiverInput(string AreaCode, string Agency);
 
-public sealed record BulkTransferInput(string? Reason, string? Urgency, List<BulkCaseInput> Cases, List<BulkReceiverInput> Receivers);
+public sealed record BulkTransferInput(string? Reason, string? Urgency, List<BulkCaseInput> Cases, List<BulkReceiverInput> Receivers)
+{
+    /// <summary>The body as the document types it (BulkTransferBody): a field the transfer service renames stops this compiling.</summary>
+    public ReferralHub.Wire.BulkTransferBody ToWire() => new()
+    {
+        Reason = Reason,
+        Urgency = Urgency,
+        Cases = [.. Cases.Select(c => new ReferralHub.Wire.BulkCaseBody
+        {
+            CaseCode = c.CaseCode, AreaCode = c.AreaCode, AgeBand = c.AgeBand, Sex = c.Sex, RiskLevel = c.RiskLevel,
+            ProtectionConcerns = c.ProtectionConcerns, Languages = c.Languages,
+        })],
+        Receivers = [.. Receivers.Select(r => new ReferralHub.Wire.BulkReceiverBody { AreaCode = r.AreaCode, Agency = r.Agency })],
+    };
+}
 
 /// <summary>Transfers (GET /api/v1/transfers…, capacity, approval, bulk): the transfer service checks agency, side and step.</summary>
 public sealed class TransfersApi(HubApiClient api)
 {
     /// <summary>The agency's transfers one way, newest first (every page, bounded).</summary>
     public Task<ApiResult<List<TransferViewModel>>> ListAsync(string direction, string? status, CancellationToken ct) =>
-        ApiPages.ReadAllAsync<TransferViewModel>(api.Http,
+        ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfTransferView, TransferViewModel>(api.Http,
             $"api/v1/transfers?direction={direction}&limit=200" + (status is null ? "" : "&status=" + Uri.EscapeDataString(status)), ct);
 
     public async Task<ApiResult<TransferViewModel>> GetAsync(Guid id, CancellationToken ct) =>
@@ -75,15 +62,15 @@ public sealed class TransfersApi(HubApiClient api)
 
     public async Task<ApiResult<BulkJobViewModel>> StartBulkAsync(BulkTransferInput input, string idempotencyKey, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/transfers/bulk") { Content = JsonContent.Create(input, options: HubApiJson.Options) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/transfers/bulk") { Content = JsonContent.Create(input.ToWire(), options: HubApiJson.Options) };
         // The form carries a key made when it was shown: pressing the button twice starts one job.
         request.Headers.Add("Idempotency-Key", idempotencyKey);
         return await ApiResult<BulkJobViewModel>.ReadAsync(await api.Http.SendAsync(request, ct), ct);
     }
 
     /// <summary>The agency's newest caseload transfer jobs (one page).</summary>
-    public async Task<ApiResult<PageView<BulkJobSummaryView>>> BulkJobsAsync(int limit, CancellationToken ct) =>
-        await ApiResult<PageView<BulkJobSummaryView>>.ReadAsync(await api.Http.GetAsync($"api/v1/transfers/bulk?limit={limit}", ct), ct);
+    public async Task<ApiResult<ReferralHub.Wire.PageOfBulkJobSummary>> BulkJobsAsync(int limit, CancellationToken ct) =>
+        await ApiResult<ReferralHub.Wire.PageOfBulkJobSummary>.ReadAsync(await api.Http.GetAsync($"api/v1/transfers/bulk?limit={limit}", ct), ct);
 
     public async Task<ApiResult<BulkJobViewModel>> BulkAsync(Guid id, CancellationToken ct) =>
         await ApiResult<BulkJobViewModel>.ReadAsync(await api.Http.GetAsync($"api/v1/transfers/bulk/{id}", ct), ct);

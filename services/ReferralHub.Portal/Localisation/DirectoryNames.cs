@@ -35,8 +35,8 @@ public sealed class DirectoryNames(TimeProvider clock)
         if (!await _refresh.WaitAsync(0, ct)) return; // someone is reading them now: this page shows what is known
         try
         {
-            var areas = await ReadAsync(api, "api/v1/directory/areas?includeRetired=true", ct);
-            var agencies = await ReadAsync(api, "api/v1/directory/organisations?includeRetired=true", ct);
+            var areas = await ReadAsync<ReferralHub.Wire.PageOfAreaDto, ReferralHub.Wire.AreaDto>(api, "api/v1/directory/areas?includeRetired=true", a => (a.Code, a.Name), ct);
+            var agencies = await ReadAsync<ReferralHub.Wire.PageOfOrganisationDto, ReferralHub.Wire.OrganisationDto>(api, "api/v1/directory/organisations?includeRetired=true", o => (o.Code, o.Name), ct);
             // A directory that did not answer is asked again in a minute, not on every page view meanwhile.
             _names = areas is not null && agencies is not null
                 ? new(areas, agencies, clock.GetUtcNow())
@@ -48,16 +48,15 @@ public sealed class DirectoryNames(TimeProvider clock)
         }
     }
 
-    private sealed record NamedEntry(string Code, string Name);
-
-    private static async Task<Dictionary<string, string>?> ReadAsync(HubApiClient api, string path, CancellationToken ct)
+    private static async Task<Dictionary<string, string>?> ReadAsync<TPage, T>(HubApiClient api, string path, Func<T, (string? Code, string? Name)> named, CancellationToken ct)
+        where TPage : ReferralHub.Wire.IPage<T>
     {
         try
         {
-            var read = await ApiPages.ReadAllAsync<NamedEntry>(api.Http, path, ct);
+            var read = await ApiPages.ReadAllAsync<TPage, T>(api.Http, path, ct);
             return read.Ok
-                ? read.Value!.Where(e => e.Code is not null && e.Name is not null).GroupBy(e => e.Code, StringComparer.Ordinal)
-                    .ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal)
+                ? read.Value!.Select(named).Where(e => e.Code is not null && e.Name is not null).GroupBy(e => e.Code!, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.First().Name!, StringComparer.Ordinal)
                 : null;
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)

@@ -65,7 +65,7 @@ public sealed class OverrideModel(SupervisorApi supervisor, TransfersApi transfe
             var r = await supervisor.ReferralAsync(referralId, ct);
             if (!r.Ok) return false;
             (CaseCode, Status) = (r.Value!.CaseCode, text["ReferralStatus." + r.Value.Status].Value);
-            Subject = text["Supervisor.ReferralOf", r.Value.CaseCode, ReferralHub.Contracts.Taxonomy.ServiceTypes.Find(r.Value.ServiceType)?.Name ?? r.Value.ServiceType];
+            Subject = text["Supervisor.ReferralOf", r.Value.CaseCode ?? "", ReferralHub.Contracts.Taxonomy.ServiceTypes.Find(r.Value.ServiceType)?.Name ?? r.Value.ServiceType];
             return true;
         }
         if (Transfer is { } transferId)
