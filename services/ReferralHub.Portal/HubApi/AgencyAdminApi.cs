@@ -25,8 +25,8 @@ public sealed record DeadLetterView(Guid Id, long ChangeSequence, int Attempts, 
 /// <summary><c>/api/v1/agency/clients</c> on the gateway, as the signed-in agency admin.</summary>
 public sealed class AgencyClientsApi(HubApiClient api)
 {
-    public async Task<ApiResult<List<AgencyClientView>>> ListAsync(CancellationToken ct) =>
-        await ApiResult<List<AgencyClientView>>.ReadAsync(await api.Http.GetAsync("api/v1/agency/clients", ct), ct);
+    public Task<ApiResult<List<AgencyClientView>>> ListAsync(CancellationToken ct) =>
+        ApiPages.ReadAllAsync<AgencyClientView>(api.Http, "api/v1/agency/clients", ct);
 
     public async Task<ApiResult<AgencyClientSecretView>> CreateAsync(string clientId, string displayName, IReadOnlyList<string> roles, CancellationToken ct) =>
         await ApiResult<AgencyClientSecretView>.ReadAsync(

@@ -11,5 +11,5 @@ public sealed record StaleEntryWithContactsView(
 public sealed class CoordinatorApi(HubApiClient api)
 {
     public async Task<ApiResult<List<StaleEntryWithContactsView>>> StaleAsync(CancellationToken ct) =>
-        await ApiResult<List<StaleEntryWithContactsView>>.ReadAsync(await api.Http.GetAsync("api/v1/directory/stale", ct), ct);
+        await ApiPages.ReadAllAsync<StaleEntryWithContactsView>(api.Http, "api/v1/directory/stale", ct);
 }

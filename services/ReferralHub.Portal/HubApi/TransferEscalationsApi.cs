@@ -9,5 +9,5 @@ public sealed record EscalatedTransferView(
 public sealed class TransferEscalationsApi(HubApiClient api)
 {
     public async Task<ApiResult<List<EscalatedTransferView>>> ListAsync(CancellationToken ct) =>
-        await ApiResult<List<EscalatedTransferView>>.ReadAsync(await api.Http.GetAsync("api/v1/transfers/escalations", ct), ct);
+        await ApiPages.ReadAllAsync<EscalatedTransferView>(api.Http, "api/v1/transfers/escalations", ct);
 }
