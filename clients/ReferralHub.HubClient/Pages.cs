@@ -41,3 +41,17 @@ public partial class PageOfNoteView : IPage<NoteView>;
 public partial class PageOfOverrideRecordView : IPage<OverrideRecordView>;
 
 public partial class PageOfWebhookDeliveryView : IPage<WebhookDeliveryView>;
+
+public partial class PageOfAgencyClientView : IPage<AgencyClientView>;
+
+public partial class PageOfEscalatedTransferView : IPage<EscalatedTransferView>;
+
+public partial class PageOfHistoryDto : IPage<HistoryDto>;
+
+public partial class PageOfPathwayDto : IPage<PathwayDto>;
+
+public partial class PageOfReleaseView : IPage<ReleaseView>;
+
+public partial class PageOfServiceDto : IPage<ServiceDto>;
+
+public partial class PageOfStaleEntryDto : IPage<StaleEntryDto>;

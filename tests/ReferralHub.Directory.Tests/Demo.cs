@@ -37,6 +37,10 @@ internal static class Demo
         return await response.JsonAsync();
     }
 
+    /// <summary>The items of a list's first page (<c>{ items, nextCursor }</c>); the lists in these tests fit one page.</summary>
+    public static async Task<JsonElement> GetItemsAsync(this HttpClient client, string url) =>
+        (await client.GetJsonAsync(url)).GetProperty("items");
+
     public static Task<HttpResponseMessage> PatchJsonAsync<T>(this HttpClient client, string url, T body) =>
         client.PatchAsync(url, JsonContent.Create(body));
 

@@ -13,6 +13,25 @@ public static class Priorities
     public static readonly IReadOnlyList<string> All = [High, Medium, Low];
 }
 
+/// <summary>How soon a case transfer must be answered (seeds 000, 001): the same three words as a referral's priority.</summary>
+public static class TransferUrgencies
+{
+    public static readonly IReadOnlyList<string> All = [Priorities.High, Priorities.Medium, Priorities.Low];
+
+    /// <summary>Most urgent first: the place of <paramref name="urgency"/> in <see cref="All"/> (unknown codes last).</summary>
+    public static int Rank(string? urgency)
+    {
+        for (var i = 0; i < All.Count; i++) if (All[i] == urgency) return i;
+        return All.Count;
+    }
+}
+
+/// <summary>Seed 000: the risk level of the initial or comprehensive assessment, as a transfer's capacity summary gives it.</summary>
+public static class RiskLevels
+{
+    public static readonly IReadOnlyList<string> All = ["high", "medium", "low"];
+}
+
 /// <summary>Why a provider declines a referral.</summary>
 public static class DeclineReasons
 {

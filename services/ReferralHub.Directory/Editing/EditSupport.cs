@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Globalization;
 using System.Net.Mail;
 using System.Security.Claims;
 using System.Text.Json;
@@ -80,12 +81,23 @@ public static class EditResults
         return null;
     }
 
-    public static async Task<IResult> HistoryAsync(DirectoryDbContext db, string kind, string id, CancellationToken cancellationToken)
+    /// <summary>An entry's versions, oldest first, a page at a time (keyset on version and row id: "version:id").</summary>
+    public static async Task<IResult> HistoryAsync(DirectoryDbContext db, string kind, string id, string? cursor, int? limit, CancellationToken cancellationToken)
     {
-        var rows = await db.History.AsNoTracking().Where(h => h.EntityKind == kind && h.EntityId == id).OrderBy(h => h.Version).ThenBy(h => h.Id).ToListAsync(cancellationToken);
-        if (rows.Count == 0) return Problems.NotFound($"No such {kind}.");
-        return TypedResults.Ok(rows.Select(h => new HistoryDto(h.Version, h.Action, h.At, h.By, h.ByAgency,
-            JsonSerializer.Deserialize<string[]>(h.Changes) ?? [], JsonDocument.Parse(h.Snapshot).RootElement.Clone())).ToList());
+        var entries = db.History.AsNoTracking().Where(h => h.EntityKind == kind && h.EntityId == id);
+        if (!await entries.AnyAsync(cancellationToken)) return Problems.NotFound($"No such {kind}.");
+        var errors = new FieldErrors();
+        var (take, position) = Paging.Read(errors, cursor, limit, defaultLimit: 100);
+        long afterVersion = 0, afterId = 0;
+        if (position is not null && !(position.Split(':') is [var v, var i]
+                && long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out afterVersion)
+                && long.TryParse(i, NumberStyles.None, CultureInfo.InvariantCulture, out afterId)))
+            errors.Add("cursor", "is not a cursor this API returned");
+        if (errors.Any) return Problems.Invalid(errors);
+        if (position is not null) entries = entries.Where(h => h.Version > afterVersion || (h.Version == afterVersion && h.Id > afterId));
+        var rows = await entries.OrderBy(h => h.Version).ThenBy(h => h.Id).Take(take + 1).ToListAsync(cancellationToken);
+        return TypedResults.Ok(Paging.Trim(rows, take, h => Paging.Cursor(FormattableString.Invariant($"{h.Version}:{h.Id}"))).Map(h => new HistoryDto(
+            h.Version, h.Action, h.At, h.By, h.ByAgency, JsonSerializer.Deserialize<string[]>(h.Changes) ?? [], JsonDocument.Parse(h.Snapshot).RootElement.Clone())));
     }
 }
 

@@ -19,12 +19,16 @@ public sealed record StaleEntryDto(
 /// </summary>
 internal static class StaleEndpoint
 {
-    public static void Map(RouteGroupBuilder group) => group.MapGet("/stale", ListAsync).WithName("ListStaleEntries").Produces<List<StaleEntryDto>>().WithTags("Directory review");
+    public static void Map(RouteGroupBuilder group) => group.MapGet("/stale", ListAsync).WithName("ListStaleEntries").Produces<Page<StaleEntryDto>>().WithTags("Directory review");
 
-    private static async Task<IResult> ListAsync(string? area, DirectoryCache cache, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct)
+    /// <summary>Longest unreviewed first (never reviewed before all), a page at a time (keyset on review time and id).</summary>
+    private static async Task<IResult> ListAsync(string? area, string? cursor, int? limit, DirectoryCache cache, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct)
     {
         var view = await cache.GetAsync(ct);
-        if (area is not null && !view.Areas.ContainsKey(area)) return new FieldErrors().Add("area", "unknown area code").ToProblem();
+        var errors = new FieldErrors();
+        var (take, after) = Paging.ReadTimeKey(errors, cursor, limit, defaultLimit: Paging.MaxLimit);
+        if (area is not null && !view.Areas.ContainsKey(area)) errors.Add("area", "unknown area code");
+        if (errors.Any) return errors.ToProblem();
         var now = clock.GetUtcNow().UtcDateTime;
         var staleAfter = options.Value.StaleAfter;
         // A district-wide entry concerns every camp in it, and a camp entry concerns its district: overlap, both ways.
@@ -40,6 +44,11 @@ internal static class StaleEndpoint
             .Where(p => p.IsStale(now, staleAfter) && InScope(p.AreaCode))
             .Select(p => new StaleEntryDto("pathway", p.Id, $"{p.ServiceType} in {p.AreaCode}", null, [p.AreaCode], p.LastReviewedAt, p.LastReviewedBy,
                 [], AreaFocalPoints(p.AreaCode), p.Version));
-        return TypedResults.Ok(services.Concat(pathways).OrderBy(e => e.LastReviewedAt).ThenBy(e => e.Id).ToList());
+        // Never reviewed sorts first, as the earliest possible time.
+        static DateTime ReviewedAt(StaleEntryDto e) => e.LastReviewedAt ?? DateTime.MinValue;
+        var rows = services.Concat(pathways)
+            .Where(e => after is not { } a || ReviewedAt(e) > a.At || (ReviewedAt(e) == a.At && e.Id.CompareTo(a.Id) > 0))
+            .OrderBy(ReviewedAt).ThenBy(e => e.Id).Take(take + 1).ToList();
+        return TypedResults.Ok(Paging.Trim(rows, take, e => Paging.Cursor(ReviewedAt(e), e.Id)));
     }
 }

@@ -41,7 +41,7 @@ internal static class DirectoryEndpoints
         var active = Bool(q["active"].FirstOrDefault(), "active");
         var organisation = q["organization"].FirstOrDefault() is { } o ? (o.StartsWith("Organization/", StringComparison.Ordinal) ? o["Organization/".Length..] : o) : null;
         var updated = q["_lastUpdated"].Select(v => DateParam.Parse("_lastUpdated", v)).ToList();
-        var services = await api.GetAsync<List<ServiceDto>>($"api/v1/directory/services?{string.Join('&', parameters)}", ct);
+        var services = await api.GetAllAsync<PageOfServiceDto, ServiceDto>($"api/v1/directory/services?{string.Join('&', parameters)}", ct);
         var matches = services
             .Where(s => active is null || s.Retired != active)
             .Where(s => organisation is null || s.OrganisationId.ToString() == organisation)

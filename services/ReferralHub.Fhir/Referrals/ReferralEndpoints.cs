@@ -213,7 +213,7 @@ internal static class ReferralEndpoints
         {
             var organisation = await api.TryGetAsync<OrganisationDto>($"api/v1/directory/organisations/{organisationId}", cancellationToken)
                 ?? throw FhirException.Unprocessable("ServiceRequest.performer", $"No Organization/{organisationId} in the directory.");
-            var services = await api.GetAsync<List<ServiceDto>>(
+            var services = await api.GetAllAsync<PageOfServiceDto, ServiceDto>(
                 $"api/v1/directory/services?organisation={Uri.EscapeDataString(organisation.Code)}&serviceType={Uri.EscapeDataString(serviceType ?? "")}", cancellationToken);
             return services.Count == 1 ? services[0].Id
                 : throw FhirException.Unprocessable("ServiceRequest.performer", services.Count == 0

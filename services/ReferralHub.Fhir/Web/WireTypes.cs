@@ -16,6 +16,7 @@ global using PageOfAreaDto = ReferralHub.Wire.PageOfAreaDto;
 global using PageOfInboxItem = ReferralHub.Wire.PageOfInboxItem;
 global using PageOfOrganisationDto = ReferralHub.Wire.PageOfOrganisationDto;
 global using PageOfReferralListItem = ReferralHub.Wire.PageOfReferralListItem;
+global using PageOfServiceDto = ReferralHub.Wire.PageOfServiceDto;
 global using ProviderFocalPoint = ReferralHub.Wire.ProviderFocalPoint;
 global using ReferralPayload = ReferralHub.Wire.ReferralPayload;
 global using ReferralSummary = ReferralHub.Wire.ReferralSummary;

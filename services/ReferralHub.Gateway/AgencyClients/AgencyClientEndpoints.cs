@@ -52,9 +52,13 @@ public static partial class AgencyClientEndpoints
         return app;
     }
 
-    private static async Task<Ok<List<AgencyClientView>>> ListAsync(ClaimsPrincipal user, IOpenIddictApplicationManager applications,
-        ConfiguredClients configured, CancellationToken ct)
+    /// <summary>By client id, a page at a time (the cursor is the last client id given).</summary>
+    private static async Task<Results<Ok<Page<AgencyClientView>>, ValidationProblem>> ListAsync(string? cursor, int? limit, ClaimsPrincipal user,
+        IOpenIddictApplicationManager applications, ConfiguredClients configured, CancellationToken ct)
     {
+        var errors = new FieldErrors();
+        var (take, after) = Paging.Read(errors, cursor, limit, defaultLimit: 100);
+        if (errors.Any) return Problems.Invalid(errors);
         var agency = user.Agency()!;
         var views = new List<AgencyClientView>();
         // A handful of clients per hub: reading them all is simpler than querying OpenIddict's JSON properties column.
@@ -62,7 +66,7 @@ public static partial class AgencyClientEndpoints
         {
             if (await ViewOfAgencyAsync(applications, application, agency, configured, ct) is { } view) views.Add(view);
         }
-        return TypedResults.Ok(views.OrderBy(v => v.ClientId, StringComparer.Ordinal).ToList());
+        return TypedResults.Ok(Paging.Of(views, v => v.ClientId, after, take));
     }
 
     private static async Task<Results<Ok<AgencyClientView>, ProblemHttpResult>> GetAsync(string clientId, ClaimsPrincipal user,

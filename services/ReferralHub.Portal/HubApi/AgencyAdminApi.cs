@@ -9,8 +9,8 @@ namespace ReferralHub.Portal.HubApi;
 /// <summary><c>/api/v1/agency/clients</c> on the gateway, as the signed-in agency admin.</summary>
 public sealed class AgencyClientsApi(HubApiClient api)
 {
-    public async Task<ApiResult<List<AgencyClientView>>> ListAsync(CancellationToken ct) =>
-        await ApiResult<List<AgencyClientView>>.ReadAsync(await api.Http.GetAsync("api/v1/agency/clients", ct), ct);
+    public Task<ApiResult<List<AgencyClientView>>> ListAsync(CancellationToken ct) =>
+        ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfAgencyClientView, AgencyClientView>(api.Http, "api/v1/agency/clients", ct);
 
     public async Task<ApiResult<AgencyClientSecretView>> CreateAsync(string clientId, string displayName, IReadOnlyList<string> roles, CancellationToken ct) =>
         await ApiResult<AgencyClientSecretView>.ReadAsync(

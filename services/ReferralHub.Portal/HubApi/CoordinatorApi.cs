@@ -4,5 +4,5 @@ namespace ReferralHub.Portal.HubApi;
 public sealed class CoordinatorApi(HubApiClient api)
 {
     public async Task<ApiResult<List<StaleEntryWithContactsView>>> StaleAsync(CancellationToken ct) =>
-        await ApiResult<List<StaleEntryWithContactsView>>.ReadAsync(await api.Http.GetAsync("api/v1/directory/stale", ct), ct);
+        await ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfStaleEntryDto, StaleEntryWithContactsView>(api.Http, "api/v1/directory/stale", ct);
 }

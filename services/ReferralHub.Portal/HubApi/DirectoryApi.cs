@@ -37,10 +37,10 @@ public sealed record DirectoryServiceInput(
 public sealed class DirectoryApi(HubApiClient api)
 {
     public async Task<ApiResult<List<StaleEntryView>>> StaleAsync(string area, CancellationToken ct) =>
-        await ApiResult<List<StaleEntryView>>.ReadAsync(await api.Http.GetAsync($"api/v1/directory/stale?area={Uri.EscapeDataString(area)}", ct), ct);
+        await ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfStaleEntryDto, StaleEntryView>(api.Http, $"api/v1/directory/stale?area={Uri.EscapeDataString(area)}", ct);
 
     public async Task<ApiResult<List<DirectoryServiceView>>> ServicesAsync(string area, CancellationToken ct) =>
-        await ApiResult<List<DirectoryServiceView>>.ReadAsync(await api.Http.GetAsync($"api/v1/directory/services?area={Uri.EscapeDataString(area)}", ct), ct);
+        await ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfServiceDto, DirectoryServiceView>(api.Http, $"api/v1/directory/services?area={Uri.EscapeDataString(area)}", ct);
 
     public async Task<ApiResult<DirectoryServiceView>> ServiceAsync(Guid id, CancellationToken ct) =>
         await ApiResult<DirectoryServiceView>.ReadAsync(await api.Http.GetAsync($"api/v1/directory/services/{id}", ct), ct);

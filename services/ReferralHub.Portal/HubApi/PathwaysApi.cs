@@ -11,7 +11,7 @@ public sealed class PathwaysApi(HubApiClient api)
         ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfAreaDto, AreaView>(api.Http, "api/v1/directory/areas", ct);
 
     public async Task<ApiResult<List<PathwayView>>> ListAsync(CancellationToken ct) =>
-        await ApiResult<List<PathwayView>>.ReadAsync(await api.Http.GetAsync("api/v1/directory/pathways", ct), ct);
+        await ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfPathwayDto, PathwayView>(api.Http, "api/v1/directory/pathways", ct);
 
     public async Task<ApiResult<PathwayView>> GetAsync(Guid id, CancellationToken ct) =>
         await ApiResult<PathwayView>.ReadAsync(await api.Http.GetAsync($"api/v1/directory/pathways/{id}", ct), ct);

@@ -4,5 +4,5 @@ namespace ReferralHub.Portal.HubApi;
 public sealed class TransferEscalationsApi(HubApiClient api)
 {
     public async Task<ApiResult<List<EscalatedTransferView>>> ListAsync(CancellationToken ct) =>
-        await ApiResult<List<EscalatedTransferView>>.ReadAsync(await api.Http.GetAsync("api/v1/transfers/escalations", ct), ct);
+        await ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfEscalatedTransferView, EscalatedTransferView>(api.Http, "api/v1/transfers/escalations", ct);
 }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using ReferralHub.Contracts.Transfers;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Web;
 using ReferralHub.Transfers.Persistence;
 
 namespace ReferralHub.Transfers.Escalation;
@@ -26,17 +27,24 @@ internal static class EscalatedTransfers
     public static void Map(RouteGroupBuilder transfers) =>
         transfers.MapGet("/escalations", ListAsync).WithName("ListEscalatedTransfers").RequireAuthorization(p => p.RequireRole(Roles.PathwayMaintainer));
 
-    private static async Task<Ok<List<EscalatedTransferView>>> ListAsync(ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
+    /// <summary>Oldest escalation first, a page at a time (keyset on escalation time and id).</summary>
+    private static async Task<Results<Ok<Page<EscalatedTransferView>>, ValidationProblem>> ListAsync(
+        string? cursor, int? limit, ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
     {
+        var errors = new FieldErrors();
+        var (take, after) = Paging.ReadTimeKey(errors, cursor, limit, defaultLimit: 100);
+        if (errors.Any) return Problems.Invalid(errors);
         var areas = user.FindAll(HubClaims.Area).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
         // Few rows by nature (escalated and still unanswered); the area test runs here because the chain is a JSON list.
         var escalated = await db.Transfers.AsNoTracking()
             .Where(t => t.EscalatedAt != null && t.Status == TransferStatuses.CapacityRequested)
-            .OrderBy(t => t.EscalatedAt).Take(1000).ToListAsync(cancellationToken);
+            .OrderBy(t => t.EscalatedAt).ThenBy(t => t.Id).Take(1000).ToListAsync(cancellationToken);
         var mine = escalated.Where(t => t.EscalationAreas.Append(t.AreaCode).Any(areas.Contains))
+            .Where(t => after is not { } a || t.EscalatedAt > a.At || (t.EscalatedAt == a.At && t.Id.CompareTo(a.Id) > 0))
+            .Take(take + 1)
             .Select(t => new EscalatedTransferView(t.Id, t.SendingAgency, t.ReceivingAgency, t.AreaCode, t.Urgency, t.AgeBand, t.Sex, t.RiskLevel,
                 t.ProtectionConcerns, t.Languages, t.CreatedAt, t.EscalatedAt!.Value, t.EscalatedTo))
             .ToList();
-        return TypedResults.Ok(mine);
+        return TypedResults.Ok(Paging.Trim(mine, take, v => Paging.Cursor(v.EscalatedAt, v.TransferId)));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ReferralHub.Contracts.Taxonomy;
 
 namespace ReferralHub.Transfers.Model;
 
@@ -15,14 +16,14 @@ public static partial class TransferCodes
         "other",
     ];
 
-    public static readonly IReadOnlyList<string> Urgencies = ["high", "medium", "low"];
+    public static IReadOnlyList<string> Urgencies => TransferUrgencies.All;
 
     public static readonly IReadOnlyList<string> Sexes = ["female", "male", "other", "unknown"];
 
     /// <summary>Seed 000, risk level of the initial/comprehensive assessment.</summary>
-    public static readonly IReadOnlyList<string> RiskLevels = ["high", "medium", "low"];
+    public static IReadOnlyList<string> RiskLevels => Contracts.Taxonomy.RiskLevels.All;
 
-    // Age bands, decline reasons and approval refusal reasons are the hub's code lists (ReferralHub.Contracts.Taxonomy).
+    // Urgencies, risk levels, age bands, decline reasons and approval refusal reasons are the hub's code lists (ReferralHub.Contracts.Taxonomy).
 
     /// <summary>Seed 004: "Case workers should not manage more than 25 cases at any given time".</summary>
     public const int CaseloadLimit = 25;

@@ -67,12 +67,19 @@ internal static class GetPackage
             : TypedResults.File(content, attachment.ContentType);
     }
 
-    private static async Task<Results<Ok<List<ReleaseView>>, ProblemHttpResult>> ReleasesAsync(Guid id, ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
+    /// <summary>The releases in the order they were made, a page at a time (keyset on release time and id).</summary>
+    private static async Task<Results<Ok<Page<ReleaseView>>, ValidationProblem, ProblemHttpResult>> ReleasesAsync(
+        Guid id, string? cursor, int? limit, ClaimsPrincipal user, TransfersDbContext db, CancellationToken cancellationToken)
     {
         var transfer = await TransferQueries.FindForAsync(db, id, user.Agency(), cancellationToken);
         if (transfer is null) return Problems.NotFound("No such transfer for your agency.");
-        var rows = await db.Releases.AsNoTracking().Where(r => r.TransferId == id).ToListAsync(cancellationToken);
-        return TypedResults.Ok(rows.Select(r => new ReleaseView(r.Id, r.RecipientAgency, r.RecipientCaseworkerId, r.Items, r.AttachmentIds, r.WithheldItems,
-            r.ConsentId, r.ConsentVersion, r.OverrideId, r.DecisionId, r.ReleasedAt)).ToList());
+        var errors = new FieldErrors();
+        var (take, after) = Paging.ReadTimeKey(errors, cursor, limit, defaultLimit: 100);
+        if (errors.Any) return Problems.Invalid(errors);
+        var query = db.Releases.AsNoTracking().Where(r => r.TransferId == id);
+        if (after is { } a) query = query.Where(r => r.ReleasedAt > a.At || (r.ReleasedAt == a.At && r.Id.CompareTo(a.Id) > 0));
+        var rows = await query.OrderBy(r => r.ReleasedAt).ThenBy(r => r.Id).Take(take + 1).ToListAsync(cancellationToken);
+        return TypedResults.Ok(Paging.Trim(rows, take, r => Paging.Cursor(r.ReleasedAt, r.Id)).Map(r => new ReleaseView(r.Id, r.RecipientAgency,
+            r.RecipientCaseworkerId, r.Items, r.AttachmentIds, r.WithheldItems, r.ConsentId, r.ConsentVersion, r.OverrideId, r.DecisionId, r.ReleasedAt)));
     }
 }

@@ -47,7 +47,7 @@ public sealed class PathwayAndAreaEditingTests(DirectoryHubFactory hub) : IClass
         Assert.Equal(HttpStatusCode.Forbidden, camp2.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
         Assert.True((await wrongType.JsonAsync()).GetProperty("errors").TryGetProperty("serviceIds[0]", out _));
-        var history = await coordinator.GetJsonAsync($"/api/v1/directory/pathways/{Demo.MhpssPathway}/history");
+        var history = await coordinator.GetItemsAsync($"/api/v1/directory/pathways/{Demo.MhpssPathway}/history");
         Assert.Equal(["serviceIds"], history[1].GetProperty("changes").EnumerateArray().Select(c => c.GetString()));
     }
 

@@ -35,7 +35,7 @@ public sealed class ServiceEditingTests(DirectoryHubFactory hub) : IClassFixture
         body["name"] = "Legal clinic (Camp 1)";
         body["maxAge"] = 18;
         var updated = await maintainer.PutAsJsonAsync($"/api/v1/directory/services/{id}", body);
-        var history = await maintainer.GetJsonAsync($"/api/v1/directory/services/{id}/history");
+        var history = await maintainer.GetItemsAsync($"/api/v1/directory/services/{id}/history");
 
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
         Assert.Equal(2, (await updated.JsonAsync()).GetProperty("version").GetInt64());
@@ -148,6 +148,30 @@ public sealed class ServiceEditingTests(DirectoryHubFactory hub) : IClassFixture
         Assert.Equal(HttpStatusCode.Forbidden, review.StatusCode);
     }
 
+    [Fact]
+    public async Task Services_and_pathways_page_through_their_cursors_in_the_order_of_one_whole_page_and_a_bad_cursor_is_a_400()
+    {
+        var coordinator = await hub.ClientForAsync(Demo.Coordinator);
+        foreach (var list in new[] { "/api/v1/directory/services", "/api/v1/directory/pathways" })
+        {
+            var whole = (await coordinator.GetItemsAsync(list)).EnumerateArray().Select(s => s.GetProperty("id").GetGuid()).ToList();
+            var paged = new List<Guid>();
+            string? cursor = null;
+            do
+            {
+                var page = await coordinator.GetJsonAsync(list + "?limit=2" + (cursor is null ? "" : "&cursor=" + cursor));
+                paged.AddRange(page.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("id").GetGuid()));
+                cursor = page.GetProperty("nextCursor").GetString();
+            } while (cursor is not null && paged.Count <= whole.Count);
+
+            Assert.True(whole.Count > 2, $"{list} has more than one page of two");
+            Assert.Equal(whole, paged);
+            var bad = await coordinator.GetAsync(list + "?cursor=bm90LWFuLWlk");
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.True((await bad.JsonAsync()).GetProperty("errors").TryGetProperty("cursor", out _));
+        }
+    }
+
     [Theory]
     [InlineData("serviceType", "\"haircut\"", 400)]
     [InlineData("minAge", "20", 400)]
@@ -166,7 +190,7 @@ public sealed class ServiceEditingTests(DirectoryHubFactory hub) : IClassFixture
 
         var response = await maintainer.PostAsJsonAsync("/api/v1/directory/services", body);
         var problem = await response.JsonAsync();
-        var all = await maintainer.GetJsonAsync("/api/v1/directory/services");
+        var all = await maintainer.GetItemsAsync("/api/v1/directory/services");
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Contains(problem.GetProperty("errors").EnumerateObject(), e => e.Name.StartsWith(field, StringComparison.Ordinal));

@@ -22,7 +22,7 @@ public sealed class RealServersEventTests(RabbitMqServer rabbit, PostgresServer 
         var client = await hub.ClientForAsync(Demo.AgencyA);
         var pathway = await client.GetJsonAsync($"/api/v1/pathways?area={Demo.Camp1BlockA}&serviceType=specialised-mhpss");
         Assert.Equal(Demo.AgencyBMhpss.ToString(), pathway.GetProperty("services")[0].GetProperty("id").GetString());
-        var history = await client.GetJsonAsync($"/api/v1/directory/pathways/{Demo.MhpssPathway}/history");
+        var history = await client.GetItemsAsync($"/api/v1/directory/pathways/{Demo.MhpssPathway}/history");
         Assert.Equal("demo-seed", history[0].GetProperty("by").GetString());
         var hsds = await client.GetJsonAsync("/hsds/services?per_page=5");
         Assert.True(hsds.GetProperty("total_items").GetInt32() >= 30);

@@ -52,7 +52,7 @@ public sealed class ExportImportTests
         var maintainer = await hub.ClientForAsync(Demo.Pathways);
         var forbidden = await maintainer.PostAsync("/api/v1/directory/import", new StringContent(data.ToJsonString(), Encoding.UTF8, "application/json"));
         var unreadable = await ops.PostAsync("/api/v1/directory/import", new StringContent("{\"services\": 12}", Encoding.UTF8, "application/json"));
-        var names = (await ops.GetJsonAsync("/api/v1/directory/services")).Strings("name");
+        var names = (await ops.GetItemsAsync("/api/v1/directory/services")).Strings("name");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("services[1].organization_id", out _));

@@ -15,13 +15,13 @@ public sealed class StaleEntryTests
         var maintainer = await hub.ClientForAsync(Demo.Pathways);
 
         // Demo data: food (240 days) and shelter (220 days) are past the 182-day default; everything else was reviewed 30 days ago.
-        var now = await coordinator.GetJsonAsync($"/api/v1/directory/stale?area={Demo.Camp1}");
+        var now = await coordinator.GetItemsAsync($"/api/v1/directory/stale?area={Demo.Camp1}");
         clock.Advance(TimeSpan.FromDays(160));
-        var later = await coordinator.GetJsonAsync($"/api/v1/directory/stale?area={Demo.Camp1}");
+        var later = await coordinator.GetItemsAsync($"/api/v1/directory/stale?area={Demo.Camp1}");
         var reviewed = await maintainer.PostAsJsonAsync($"/api/v1/directory/services/{Demo.AgencyBMhpss}/review", new { version = 1 });
-        var afterReview = await coordinator.GetJsonAsync($"/api/v1/directory/stale?area={Demo.Camp1}");
+        var afterReview = await coordinator.GetItemsAsync($"/api/v1/directory/stale?area={Demo.Camp1}");
         var pathway = await coordinator.GetJsonAsync($"/api/v1/pathways?area={Demo.Camp1}&serviceType=specialised-mhpss");
-        var history = await coordinator.GetJsonAsync($"/api/v1/directory/services/{Demo.AgencyBMhpss}/history");
+        var history = await coordinator.GetItemsAsync($"/api/v1/directory/services/{Demo.AgencyBMhpss}/history");
 
         Assert.Equal(["Shelter repair and allocation", "General food distribution referral"], now.Strings("name").Order().Reverse());
         Assert.All(now.EnumerateArray(), e => Assert.NotEmpty(e.GetProperty("areaFocalPoints").EnumerateArray()));
@@ -44,7 +44,7 @@ public sealed class StaleEntryTests
         hub.Settings["Directory:StaleAfterDays"] = "20";
         var coordinator = await hub.ClientForAsync(Demo.Coordinator);
 
-        var stale = await coordinator.GetJsonAsync("/api/v1/directory/stale");
+        var stale = await coordinator.GetItemsAsync("/api/v1/directory/stale");
 
         // Every seeded service was reviewed at least 30 days ago.
         Assert.Equal(30, stale.EnumerateArray().Count(e => e.GetProperty("kind").GetString() == "service"));

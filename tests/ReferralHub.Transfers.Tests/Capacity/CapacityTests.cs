@@ -48,7 +48,7 @@ public sealed class CapacityTests : IAsyncLifetime
         Assert.Equal("no-capacity", declined.GetProperty("declineReason").GetString());
         Assert.Equal(HttpStatusCode.Conflict, lateConfirm.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await receiver.GetAsync($"/api/v1/transfers/{id}/package")).StatusCode);
-        Assert.Empty((await sender.GetFromJsonAsync<JsonElement[]>($"/api/v1/transfers/{id}/releases"))!);
+        Assert.Empty((await sender.GetFromJsonAsync<JsonElement>($"/api/v1/transfers/{id}/releases")).GetProperty("items").EnumerateArray());
         // The declined transfer no longer blocks the case: the sender can ask again.
         await sender.RequestAsync(TransferApi.Request(caseCode));
     }
@@ -81,7 +81,7 @@ public sealed class CapacityTests : IAsyncLifetime
         // the case code; a focal point of another camp does not; a caseworker's system may not ask.
         var districtFocalPoint = await _hub.ClientForAsync("pathways-system", "pathways-secret");
         var list = await districtFocalPoint.GetStringAsync("/api/v1/transfers/escalations");
-        var item = JsonDocument.Parse(list).RootElement.EnumerateArray().Single(e => e.GetProperty("transferId").GetGuid() == id);
+        var item = JsonDocument.Parse(list).RootElement.GetProperty("items").EnumerateArray().Single(e => e.GetProperty("transferId").GetGuid() == id);
         Assert.Equal("agency-d", item.GetProperty("receivingAgency").GetString());
         Assert.Equal("demo-camp-2", item.GetProperty("areaCode").GetString());
         Assert.DoesNotContain(escalated.GetProperty("caseCode").GetString()!, list);

@@ -60,7 +60,7 @@ public sealed class HandoverFlowTests : IAsyncLifetime
         Assert.Equal("Case plan of Nadia Example", Encoding.UTF8.GetString(file));
 
         // The release is recorded: what, to whom, under which consent.
-        var releases = await sender.GetFromJsonAsync<JsonElement[]>($"/api/v1/transfers/{id}/releases");
+        var releases = (await sender.GetFromJsonAsync<JsonElement>($"/api/v1/transfers/{id}/releases")).GetProperty("items").EnumerateArray().ToArray();
         var release = Assert.Single(releases!);
         Assert.Equal("agency-d", release.GetProperty("recipientAgency").GetString());
         Assert.Equal(1, release.GetProperty("consentVersion").GetInt32());
@@ -121,7 +121,7 @@ public sealed class HandoverFlowTests : IAsyncLifetime
         var package = await receiver.GetAsync($"/api/v1/transfers/{id}/package");
         Assert.Equal(HttpStatusCode.Conflict, package.StatusCode);
         Assert.DoesNotContain("Secret Name", await package.Content.ReadAsStringAsync());
-        Assert.Empty((await sender.GetFromJsonAsync<JsonElement[]>($"/api/v1/transfers/{id}/releases"))!);
+        Assert.Empty((await sender.GetFromJsonAsync<JsonElement>($"/api/v1/transfers/{id}/releases")).GetProperty("items").EnumerateArray());
         Assert.Equal(HttpStatusCode.Conflict, (await receiver.PostAsJsonAsync($"/api/v1/transfers/{id}/acknowledge", new { })).StatusCode);
     }
 

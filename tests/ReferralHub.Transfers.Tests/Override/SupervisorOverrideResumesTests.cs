@@ -72,7 +72,7 @@ public sealed class SupervisorOverrideResumesTests : IAsyncLifetime
 
         await caseworker.WaitForStatusAsync(id, "released");
         Assert.Contains("Override Child", await receiver.GetStringAsync($"/api/v1/transfers/{id}/package"));
-        var release = Assert.Single((await caseworker.GetFromJsonAsync<JsonElement[]>($"/api/v1/transfers/{id}/releases"))!);
+        var release = Assert.Single((await caseworker.GetFromJsonAsync<JsonElement>($"/api/v1/transfers/{id}/releases")).GetProperty("items").EnumerateArray());
         Assert.Equal(overrideId, release.GetProperty("overrideId").GetGuid());
         // The override covered one release: a second one for the same transfer is refused.
         Assert.Equal(HttpStatusCode.Conflict, (await supervisor.PostAsJsonAsync("/api/v1/consents/overrides", Override(caseCode, $"transfer:{id}"))).StatusCode);

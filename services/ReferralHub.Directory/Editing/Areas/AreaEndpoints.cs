@@ -40,7 +40,7 @@ internal static class AreaEndpoints
             http.Response.Headers.ETag = $"\"{area.Version}\"";
             return TypedResults.Ok(AreaDto.From(area, (await cache.GetAsync(ct)).AncestorCodes(code)));
         }).WithName("GetArea");
-        areas.MapGet("/{code}/history", (string code, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "area", code, ct)).WithName("AreaHistory").Produces<List<HistoryDto>>();
+        areas.MapGet("/{code}/history", (string code, string? cursor, int? limit, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "area", code, cursor, limit, ct)).WithName("AreaHistory").Produces<Page<HistoryDto>>();
         areas.MapPost("/", CreateAsync).WithName("CreateArea").Produces<AreaDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         areas.MapPut("/{code}", UpdateAsync).WithName("UpdateArea").Produces<AreaDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         areas.MapPost("/{code}/retire", RetireAsync).WithName("RetireArea").Produces<AreaDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);

@@ -46,7 +46,7 @@ internal static class OrganisationEndpoints
             http.Response.Headers.ETag = $"\"{organisation.Version}\"";
             return TypedResults.Ok(OrganisationDto.From(organisation));
         }).WithName("GetOrganisation");
-        organisations.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "organisation", id.ToString(), ct)).WithName("OrganisationHistory").Produces<List<HistoryDto>>();
+        organisations.MapGet("/{id:guid}/history", (Guid id, string? cursor, int? limit, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "organisation", id.ToString(), cursor, limit, ct)).WithName("OrganisationHistory").Produces<Page<HistoryDto>>();
         organisations.MapPost("/", CreateAsync).WithName("CreateOrganisation").Produces<OrganisationDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         organisations.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateOrganisation").Produces<OrganisationDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         organisations.MapPost("/{id:guid}/retire", RetireAsync).WithName("RetireOrganisation").Produces<OrganisationDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);

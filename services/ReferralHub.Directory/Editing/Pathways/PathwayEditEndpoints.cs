@@ -24,9 +24,9 @@ internal static class PathwayEditEndpoints
     public static void Map(RouteGroupBuilder group)
     {
         var pathways = group.MapGroup("/pathways").WithTags("Directory pathways");
-        pathways.MapGet("/", ListAsync).WithName("ListPathways").Produces<List<PathwayDto>>();
+        pathways.MapGet("/", ListAsync).WithName("ListPathways").Produces<Page<PathwayDto>>();
         pathways.MapGet("/{id:guid}", GetAsync).WithName("GetPathway").Produces<PathwayDto>();
-        pathways.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "pathway", id.ToString(), ct)).WithName("PathwayHistory").Produces<List<HistoryDto>>();
+        pathways.MapGet("/{id:guid}/history", (Guid id, string? cursor, int? limit, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "pathway", id.ToString(), cursor, limit, ct)).WithName("PathwayHistory").Produces<Page<HistoryDto>>();
         pathways.MapPost("/", CreateAsync).WithName("CreatePathway").Produces<PathwayDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         pathways.MapPut("/{id:guid}", UpdateAsync).WithName("UpdatePathway").Produces<PathwayDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         pathways.MapPost("/{id:guid}/retire", (Guid id, VersionInput input, ClaimsPrincipal user, DirectoryDbContext db, DirectoryCache cache, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct) =>
@@ -35,13 +35,37 @@ internal static class PathwayEditEndpoints
             MarkAsync(id, input, user, db, cache, clock, options, retire: false, ct)).WithName("ReviewPathway").Produces<PathwayDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<IResult> ListAsync(string? area, bool? includeRetired, DirectoryDbContext db, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct)
+    /// <summary>
+    /// By area, service type and id (ordinal), a page at a time: the cursor names the last pathway given, whose place
+    /// is looked up again (pathways are retired, never deleted). A short list: one per area and service type.
+    /// </summary>
+    private static async Task<IResult> ListAsync(string? area, bool? includeRetired, string? cursor, int? limit, DirectoryDbContext db, TimeProvider clock,
+        IOptions<DirectoryOptions> options, CancellationToken ct)
     {
+        var errors = new FieldErrors();
+        var (take, position) = Paging.Read(errors, cursor, limit, defaultLimit: Paging.MaxLimit);
+        Pathway? last = null;
+        if (position is not null && (!Guid.TryParseExact(position, "N", out var lastId)
+                || (last = await db.Pathways.AsNoTracking().FirstOrDefaultAsync(p => p.Id == lastId, ct)) is null))
+            errors.Add("cursor", "is not a cursor this API returned");
+        if (errors.Any) return errors.ToProblem();
         var query = db.Pathways.AsNoTracking().Where(p => includeRetired == true || !p.Retired);
         if (area is not null) query = query.Where(p => p.AreaCode == area);
         var now = clock.GetUtcNow().UtcDateTime;
-        var list = await query.OrderBy(p => p.AreaCode).ThenBy(p => p.ServiceType).ToListAsync(ct);
-        return TypedResults.Ok(list.Select(p => PathwayDto.From(p, now, options.Value.StaleAfter)).ToList());
+        var rows = (await query.ToListAsync(ct))
+            .Where(p => last is null || InOrder(last, p) < 0)
+            .OrderBy(p => p.AreaCode, StringComparer.Ordinal).ThenBy(p => p.ServiceType, StringComparer.Ordinal).ThenBy(p => p.Id)
+            .Take(take + 1).ToList();
+        return TypedResults.Ok(Paging.Trim(rows, take, p => Paging.Cursor(p.Id.ToString("N"))).Map(p => PathwayDto.From(p, now, options.Value.StaleAfter)));
+    }
+
+    /// <summary>The list's order: area, service type, id.</summary>
+    private static int InOrder(Pathway a, Pathway b)
+    {
+        var byArea = string.CompareOrdinal(a.AreaCode, b.AreaCode);
+        if (byArea != 0) return byArea;
+        var byType = string.CompareOrdinal(a.ServiceType, b.ServiceType);
+        return byType != 0 ? byType : a.Id.CompareTo(b.Id);
     }
 
     private static async Task<IResult> GetAsync(Guid id, DirectoryDbContext db, TimeProvider clock, IOptions<DirectoryOptions> options, HttpContext http, CancellationToken ct)

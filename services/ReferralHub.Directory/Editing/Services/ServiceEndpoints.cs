@@ -39,30 +39,51 @@ internal static class ServiceEndpoints
     public static void Map(RouteGroupBuilder group)
     {
         var services = group.MapGroup("/services").WithTags("Directory services");
-        services.MapGet("/", ListAsync).WithName("ListServices").Produces<List<ServiceDto>>();
+        services.MapGet("/", ListAsync).WithName("ListServices").Produces<Page<ServiceDto>>();
         services.MapGet("/{id:guid}", GetAsync).WithName("GetService").Produces<ServiceDto>();
-        services.MapGet("/{id:guid}/history", (Guid id, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "service", id.ToString(), ct)).WithName("ServiceHistory").Produces<List<HistoryDto>>();
+        services.MapGet("/{id:guid}/history", (Guid id, string? cursor, int? limit, DirectoryDbContext db, CancellationToken ct) => EditResults.HistoryAsync(db, "service", id.ToString(), cursor, limit, ct)).WithName("ServiceHistory").Produces<Page<HistoryDto>>();
         services.MapPost("/", CreateAsync).WithName("CreateService").Produces<ServiceDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         services.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateService").Produces<ServiceDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         services.MapPost("/{id:guid}/retire", RetireAsync).WithName("RetireService").Produces<ServiceDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         services.MapPost("/{id:guid}/review", ReviewAsync).WithName("ReviewService").Produces<ServiceDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<IResult> ListAsync(string? area, string? serviceType, string? organisation, bool? includeRetired,
+    /// <summary>
+    /// By service type, name and id, a page at a time: the cursor names the last service given, whose place in that
+    /// order is looked up again (it stays findable when retired meanwhile: retired services are kept).
+    /// </summary>
+    private static async Task<IResult> ListAsync(string? area, string? serviceType, string? organisation, bool? includeRetired, string? cursor, int? limit,
         DirectoryCache cache, TimeProvider clock, IOptions<DirectoryOptions> options, CancellationToken ct)
     {
         var view = await cache.GetAsync(ct);
+        var errors = new FieldErrors();
+        var (take, position) = Paging.Read(errors, cursor, limit, defaultLimit: Paging.MaxLimit);
+        DirectoryService? last = null;
+        if (position is not null && !(Guid.TryParseExact(position, "N", out var lastId) && view.Services.TryGetValue(lastId, out last)))
+            errors.Add("cursor", "is not a cursor this API returned");
+        if (errors.Any) return errors.ToProblem();
         var now = clock.GetUtcNow().UtcDateTime;
-        var list = view.Services.Values
+        var rows = view.Services.Values
+            .Where(s => last is null || InOrder(last, s) < 0)
             .Where(s => includeRetired == true || !s.Retired)
             .Where(s => serviceType is null || s.ServiceType == serviceType)
             .Where(s => area is null || s.AreaCodes.Any(a => view.IsWithin(a, area) || view.IsWithin(area, a)))
             .Select(s => (Service: s, Organisation: view.Organisations[s.OrganisationId]))
             .Where(x => organisation is null || x.Organisation.Code == organisation)
             .OrderBy(x => x.Service.ServiceType, StringComparer.Ordinal).ThenBy(x => x.Service.Name, StringComparer.Ordinal).ThenBy(x => x.Service.Id)
-            .Select(x => ServiceDto.From(x.Service, x.Organisation, now, options.Value.StaleAfter))
+            .Take(take + 1)
             .ToList();
-        return TypedResults.Ok(list);
+        return TypedResults.Ok(Paging.Trim(rows, take, x => Paging.Cursor(x.Service.Id.ToString("N")))
+            .Map(x => ServiceDto.From(x.Service, x.Organisation, now, options.Value.StaleAfter)));
+    }
+
+    /// <summary>The list's order: service type, name, id.</summary>
+    private static int InOrder(DirectoryService a, DirectoryService b)
+    {
+        var byType = string.CompareOrdinal(a.ServiceType, b.ServiceType);
+        if (byType != 0) return byType;
+        var byName = string.CompareOrdinal(a.Name, b.Name);
+        return byName != 0 ? byName : a.Id.CompareTo(b.Id);
     }
 
     private static async Task<IResult> GetAsync(Guid id, DirectoryDbContext db, TimeProvider clock, IOptions<DirectoryOptions> options, HttpContext http, CancellationToken ct)

@@ -15,7 +15,7 @@ namespace ReferralHub.Portal.Pages.Supervisor;
 public sealed class BulkModel(TransfersApi transfers, IStringLocalizer<PortalText> text) : PageModel
 {
     public static readonly string[] Reasons = ["agency-leaving-area", "child-moved", "mandate-change", "better-placed-agency"];
-    public static readonly string[] Urgencies = ["high", "medium", "low"];
+    public static IReadOnlyList<string> Urgencies => ReferralHub.Contracts.Taxonomy.TransferUrgencies.All;
     public const int ReceiverRows = 3;
 
     [BindProperty] public BulkForm Form { get; set; } = new();

@@ -10,7 +10,6 @@ namespace ReferralHub.Portal.Pages.Transfers;
 /// </summary>
 public sealed class IndexModel(TransfersApi transfers, IStringLocalizer<PortalText> text) : PageModel
 {
-    private static readonly string[] Urgencies = ["high", "medium", "low"];
 
     public IReadOnlyList<TransferViewModel> Waiting { get; private set; } = [];
 
@@ -30,7 +29,7 @@ public sealed class IndexModel(TransfersApi transfers, IStringLocalizer<PortalTe
             return;
         }
         Waiting = [.. incoming.Value!.Where(t => t.Status == "capacity-requested")
-            .OrderBy(t => Array.IndexOf(Urgencies, t.Urgency)).ThenBy(t => t.CreatedAt)];
+            .OrderBy(t => ReferralHub.Contracts.Taxonomy.TransferUrgencies.Rank(t.Urgency)).ThenBy(t => t.CreatedAt)];
         ToAcknowledge = [.. incoming.Value!.Where(t => t.Status == "released").OrderBy(t => t.UpdatedAt)];
         Others = [.. incoming.Value!.Where(t => t.Status is not ("capacity-requested" or "released")).OrderByDescending(t => t.UpdatedAt).Take(50)];
     }
