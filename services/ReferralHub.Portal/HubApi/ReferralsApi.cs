@@ -6,7 +6,8 @@ namespace ReferralHub.Portal.HubApi;
 // The referral routing API as the provider's pages read it (the service owns the full shapes).
 
 public sealed record InboxItemView(Guid Id, string Status, string ServiceType, string Priority, string? AreaCode, Guid? ServiceId,
-    string? AgeBand, string? Sex, List<string> Languages, string? CommunicationNeeds, DateTime? OfferedAt, DateTime? DeadlineAt, bool Overdue);
+    string? AgeBand, string? Sex, List<string> Languages, string? CommunicationNeeds, DateTime? OfferedAt, DateTime? DeadlineAt, bool Overdue,
+    DateTime? AcceptedAt = null, DateOnly? ServiceStartedOn = null, string? ChildInitials = null);
 
 public sealed class ReferralsApi(HubApiClient api)
 {
