@@ -47,6 +47,12 @@ public static class DirectoryExchange
     public static async Task<(ImportResult? Result, FieldErrors Errors)> ImportAsync(DirectoryDbContext db, HsdsDataSet data, Actor actor, DateTime now, TimeSpan staleAfter, CancellationToken ct)
     {
         var errors = new FieldErrors();
+        // An import makes the directory equal to the data set, so one without areas, organisations or services would
+        // retire every entry of that kind and stop all routing: far likelier a wrong or truncated file than the intent.
+        if ((data.Areas ?? []).Count == 0) errors.Add("x_referralhub_areas", Emptied("area"));
+        if ((data.Organizations ?? []).Count == 0) errors.Add("organizations", Emptied("organisation"));
+        if ((data.Services ?? []).Count == 0) errors.Add("services", Emptied("service"));
+        if (errors.Any) return (null, errors);
         var parsed = Parse(data, errors);
         if (errors.Any) return (null, errors);
 
@@ -118,6 +124,9 @@ public static class DirectoryExchange
         await db.SaveChangesAsync(ct);
         return (new ImportResult(counts[0], counts[1], counts[2], counts[3]), errors);
     }
+
+    private static string Emptied(string kind) =>
+        $"none in the data set: an import replaces the whole directory and would retire every {kind}; retire entries one by one instead";
 
     private static IReadOnlyList<string> MergeArea(Area e, Area i)
     {

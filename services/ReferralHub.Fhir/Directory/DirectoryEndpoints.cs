@@ -58,7 +58,7 @@ internal static class DirectoryEndpoints
         var name = q["name"].FirstOrDefault();
         var active = Bool(q["active"].FirstOrDefault(), "active");
         var updated = q["_lastUpdated"].Select(v => DateParam.Parse("_lastUpdated", v)).ToList();
-        var organisations = await api.GetAllAsync<OrganisationDto>("api/v1/directory/organisations?includeRetired=true", ct);
+        var organisations = await api.GetAllAsync<PageOfOrganisationDto, OrganisationDto>("api/v1/directory/organisations?includeRetired=true", ct);
         var matches = organisations
             .Where(o => identifier is null || o.Code == identifier)
             .Where(o => name is null || o.Name.StartsWith(name, StringComparison.OrdinalIgnoreCase) || o.Acronym?.StartsWith(name, StringComparison.OrdinalIgnoreCase) == true)
@@ -77,7 +77,7 @@ internal static class DirectoryEndpoints
         var name = q["name"].FirstOrDefault();
         var updated = q["_lastUpdated"].Select(v => DateParam.Parse("_lastUpdated", v)).ToList();
         var path = "api/v1/directory/areas" + (partOf is null ? "" : "?parent=" + Uri.EscapeDataString(partOf));
-        var areas = await api.GetAllAsync<AreaDto>(path, ct);
+        var areas = await api.GetAllAsync<PageOfAreaDto, AreaDto>(path, ct);
         var matches = areas
             .Where(a => identifier is null || a.Code == identifier)
             .Where(a => name is null || a.Name.StartsWith(name, StringComparison.OrdinalIgnoreCase))

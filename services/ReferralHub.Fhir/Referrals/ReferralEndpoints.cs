@@ -53,7 +53,7 @@ internal static class ReferralEndpoints
             var reference = requester ?? "";
             var id = reference.StartsWith("Organization/", StringComparison.Ordinal) ? reference["Organization/".Length..] : reference;
             if (!Guid.TryParse(id, out var organisationId)) throw FhirException.Invalid("requester", "Search by requester=Organization/{id} (or requester:identifier=system|code).");
-            var organisation = await api.TryGetAsync<Directory.OrganisationDto>($"api/v1/directory/organisations/{organisationId}", cancellationToken);
+            var organisation = await api.TryGetAsync<OrganisationDto>($"api/v1/directory/organisations/{organisationId}", cancellationToken);
             noneMatch |= organisation is null || !IsCallerRequester(user, organisation.Code);
         }
         foreach (var requester in query["requester:identifier"])
@@ -95,10 +95,10 @@ internal static class ReferralEndpoints
         return (system, value);
     }
 
-    public static async Task<ReferralDto> ReadReferralAsync(HubApi api, string id, CancellationToken cancellationToken)
+    public static async Task<ReferralView> ReadReferralAsync(HubApi api, string id, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var guid)) throw FhirException.NotFound($"No referral '{id}'.");
-        return await api.GetAsync<ReferralDto>($"api/v1/referrals/{guid}", cancellationToken);
+        return await api.GetAsync<ReferralView>($"api/v1/referrals/{guid}", cancellationToken);
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest http, HubApi api, CancellationToken cancellationToken)
@@ -187,7 +187,7 @@ internal static class ReferralEndpoints
     }
 
     /// <summary>Maps and submits; true when this request created the referral (false: a conditional create found it).</summary>
-    public static async Task<(ReferralDto Referral, bool Created)> SubmitAsync(HubApi api, ServiceRequest request,
+    public static async Task<(ReferralView Referral, bool Created)> SubmitAsync(HubApi api, ServiceRequest request,
         Func<ResourceReference, Resource?> resolve, string? ifNoneExist, ResourceReference? taskOwner, CancellationToken cancellationToken)
     {
         if (request.Subject is null) throw FhirException.Invalid("ServiceRequest.subject", "Required: the child, as a contained Patient or one in the same transaction.");
@@ -197,10 +197,10 @@ internal static class ReferralEndpoints
         var serviceId = performer is null ? (Guid?)null : await ServiceOfAsync(api, performer, ServiceRequestMapping.ServiceTypeOf(request), cancellationToken);
         var body = ServiceRequestMapping.ToSubmit(request, patient, serviceId, resolve);
         var key = IdempotencyKey(ifNoneExist, request);
-        var (answer, _) = await api.PostAsync<SubmitAnswer>("api/v1/referrals", body, cancellationToken, new Dictionary<string, string> { ["Idempotency-Key"] = key });
-        var referral = await api.GetAsync<ReferralDto>($"api/v1/referrals/{answer.Id}", cancellationToken);
+        var (answer, _) = await api.PostAsync<Accepted>("api/v1/referrals", body, cancellationToken, new Dictionary<string, string> { ["Idempotency-Key"] = key });
+        var referral = await api.GetAsync<ReferralView>($"api/v1/referrals/{answer.Id}", cancellationToken);
         // The REST API says when the key had already created the referral: found, not created (conditional create: 200, not 201).
-        return (referral, !answer.Replayed);
+        return (referral, answer.Replayed != true);
     }
 
     /// <summary>Performer → a directory service id: HealthcareService/{id}, or Organization/{id} when it has one service of the type.</summary>
@@ -211,9 +211,9 @@ internal static class ReferralEndpoints
             return serviceId;
         if (reference.StartsWith("Organization/", StringComparison.Ordinal) && Guid.TryParse(reference["Organization/".Length..], out var organisationId))
         {
-            var organisation = await api.TryGetAsync<Directory.OrganisationDto>($"api/v1/directory/organisations/{organisationId}", cancellationToken)
+            var organisation = await api.TryGetAsync<OrganisationDto>($"api/v1/directory/organisations/{organisationId}", cancellationToken)
                 ?? throw FhirException.Unprocessable("ServiceRequest.performer", $"No Organization/{organisationId} in the directory.");
-            var services = await api.GetAsync<List<Directory.ServiceDto>>(
+            var services = await api.GetAsync<List<ServiceDto>>(
                 $"api/v1/directory/services?organisation={Uri.EscapeDataString(organisation.Code)}&serviceType={Uri.EscapeDataString(serviceType ?? "")}", cancellationToken);
             return services.Count == 1 ? services[0].Id
                 : throw FhirException.Unprocessable("ServiceRequest.performer", services.Count == 0

@@ -15,7 +15,7 @@ namespace ReferralHub.Fhir.Referrals;
 internal sealed record ReferralQuery(
     string Type,
     IReadOnlyCollection<string> HubStatuses,
-    Func<ReferralDto, Resource?> Map,
+    Func<ReferralView, Resource?> Map,
     string? IdempotencyKey = null,
     bool NoneMatch = false);
 
@@ -70,18 +70,23 @@ internal static class ReferralSearch
 
         async Task<(List<Resource> Found, string? Next)> PageAsync(string? at)
         {
-            var page = await api.GetAsync<PageDto<IdItem>>($"{path}?{string.Join('&', parameters.Append(at is null ? "" : "cursor=" + Uri.EscapeDataString(at)).Where(p => p.Length > 0))}", cancellationToken);
+            var url = $"{path}?{string.Join('&', parameters.Append(at is null ? "" : "cursor=" + Uri.EscapeDataString(at)).Where(p => p.Length > 0))}";
+            var (ids, next) = asProvider
+                ? Ids(await api.GetAsync<PageOfInboxItem>(url, cancellationToken), i => i.Id)
+                : Ids(await api.GetAsync<PageOfReferralListItem>(url, cancellationToken), i => i.Id);
             var found = new List<Resource>();
-            foreach (var item in page.Items)
+            foreach (var id in ids)
             {
-                var referral = await api.TryGetAsync<ReferralDto>($"api/v1/referrals/{item.Id}", cancellationToken);
+                var referral = await api.TryGetAsync<ReferralView>($"api/v1/referrals/{id}", cancellationToken);
                 if (referral is null) continue;
                 var lastUpdated = new DateTimeOffset(DateTime.SpecifyKind(referral.UpdatedAt, DateTimeKind.Utc));
                 if (!updated.All(u => u.Matches(lastUpdated))) continue;
                 if (what.Map(referral) is { } resource) found.Add(resource);
             }
-            return (found, page.NextCursor);
+            return (found, next);
         }
+
+        static (List<Guid> Ids, string? Next) Ids<T>(ReferralHub.Wire.IPage<T> page, Func<T, Guid> id) => ([.. page.Items.Select(id)], page.NextCursor);
 
         if (search.CountOnly)
         {

@@ -37,7 +37,7 @@ public static class ServiceRequestMapping
     }
 
     /// <summary>The REST submission for a ServiceRequest whose subject resolved to <paramref name="patient"/>; performer already resolved.</summary>
-    public static SubmitBody ToSubmit(ServiceRequest request, Patient patient, Guid? serviceId, Func<ResourceReference, Resource?> resolve)
+    public static SubmitReferralRequest ToSubmit(ServiceRequest request, Patient patient, Guid? serviceId, Func<ResourceReference, Resource?> resolve)
     {
         if (request.Status is not RequestStatus.Active)
             throw FhirException.Unprocessable("ServiceRequest.status", "A referral is created with status 'active'.");
@@ -74,64 +74,84 @@ public static class ServiceRequestMapping
             }
         }
 
-        ReferrerContactDto? referredBy = null;
+        ReferrerContact? referredBy = null;
         if (request.Requester is { } requester)
         {
             var practitioner = requester.Reference is not null ? resolve(requester) as Practitioner : null;
             var name = practitioner?.Name.FirstOrDefault() is { } n ? n.Text ?? JoinText([.. n.Given, n.Family], " ") : requester.Display;
-            referredBy = new ReferrerContactDto(name, null, Telecom(practitioner?.Telecom, ContactPoint.ContactPointSystem.Phone),
-                Telecom(practitioner?.Telecom, ContactPoint.ContactPointSystem.Email), null);
+            referredBy = new ReferrerContact
+            {
+                Name = name,
+                Phone = Telecom(practitioner?.Telecom, ContactPoint.ContactPointSystem.Phone),
+                Email = Telecom(practitioner?.Telecom, ContactPoint.ContactPointSystem.Email),
+            };
         }
 
         var consentGiven = request.SupportingInfo.Any(s => s.Reference?.StartsWith("Consent/", StringComparison.Ordinal) == true || resolve(s) is Consent)
-            ? new ConsentStatementDto(true, null) : null;
+            ? new ConsentStatement { Given = true } : null;
 
-        return new SubmitBody(caseCode, Priority(request.Priority), serviceType, areaCode, serviceId, consentGiven,
-            request.AuthoredOnElement?.ToDateTimeOffset(TimeSpan.Zero) is { } authored ? DateOnly.FromDateTime(authored.UtcDateTime) : null,
-            null, referredBy, Child(patient), Caregiver(patient), reason, history, outcome);
+        return new SubmitReferralRequest
+        {
+            CaseCode = caseCode,
+            Priority = Priority(request.Priority),
+            ServiceType = serviceType,
+            AreaCode = areaCode,
+            ServiceId = serviceId,
+            Consent = consentGiven,
+            ReferralDate = request.AuthoredOnElement?.ToDateTimeOffset(TimeSpan.Zero) is { } authored ? DateOnly.FromDateTime(authored.UtcDateTime) : null,
+            ReferredBy = referredBy,
+            Child = Child(patient),
+            Caregiver = Caregiver(patient),
+            ReasonForReferral = reason,
+            CaseHistory = history,
+            ExpectedOutcome = outcome,
+        };
     }
 
-    private static ChildDto Child(Patient patient)
+    private static ChildDetails Child(Patient patient)
     {
         var official = patient.Name.FirstOrDefault(n => n.Use is null or HumanName.NameUse.Official or HumanName.NameUse.Usual);
         var others = JoinText(patient.Name.Where(n => n != official).Select(n => n.Text ?? JoinText([.. n.Given, n.Family], " ")), ", ");
         DateOnly? birth = DateOnly.TryParseExact(patient.BirthDate ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var b) ? b : null;
         if (patient.BirthDate is { } raw && birth is null)
             throw FhirException.Invalid("Patient.birthDate", "Give the full date of birth (YYYY-MM-DD); mark it estimated with the birth-date-estimated extension.");
-        return new ChildDto(
-            official?.Given.FirstOrDefault(),
-            JoinText(official?.Given.Skip(1) ?? [], " "),
-            official?.Family,
-            others,
-            birth,
-            patient.BirthDateElement?.GetExtensionValue<FhirBoolean>(FhirSystems.BirthDateEstimated)?.Value
+        return new ChildDetails
+        {
+            FirstName = official?.Given.FirstOrDefault(),
+            MiddleName = JoinText(official?.Given.Skip(1) ?? [], " "),
+            LastName = official?.Family,
+            OtherNames = others,
+            DateOfBirth = birth,
+            DateOfBirthEstimated = patient.BirthDateElement?.GetExtensionValue<FhirBoolean>(FhirSystems.BirthDateEstimated)?.Value
                 ?? patient.GetExtensionValue<FhirBoolean>(FhirSystems.BirthDateEstimated)?.Value,
-            patient.Gender is { } g ? g.ToString().ToLowerInvariant() : null,
-            patient.Identifier.FirstOrDefault(i => i.System == FhirSystems.NationalId)?.Value,
-            patient.Identifier.FirstOrDefault(i => i.System == FhirSystems.UnhcrId)?.Value,
-            patient.Identifier.FirstOrDefault(i => i.System == FhirSystems.OtherId)?.Value,
-            patient.Identifier.FirstOrDefault(i => i.System == FhirSystems.PreviousCaseCode)?.Value,
-            patient.Communication.Count == 0 ? null
+            Sex = patient.Gender is { } g ? g.ToString().ToLowerInvariant() : null,
+            NationalId = patient.Identifier.FirstOrDefault(i => i.System == FhirSystems.NationalId)?.Value,
+            UnhcrId = patient.Identifier.FirstOrDefault(i => i.System == FhirSystems.UnhcrId)?.Value,
+            OtherId = patient.Identifier.FirstOrDefault(i => i.System == FhirSystems.OtherId)?.Value,
+            PreviousCaseCode = patient.Identifier.FirstOrDefault(i => i.System == FhirSystems.PreviousCaseCode)?.Value,
+            Languages = patient.Communication.Count == 0 ? null
                 : [.. patient.Communication.Select(c => c.Language?.Coding.FirstOrDefault()?.Code ?? c.Language?.Text).OfType<string>()],
-            patient.GetExtensionValue<FhirString>(FhirSystems.CommunicationNeeds)?.Value,
-            patient.Address.FirstOrDefault()?.Text,
-            Telecom(patient.Telecom, ContactPoint.ContactPointSystem.Phone));
+            CommunicationNeeds = patient.GetExtensionValue<FhirString>(FhirSystems.CommunicationNeeds)?.Value,
+            CurrentLocation = patient.Address.FirstOrDefault()?.Text,
+            Phone = Telecom(patient.Telecom, ContactPoint.ContactPointSystem.Phone),
+        };
     }
 
-    private static CaregiverDto? Caregiver(Patient patient)
+    private static CaregiverDetails? Caregiver(Patient patient)
     {
         if (patient.Contact.FirstOrDefault() is not { } contact) return null;
-        return new CaregiverDto(
-            contact.GetExtensionValue<FhirBoolean>(FhirSystems.CaregiverInformed)?.Value,
-            contact.GetExtensionValue<FhirString>(FhirSystems.CaregiverNotInformedReason)?.Value,
-            contact.Name?.Given.FirstOrDefault(),
-            JoinText(contact.Name?.Given.Skip(1) ?? [], " "),
-            contact.Name?.Family,
-            null, null, null,
-            contact.Gender is { } g ? g.ToString().ToLowerInvariant() : null,
-            contact.Relationship.Select(r => r.Text ?? r.Coding.FirstOrDefault()?.Display ?? r.Coding.FirstOrDefault()?.Code).FirstOrDefault(t => t is not null),
-            contact.Address?.Text,
-            Telecom(contact.Telecom, ContactPoint.ContactPointSystem.Phone));
+        return new CaregiverDetails
+        {
+            Informed = contact.GetExtensionValue<FhirBoolean>(FhirSystems.CaregiverInformed)?.Value,
+            NotInformedReason = contact.GetExtensionValue<FhirString>(FhirSystems.CaregiverNotInformedReason)?.Value,
+            FirstName = contact.Name?.Given.FirstOrDefault(),
+            MiddleName = JoinText(contact.Name?.Given.Skip(1) ?? [], " "),
+            LastName = contact.Name?.Family,
+            Sex = contact.Gender is { } g ? g.ToString().ToLowerInvariant() : null,
+            Relationship = contact.Relationship.Select(r => r.Text ?? r.Coding.FirstOrDefault()?.Display ?? r.Coding.FirstOrDefault()?.Code).FirstOrDefault(t => t is not null),
+            CurrentLocation = contact.Address?.Text,
+            Phone = Telecom(contact.Telecom, ContactPoint.ContactPointSystem.Phone),
+        };
     }
 
     /// <summary>The ServiceRequest status of a hub status: active while open, completed, revoked when withdrawn or blocked.</summary>
@@ -143,7 +163,7 @@ public static class ServiceRequestMapping
     };
 
     /// <summary>The referral as this caller may see it: the referrer everything, the provider the summary until it accepts.</summary>
-    public static ServiceRequest FromReferral(ReferralDto r)
+    public static ServiceRequest FromReferral(ReferralView r)
     {
         var request = new ServiceRequest
         {
@@ -182,7 +202,7 @@ public static class ServiceRequestMapping
         return note;
     }
 
-    private static Patient Patient(ReferralDto r)
+    private static Patient Patient(ReferralView r)
     {
         var patient = new Patient { Id = ChildId };
         if (r.CaseCode is { } caseCode) patient.Identifier.Add(new Identifier(FhirSystems.CaseCode, caseCode));

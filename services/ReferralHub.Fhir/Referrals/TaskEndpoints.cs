@@ -27,7 +27,7 @@ internal static class TaskEndpoints
         new FhirResult(ToTask(await ReferralEndpoints.ReadReferralAsync(api, id, cancellationToken), user));
 
     /// <summary>The referring agency sees itself as requester; a provider is not told which agency referred.</summary>
-    public static FhirTask ToTask(ReferralDto referral, ClaimsPrincipal user) =>
+    public static FhirTask ToTask(ReferralView referral, ClaimsPrincipal user) =>
         TaskMapping.FromReferral(referral, referral.CaseCode is not null ? user.Agency() : null);
 
     // ---- search -------------------------------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ internal static class TaskEndpoints
         return new FhirResult(ToTask(await ApplyAsync(api, clock, current, desired, user, cancellationToken), user));
     }
 
-    private static void CheckVersion(HttpRequest http, ReferralDto current)
+    private static void CheckVersion(HttpRequest http, ReferralView current)
     {
         var ifMatch = http.Headers.IfMatch.ToString();
         if (ifMatch.Length == 0) return;
@@ -98,7 +98,7 @@ internal static class TaskEndpoints
     }
 
     /// <summary>One status change = one REST call as the caller; the referral service decides whether it is allowed.</summary>
-    private static async Task<ReferralDto> ApplyAsync(HubApi api, TimeProvider clock, ReferralDto current, FhirTask desired, ClaimsPrincipal user, CancellationToken cancellationToken)
+    private static async Task<ReferralView> ApplyAsync(HubApi api, TimeProvider clock, ReferralView current, FhirTask desired, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var from = ToTask(current, user).Status;
         var to = desired.Status ?? throw FhirException.Invalid("Task.status", "Required.");
@@ -108,24 +108,24 @@ internal static class TaskEndpoints
         switch (to)
         {
             case FhirTask.TaskStatus.Accepted:
-                await api.PostAsync<IdItem>($"{path}/accept", new { }, cancellationToken);
+                await api.PostAsync<ReferralView>($"{path}/accept", new { }, cancellationToken);
                 break;
             case FhirTask.TaskStatus.Rejected:
                 var decline = desired.StatusReason?.Coding.FirstOrDefault(c => c.System == FhirSystems.DeclineReason) ?? desired.StatusReason?.Coding.FirstOrDefault();
                 if (decline?.Code is null)
                     throw FhirException.Invalid("Task.statusReason", $"A decline needs a reason: a coding from {FhirSystems.DeclineReason} ({string.Join(", ", DeclineReasons.All)}); details in statusReason.text.");
-                await api.PostAsync<IdItem>($"{path}/decline", new { reason = decline.Code, details = desired.StatusReason!.Text }, cancellationToken);
+                await api.PostAsync<ReferralView>($"{path}/decline", new { reason = decline.Code, details = desired.StatusReason!.Text }, cancellationToken);
                 break;
             case FhirTask.TaskStatus.InProgress:
                 var started = DateOf(TaskMapping.Output(desired, TaskMapping.Outputs.StartedOn)) ?? DateOf(desired.ExecutionPeriod?.StartElement) ?? today;
-                await api.PostAsync<IdItem>($"{path}/start", new { startedOn = started }, cancellationToken);
+                await api.PostAsync<ReferralView>($"{path}/start", new { startedOn = started }, cancellationToken);
                 break;
             case FhirTask.TaskStatus.Completed:
-                await api.PostAsync<IdItem>($"{path}/complete", Completion(desired, today), cancellationToken);
+                await api.PostAsync<ReferralView>($"{path}/complete", Completion(desired, today), cancellationToken);
                 break;
             case FhirTask.TaskStatus.Cancelled:
                 var withdraw = desired.StatusReason?.Coding.FirstOrDefault(c => c.System == FhirSystems.WithdrawReason)?.Code ?? "other";
-                await api.PostAsync<IdItem>($"{path}/withdraw", new { reason = withdraw }, cancellationToken);
+                await api.PostAsync<ReferralView>($"{path}/withdraw", new { reason = withdraw }, cancellationToken);
                 break;
             case FhirTask.TaskStatus.Requested or FhirTask.TaskStatus.Received:
                 throw FhirException.Of(409, OperationOutcome.IssueType.BusinessRule,
@@ -134,10 +134,10 @@ internal static class TaskEndpoints
                 throw FhirException.Of(422, OperationOutcome.IssueType.NotSupported,
                     $"Task status '{Literal(to)}' is not used by the hub: accepted, rejected, in-progress, completed or cancelled.", "Task.status");
         }
-        return await api.GetAsync<ReferralDto>(path, cancellationToken);
+        return await api.GetAsync<ReferralView>(path, cancellationToken);
     }
 
-    private static CompleteBody Completion(FhirTask task, DateOnly today)
+    private static CompleteRequest Completion(FhirTask task, DateOnly today)
     {
         string? Text(string type) => TaskMapping.Output(task, type) switch
         {
@@ -156,10 +156,18 @@ internal static class TaskEndpoints
         var started = DateOf(TaskMapping.Output(task, TaskMapping.Outputs.StartedOn)) ?? DateOf(task.ExecutionPeriod?.StartElement);
         var completed = DateOf(TaskMapping.Output(task, TaskMapping.Outputs.CompletedOn)) ?? DateOf(task.ExecutionPeriod?.EndElement) ?? today;
         var providedBy = Text(TaskMapping.Outputs.ProvidedBy);
-        return new CompleteBody(started, completed, Text(TaskMapping.Outputs.Details), Text(TaskMapping.Outputs.FollowUpRecommendations),
-            providedBy is null ? null : new ProviderFocalPointDto(providedBy, null, null, null),
-            Code(TaskMapping.Outputs.ChildSatisfaction), Text(TaskMapping.Outputs.ChildSuggestions), Text(TaskMapping.Outputs.CaregiverSuggestions),
-            Code(TaskMapping.Outputs.CaregiverSatisfaction));
+        return new CompleteRequest
+        {
+            StartedOn = started,
+            CompletedOn = completed,
+            Details = Text(TaskMapping.Outputs.Details),
+            FollowUpRecommendations = Text(TaskMapping.Outputs.FollowUpRecommendations),
+            ProvidedBy = providedBy is null ? null : new ProviderFocalPoint { Name = providedBy },
+            ChildSatisfaction = Code(TaskMapping.Outputs.ChildSatisfaction),
+            ChildSuggestions = Text(TaskMapping.Outputs.ChildSuggestions),
+            CaregiverSuggestions = Text(TaskMapping.Outputs.CaregiverSuggestions),
+            CaregiverSatisfaction = Code(TaskMapping.Outputs.CaregiverSatisfaction),
+        };
     }
 
     private static DateOnly? DateOf(DataType? value)

@@ -43,7 +43,7 @@ public static class TaskMapping
     public static IReadOnlyList<string> HubStatuses(Task.TaskStatus status) =>
         ReferralStatuses.All.Where(s => Status(s) == status).ToList();
 
-    public static Task FromReferral(ReferralDto r, string? requesterAgency)
+    public static Task FromReferral(ReferralView r, string? requesterAgency)
     {
         var task = new Task
         {

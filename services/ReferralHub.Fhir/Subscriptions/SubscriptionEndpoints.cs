@@ -88,7 +88,7 @@ internal static class SubscriptionEndpoints
     private static async Task<WebhookViewDto> FindAsync(HubApi api, string id, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var guid)) throw FhirException.NotFound($"No Subscription '{id}'.");
-        var views = await api.GetAsync<List<WebhookViewDto>>("api/v1/referrals/webhooks", cancellationToken);
+        var views = await api.GetAllAsync<WebhookViewDto>("api/v1/referrals/webhooks", cancellationToken);
         return views.SingleOrDefault(v => v.Id == guid && v.Active && v.Format == Format) ?? throw FhirException.NotFound($"No Subscription '{id}'.");
     }
 

@@ -52,14 +52,15 @@ public sealed class HubApi(HttpClient http, IHttpContextAccessor context, FhirAp
     /// Every item of a hub list (<c>{items, nextCursor}</c>), following cursors up to a bound: the directory's areas and
     /// organisations, which a FHIR search filters and pages itself.
     /// </summary>
-    public async Task<List<T>> GetAllAsync<T>(string path, CancellationToken cancellationToken, int maxPages = 20)
+    public async Task<List<T>> GetAllAsync<TPage, T>(string path, CancellationToken cancellationToken, int maxPages = 20)
+        where TPage : ReferralHub.Wire.IPage<T>
     {
         var all = new List<T>();
         string? cursor = null;
         for (var page = 0; page < maxPages; page++)
         {
             var url = path + (cursor is null ? "" : (path.Contains('?') ? "&" : "?") + "cursor=" + Uri.EscapeDataString(cursor));
-            var body = await GetAsync<Referrals.PageDto<T>>(url, cancellationToken);
+            var body = await GetAsync<TPage>(url, cancellationToken);
             all.AddRange(body.Items);
             if ((cursor = body.NextCursor) is null) break;
         }

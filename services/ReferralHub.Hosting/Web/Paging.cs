@@ -7,7 +7,11 @@ namespace ReferralHub.Hosting.Web;
 /// The one list shape of every service (docs/api-conventions.md, Lists): the items of this page and the opaque cursor
 /// of the next one (null on the last page; a change feed always gives one, to poll with).
 /// </summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor)
+{
+    /// <summary>The same page with each item turned into what the answer shows.</summary>
+    public Page<TOut> Map<TOut>(Func<T, TOut> map) => new(Items.Select(map).ToList(), NextCursor);
+}
 
 /// <summary>
 /// Reading <c>limit</c> and <c>cursor</c> the same way everywhere: a cursor is an opaque base64url text this API wrote
@@ -58,6 +62,41 @@ public static class Paging
         if (after is not null && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out from) && !errors.Has("cursor"))
             errors.Add("cursor", "is not a cursor this API returned");
         return (take, from);
+    }
+
+    /// <summary>
+    /// Like <see cref="Read"/> for a list ordered by a time and an id (keyset, stable while rows are added): the cursor
+    /// holds the last item's time and id, written by <see cref="Cursor(DateTime, Guid)"/>.
+    /// </summary>
+    public static (int Take, (DateTime At, Guid Id)? After) ReadTimeKey(FieldErrors errors, string? cursor, int? limit, int defaultLimit, int max = MaxLimit)
+    {
+        var (take, after) = Read(errors, cursor, limit, defaultLimit, max);
+        var key = TimeKey(after);
+        if (after is not null && key is null && !errors.Has("cursor")) errors.Add("cursor", "is not a cursor this API returned");
+        return (take, key);
+    }
+
+    /// <summary>The cursor after an item ordered by a time and an id.</summary>
+    public static string Cursor(DateTime at, Guid id) =>
+        Cursor($"{at.Ticks.ToString(CultureInfo.InvariantCulture)}:{id:N}");
+
+    private static (DateTime At, Guid Id)? TimeKey(string? position)
+    {
+        var parts = position?.Split(':');
+        return parts is [var ticks, var id] && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var t)
+            && t <= DateTime.MaxValue.Ticks && Guid.TryParseExact(id, "N", out var g)
+            ? (new DateTime(t, DateTimeKind.Utc), g) : null;
+    }
+
+    /// <summary>
+    /// The page from rows read one past the page size (<c>Take(take + 1)</c>): the extra row only says there is more;
+    /// the cursor is the last kept row's position.
+    /// </summary>
+    public static Page<T> Trim<T>(List<T> rows, int take, Func<T, string> cursorOf)
+    {
+        var more = rows.Count > take;
+        if (more) rows.RemoveRange(take, rows.Count - take);
+        return new(rows, more ? cursorOf(rows[^1]) : null);
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace ReferralHub.Hosting.Web;
 /// its maintainers say this response cannot be customised. This connection middleware sits between Kestrel and the
 /// socket and gives exactly those answers a problem-details body: a response whose whole write is a status line
 /// 4xx/505 with <c>Content-Length: 0</c> and <c>Connection: close</c> (Kestrel's shape; the hub's own refusals always
-/// have a body). Everything else is copied through unchanged. HTTP/1.x only (plain-text HTTP/2 needs prior knowledge,
+/// have a body). Kestrel's 505 for an unknown HTTP version becomes a 400: it is the client's request that is wrong. Everything else is copied through unchanged. HTTP/1.x only (plain-text HTTP/2 needs prior knowledge,
 /// which Kestrel refuses on these endpoints anyway). Under <c>/fhir</c> the body is a FHIR <c>OperationOutcome</c>
 /// (application/fhir+json) instead, as every other FHIR error: the connection's input is watched (without copying) for
 /// the start of each request line, so the refusal knows whether the request it answers was for <c>/fhir</c>.
@@ -98,11 +98,19 @@ public static class ServerRefusalBodies
             return null;
 
         var (title, detail) = Describe(status);
+        // An HTTP version Kestrel does not speak is the client's error, and nothing a client sends gets a 5xx here.
+        var refused = status;
+        if (status == 505)
+        {
+            var lineEnd = headers.IndexOf("\r\n", StringComparison.Ordinal);
+            headers = headers[..9] + "400 Bad Request" + headers[lineEnd..];
+            status = 400;
+        }
         var body = fhir
             ? JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
             {
                 ["resourceType"] = "OperationOutcome",
-                ["issue"] = new[] { new Dictionary<string, string> { ["severity"] = "error", ["code"] = IssueCode(status), ["diagnostics"] = $"{title} {detail}" } },
+                ["issue"] = new[] { new Dictionary<string, string> { ["severity"] = "error", ["code"] = IssueCode(refused), ["diagnostics"] = $"{title} {detail}" } },
             })
             : JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
             {

@@ -7,7 +7,7 @@ using ReferralHub.Portal.Persistence;
 namespace ReferralHub.Portal.Accounts;
 
 /// <summary>
-/// What an agency admin does to their own agency's portal accounts: invite, disable, enable, reset. Every operation
+/// What an agency admin does to their own agency's portal accounts: invite, change roles, disable, enable, reset. Every operation
 /// takes the admin's agency from their sign-in and finds the person only within it: a person of another agency is
 /// "not found", whatever id a forged form posts.
 /// </summary>
@@ -79,6 +79,33 @@ public sealed class AgencyUserAdmin(PortalDbContext db, UserManager<PortalUser> 
         Check(await users.AddClaimsAsync(user, [new Claim(HubClaims.Agency, agency), .. chosen.Select(r => new Claim(HubClaims.Role, r))]));
         logger.LogInformation("Portal user {UserId} of agency {Agency} invited by {AdminId}", user.Id, agency, admin.FindFirstValue(HubClaims.Subject));
         return new(Empty, user, await users.GeneratePasswordResetTokenAsync(user));
+    }
+
+    /// <summary>
+    /// Replaces the roles an agency admin may give (<see cref="AssignableRoles"/>); roles the hub's operators gave
+    /// (coordinator, pathway-maintainer) stay. The security stamp changes, so the person's open session ends at its
+    /// next request and their next sign-in (and token) carries the new roles. An admin cannot take away their own
+    /// agency-admin role (another admin must), so an agency is never left without one by mistake.
+    /// </summary>
+    public async Task<Outcome> SetRolesAsync(string agency, ClaimsPrincipal admin, string userId, IReadOnlyList<string>? roles, CancellationToken ct)
+    {
+        if (await FindAsync(agency, userId, ct) is not { } member) return NotFound;
+        var chosen = (roles ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Distinct().ToList();
+        var kept = member.Roles.Where(r => !AssignableRoles.Contains(r)).ToList();
+        var errors = new Dictionary<string, string[]>();
+        if (chosen.Count == 0 || chosen.Any(r => !AssignableRoles.Contains(r))) errors["roles"] = ["Users.Error.Roles"];
+        else if (Roles.AsksAndAuthorises([.. chosen, .. kept])) errors["roles"] = ["Users.Error.FourEyes"];
+        else if (member.User.Id == admin.FindFirstValue(HubClaims.Subject) && !chosen.Contains(Roles.AgencyAdmin)) errors["roles"] = ["Users.Error.SelfAdmin"];
+        if (errors.Count > 0) return new(errors);
+        if (member.Roles.Except(kept).Order().SequenceEqual(chosen.Order())) return new(Empty, member.User); // nothing to change
+
+        var removed = member.Roles.Where(r => AssignableRoles.Contains(r) && !chosen.Contains(r)).Select(r => new Claim(HubClaims.Role, r)).ToList();
+        var added = chosen.Where(r => !member.Roles.Contains(r)).Select(r => new Claim(HubClaims.Role, r)).ToList();
+        if (removed.Count > 0) Check(await users.RemoveClaimsAsync(member.User, removed));
+        if (added.Count > 0) Check(await users.AddClaimsAsync(member.User, added));
+        Check(await users.UpdateSecurityStampAsync(member.User));
+        logger.LogInformation("Portal user {UserId}: roles set to {Roles} by {AdminId}", userId, string.Join(",", chosen.Concat(kept).Order()), admin.FindFirstValue(HubClaims.Subject));
+        return new(Empty, member.User);
     }
 
     /// <summary>

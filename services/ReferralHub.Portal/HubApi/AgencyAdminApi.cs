@@ -40,8 +40,8 @@ public sealed class AgencyClientsApi(HubApiClient api)
 /// <summary><c>/api/v1/referrals/webhooks</c> (referral routing), as the signed-in agency admin.</summary>
 public sealed class WebhooksApi(HubApiClient api)
 {
-    public async Task<ApiResult<List<WebhookView>>> ListAsync(CancellationToken ct) =>
-        await ApiResult<List<WebhookView>>.ReadAsync(await api.Http.GetAsync("api/v1/referrals/webhooks", ct), ct);
+    public Task<ApiResult<List<WebhookView>>> ListAsync(CancellationToken ct) =>
+        ApiPages.ReadAllAsync<WebhookView>(api.Http, "api/v1/referrals/webhooks", ct);
 
     public async Task<ApiResult<WebhookRegisteredView>> RegisterAsync(string? url, string? secret, CancellationToken ct) =>
         await ApiResult<WebhookRegisteredView>.ReadAsync(
@@ -54,8 +54,9 @@ public sealed class WebhooksApi(HubApiClient api)
         return response.IsSuccessStatusCode;
     }
 
-    public async Task<ApiResult<List<WebhookDeliveryView>>> DeliveriesAsync(Guid id, int limit, CancellationToken ct) =>
-        await ApiResult<List<WebhookDeliveryView>>.ReadAsync(await api.Http.GetAsync($"api/v1/referrals/webhooks/{id}/deliveries?limit={limit}", ct), ct);
+    /// <summary>The most recent <paramref name="limit"/> callbacks: the first page of the log (newest first).</summary>
+    public Task<ApiResult<List<WebhookDeliveryView>>> DeliveriesAsync(Guid id, int limit, CancellationToken ct) =>
+        ApiPages.ReadAllAsync<WebhookDeliveryView>(api.Http, $"api/v1/referrals/webhooks/{id}/deliveries?limit={limit}", ct, maxPages: 1);
 
     public async Task<ApiResult<DeadLetterView>> ResendAsync(Guid id, Guid deadLetterId, CancellationToken ct) =>
         await ApiResult<DeadLetterView>.ReadAsync(await api.Http.PostAsync($"api/v1/referrals/webhooks/{id}/dead-letters/{deadLetterId}/resend", null, ct), ct);

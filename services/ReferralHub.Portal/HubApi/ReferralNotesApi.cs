@@ -8,8 +8,8 @@ public sealed record NoteViewModel(Guid Id, string AuthorAgency, string AuthorSi
 /// <summary>Notes on a referral (GET/POST /api/v1/referrals/{id}/notes): the referral service decides who is a party.</summary>
 public sealed class ReferralNotesApi(HubApiClient api)
 {
-    public async Task<ApiResult<List<NoteViewModel>>> ListAsync(Guid referralId, CancellationToken ct) =>
-        await ApiResult<List<NoteViewModel>>.ReadAsync(await api.Http.GetAsync($"api/v1/referrals/{referralId}/notes", ct), ct);
+    public Task<ApiResult<List<NoteViewModel>>> ListAsync(Guid referralId, CancellationToken ct) =>
+        ApiPages.ReadAllAsync<NoteViewModel>(api.Http, $"api/v1/referrals/{referralId}/notes", ct);
 
     public async Task<ApiResult<NoteViewModel>> AddAsync(Guid referralId, string? text, CancellationToken ct) =>
         await ApiResult<NoteViewModel>.ReadAsync(await api.Http.PostAsJsonAsync($"api/v1/referrals/{referralId}/notes", new { text }, HubApiJson.Options, ct), ct);

@@ -52,11 +52,17 @@ public static class NoteEndpoints
         return TypedResults.Created($"/api/v1/referrals/{id}/notes", new NoteView(note.Id, note.AuthorAgency, side, body.Text, note.CreatedAt));
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<NoteView>>, ProblemHttpResult>> ListAsync(
-        Guid id, ClaimsPrincipal user, ReferralsDbContext db, ReleaseGate gate, CancellationToken cancellationToken)
+    /// <summary>The notes the caller may read, oldest first, a page at a time (keyset on time and id).</summary>
+    private static async Task<Results<Ok<Page<NoteView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        Guid id, string? cursor, int? limit, ClaimsPrincipal user, ReferralsDbContext db, ReleaseGate gate, CancellationToken cancellationToken)
     {
         var referral = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        var notes = referral is null ? null : await gate.NotesAsync(referral, ReleaseGate.PartyOf(referral, user), cancellationToken);
-        return notes is null ? Problems.NotFound("No such referral for this caller.") : TypedResults.Ok(notes);
+        if (referral is null || ReleaseGate.PartyOf(referral, user) is Party.None) return Problems.NotFound("No such referral for this caller.");
+        var errors = new FieldErrors();
+        var (take, after) = Paging.ReadTimeKey(errors, cursor, limit, defaultLimit: 100);
+        if (errors.Any) return Problems.Invalid(errors);
+        var notes = await gate.NotesAsync(referral, ReleaseGate.PartyOf(referral, user), after, take, cancellationToken);
+        return notes is null ? Problems.NotFound("No such referral for this caller.")
+            : TypedResults.Ok(Paging.Trim(notes, take, n => Paging.Cursor(n.CreatedAt, n.Id)));
     }
 }

@@ -141,21 +141,29 @@ public static class QueryEndpoints
         return TypedResults.Ok(new Page<InboxItem>(items, next));
     }
 
+    /// <summary>
+    /// The change feed after a cursor, in the order the changes happened. <c>after</c> is the name the feed had before
+    /// lists were made uniform (a sequence number); it is still read, and also takes a cursor this API returned, so a
+    /// client that passes each <c>nextCursor</c> back as <c>after</c> keeps working.
+    /// </summary>
     private static async Task<Results<Ok<Page<ChangeItem>>, ValidationProblem>> ChangesAsync(
-        ClaimsPrincipal user, ReferralsDbContext db, string? after, int? limit, CancellationToken cancellationToken)
+        ClaimsPrincipal user, ReferralsDbContext db, string? cursor, string? after, int? limit, CancellationToken cancellationToken)
     {
-        long from = 0;
-        if (after is not null && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out from))
-            return Problems.Invalid("after", "not a cursor this API returned");
-        if (limit is < 1 or > 500) return Problems.Invalid("limit", "between 1 and 500");
+        var errors = new FieldErrors();
+        var (take, from) = Paging.ReadSequence(errors, cursor, limit, defaultLimit: 100);
+        if (cursor is null && after is not null)
+        {
+            if (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out from)
+                && !long.TryParse(Paging.Position(after), NumberStyles.None, CultureInfo.InvariantCulture, out from))
+                errors.Add("after", "is not a cursor this API returned");
+        }
+        if (errors.Any) return Problems.Invalid(errors);
         var agency = user.Agency();
-        var take = limit ?? 100;
         var rows = await db.Changes.AsNoTracking().Where(c => c.AgencyCode == agency && c.Kind == ReferralChange.ReferralKind && c.Sequence > from).OrderBy(c => c.Sequence).Take(take)
             .Select(c => new ChangeItem(c.Sequence, c.ReferralId, c.Status, c.Reason, c.OrganisationCode, c.Overdue, c.Version, c.ChangedAt))
             .ToListAsync(cancellationToken);
         // The cursor stays put when nothing is new, so a poller just repeats the same call.
-        var next = rows.Count > 0 ? rows[^1].Sequence.ToString(CultureInfo.InvariantCulture) : from.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Ok(new Page<ChangeItem>(rows, next));
+        return TypedResults.Ok(new Page<ChangeItem>(rows, Paging.Cursor(rows.Count > 0 ? rows[^1].Sequence : from)));
     }
 }
 

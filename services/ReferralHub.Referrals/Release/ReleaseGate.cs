@@ -110,7 +110,11 @@ public sealed class ReleaseGate(ReferralsDbContext db, IPersonalDataProtector<Re
     }
 
     /// <summary>The notes <paramref name="party"/> may read, or null when it may read none.</summary>
-    public async Task<IReadOnlyList<NoteView>?> NotesAsync(Referral r, Party party, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<NoteView>?> NotesAsync(Referral r, Party party, CancellationToken cancellationToken) =>
+        await NotesAsync(r, party, after: null, take: null, cancellationToken);
+
+    /// <summary>The notes <paramref name="party"/> may read, oldest first; with <paramref name="take"/>, one page after <paramref name="after"/> plus one more row to tell whether there is a next page.</summary>
+    public async Task<List<NoteView>?> NotesAsync(Referral r, Party party, (DateTime At, Guid Id)? after, int? take, CancellationToken cancellationToken)
     {
         var query = db.Notes.AsNoTracking().Where(n => n.ReferralId == r.Id);
         switch (party)
@@ -136,7 +140,10 @@ public sealed class ReleaseGate(ReferralsDbContext db, IPersonalDataProtector<Re
             default:
                 return null;
         }
-        var notes = await query.OrderBy(n => n.CreatedAt).ToListAsync(cancellationToken);
+        if (after is { } a) query = query.Where(n => n.CreatedAt > a.At || (n.CreatedAt == a.At && n.Id.CompareTo(a.Id) > 0));
+        query = query.OrderBy(n => n.CreatedAt).ThenBy(n => n.Id);
+        if (take is { } t) query = query.Take(t + 1);
+        var notes = await query.ToListAsync(cancellationToken);
         var views = new List<NoteView>(notes.Count);
         foreach (var n in notes)
             views.Add(new NoteView(n.Id, n.AuthorAgency, n.AuthorSide, await TextAsync(r, n.TextProtected, cancellationToken), n.CreatedAt));

@@ -39,25 +39,29 @@ public static class WebhookDeliveryLog
         return hooks;
     }
 
-    private static async Task<Results<Ok<List<WebhookDeliveryView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        Guid id, int? limit, ClaimsPrincipal user, ReferralsDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<WebhookDeliveryView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        Guid id, string? cursor, int? limit, ClaimsPrincipal user, ReferralsDbContext db, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > MaxLimit) return Problems.Invalid("limit", $"1 to {MaxLimit}");
         var agency = user.Agency();
         var subscription = await db.WebhookSubscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.AgencyCode == agency, cancellationToken);
         if (subscription is null) return Problems.NotFound("No such webhook.");
+        var errors = new FieldErrors();
+        var (take, before) = Paging.ReadSequence(errors, cursor, limit, defaultLimit: 50, max: MaxLimit);
+        if (errors.Any) return Problems.Invalid(errors);
 
-        // Changes made since the subscription began (its cursor started at the newest change then).
-        var changes = await db.Changes.AsNoTracking()
-            .Where(c => c.AgencyCode == subscription.AgencyCode && c.ChangedAt >= subscription.CreatedAt)
-            .OrderByDescending(c => c.Sequence).Take(limit ?? 50).ToListAsync(cancellationToken);
-        var sequences = changes.Select(c => c.Sequence).ToList();
+        // Changes made since the subscription began (its cursor started at the newest change then), newest first: the
+        // page's cursor is the oldest sequence it gave, the next page the changes before it.
+        var since = db.Changes.AsNoTracking().Where(c => c.AgencyCode == subscription.AgencyCode && c.ChangedAt >= subscription.CreatedAt);
+        var changes = await (cursor is null ? since : since.Where(c => c.Sequence < before))
+            .OrderByDescending(c => c.Sequence).Take(take + 1).ToListAsync(cancellationToken);
+        var page = Paging.Trim(changes, take, c => Paging.Cursor(c.Sequence));
+        var sequences = page.Items.Select(c => c.Sequence).ToList();
         var letters = await db.WebhookDeadLetters.AsNoTracking()
             .Where(d => d.SubscriptionId == id && sequences.Contains(d.ChangeSequence)).ToListAsync(cancellationToken);
-        var next = changes.Where(c => c.Sequence > subscription.LastSequence).Select(c => (long?)c.Sequence).Min();
+        // The change delivery is stuck on, wherever it falls among the pages.
+        var next = await since.Where(c => c.Sequence > subscription.LastSequence).Select(c => (long?)c.Sequence).MinAsync(cancellationToken);
 
-        var views = changes.Select(change => Describe(change) with { Type = WebhookEvent.From(subscription.Id, change).Type, TransferId = change.TransferId }).ToList();
-        return TypedResults.Ok(views);
+        return TypedResults.Ok(page.Map(change => Describe(change) with { Type = WebhookEvent.From(subscription.Id, change).Type, TransferId = change.TransferId }));
 
         WebhookDeliveryView Describe(Model.ReferralChange change)
         {

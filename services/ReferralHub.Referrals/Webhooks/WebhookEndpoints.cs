@@ -100,14 +100,21 @@ public static class WebhookEndpoints
         return TypedResults.Created($"/api/v1/referrals/webhooks/{subscription.Id}", new WebhookRegistered(subscription.Id, subscription.Url, secret));
     }
 
-    private static async Task<Ok<List<WebhookView>>> ListAsync(ClaimsPrincipal user, ReferralsDbContext db, CancellationToken cancellationToken)
+    /// <summary>The agency's webhooks in the order they were registered, a page at a time (keyset on time and id).</summary>
+    private static async Task<Results<Ok<Page<WebhookView>>, ValidationProblem>> ListAsync(
+        string? cursor, int? limit, ClaimsPrincipal user, ReferralsDbContext db, CancellationToken cancellationToken)
     {
+        var errors = new FieldErrors();
+        var (take, after) = Paging.ReadTimeKey(errors, cursor, limit, defaultLimit: 100);
+        if (errors.Any) return Problems.Invalid(errors);
         var agency = user.Agency();
-        var views = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.AgencyCode == agency)
-            .Select(s => new WebhookView(s.Id, s.Url, s.Active, s.LastSequence, s.Attempts, s.NextAttemptAt, s.LastError,
-                db.WebhookDeadLetters.Count(d => d.SubscriptionId == s.Id && d.ResentAt == null), s.Format, s.Criteria))
+        var query = db.WebhookSubscriptions.AsNoTracking().Where(s => s.AgencyCode == agency);
+        if (after is { } a) query = query.Where(s => s.CreatedAt > a.At || (s.CreatedAt == a.At && s.Id.CompareTo(a.Id) > 0));
+        var rows = await query.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).Take(take + 1)
+            .Select(s => new { s.CreatedAt, View = new WebhookView(s.Id, s.Url, s.Active, s.LastSequence, s.Attempts, s.NextAttemptAt, s.LastError,
+                db.WebhookDeadLetters.Count(d => d.SubscriptionId == s.Id && d.ResentAt == null), s.Format, s.Criteria) })
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(views);
+        return TypedResults.Ok(Paging.Trim(rows, take, r => Paging.Cursor(r.CreatedAt, r.View.Id)).Map(r => r.View));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, ClaimsPrincipal user, ReferralsDbContext db, CancellationToken cancellationToken)
@@ -121,14 +128,21 @@ public static class WebhookEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<List<DeadLetterView>>, ProblemHttpResult>> DeadLettersAsync(Guid id, ClaimsPrincipal user, ReferralsDbContext db, CancellationToken cancellationToken)
+    /// <summary>The webhook's dead letters in change order, a page at a time (the cursor is the last change's sequence).</summary>
+    private static async Task<Results<Ok<Page<DeadLetterView>>, ValidationProblem, ProblemHttpResult>> DeadLettersAsync(
+        Guid id, string? cursor, int? limit, ClaimsPrincipal user, ReferralsDbContext db, CancellationToken cancellationToken)
     {
         var agency = user.Agency();
         if (!await db.WebhookSubscriptions.AnyAsync(s => s.Id == id && s.AgencyCode == agency, cancellationToken))
             return Problems.NotFound("No such webhook.");
-        var letters = await db.WebhookDeadLetters.AsNoTracking().Where(d => d.SubscriptionId == id).OrderBy(d => d.ChangeSequence)
+        var errors = new FieldErrors();
+        var (take, after) = Paging.ReadSequence(errors, cursor, limit, defaultLimit: 100);
+        if (errors.Any) return Problems.Invalid(errors);
+        // A change is dead-lettered at most once per webhook (its cursor moves past it), so the sequence is a unique key.
+        var letters = await db.WebhookDeadLetters.AsNoTracking().Where(d => d.SubscriptionId == id && d.ChangeSequence > after)
+            .OrderBy(d => d.ChangeSequence).Take(take + 1)
             .Select(d => new DeadLetterView(d.Id, d.ChangeSequence, d.Attempts, d.LastError, d.DeadAt, d.ResentAt)).ToListAsync(cancellationToken);
-        return TypedResults.Ok(letters);
+        return TypedResults.Ok(Paging.Trim(letters, take, d => Paging.Cursor(d.ChangeSequence)));
     }
 
     private static async Task<Results<Ok<DeadLetterView>, ProblemHttpResult>> ResendAsync(

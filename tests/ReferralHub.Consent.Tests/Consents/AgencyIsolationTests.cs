@@ -54,7 +54,7 @@ public sealed class AgencyIsolationTests(ConsentHub hub) : IClassFixture<Consent
         var permit = await owner.CheckAsync(caseCode, "agency-b", "medical", "referral:1");
         var denial = await owner.CheckAsync(caseCode, "agency-b", "food", "referral:2");
 
-        var log = (await owner.GetFromJsonAsync<System.Text.Json.JsonElement[]>($"/api/v1/consents/{caseCode}/decisions"))!;
+        var log = (await owner.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/consents/{caseCode}/decisions")).GetProperty("items").EnumerateArray().ToArray();
 
         Assert.Equal([permit.DecisionId, denial.DecisionId], log.Select(d => d.GetProperty("decisionId").GetGuid()));
         Assert.All(log, d => Assert.Equal("agency-a-system", d.GetProperty("requestedBy").GetString()));

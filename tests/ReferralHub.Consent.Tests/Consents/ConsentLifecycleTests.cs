@@ -42,7 +42,7 @@ public sealed class ConsentLifecycleTests(ConsentHub hub) : IClassFixture<Consen
         amended["expectedVersion"] = 1;
         var response = await client.PutAsJsonAsync($"/api/v1/consents/{caseCode}", amended);
         var stale = await client.PutAsJsonAsync($"/api/v1/consents/{caseCode}", amended);
-        var history = (await client.GetFromJsonAsync<JsonElement[]>($"/api/v1/consents/{caseCode}/history"))!;
+        var history = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/consents/{caseCode}/history")).GetProperty("items").EnumerateArray().ToArray();
         var current = await client.GetFromJsonAsync<JsonElement>($"/api/v1/consents/{caseCode}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -51,6 +51,38 @@ public sealed class ConsentLifecycleTests(ConsentHub hub) : IClassFixture<Consen
         Assert.Equal(["medical"], history[0].GetProperty("sharing").EnumerateArray().Select(s => s.GetString()));
         Assert.Equal(["food", "medical"], current.GetProperty("sharing").EnumerateArray().Select(s => s.GetString()));
         Assert.Equal(first.GetProperty("consentId").GetGuid(), current.GetProperty("consentId").GetGuid());
+    }
+
+    [Fact]
+    public async Task History_and_decision_log_are_pages_followed_by_their_cursor_and_a_bad_cursor_or_limit_is_a_400_naming_it()
+    {
+        var client = await hub.AgencyAAsync();
+        var caseCode = ConsentApi.NewCase();
+        await client.RecordAsync(ConsentApi.Consent(caseCode, ["medical"], hub.Clock));
+        var amended = ConsentApi.Consent(caseCode, ["medical", "food"], hub.Clock);
+        amended["expectedVersion"] = 1;
+        (await client.PutAsJsonAsync($"/api/v1/consents/{caseCode}", amended)).EnsureSuccessStatusCode();
+        var permit = await client.CheckAsync(caseCode, "agency-b", "medical", "referral:1");
+        var denial = await client.CheckAsync(caseCode, "agency-b", "education-formal", "referral:2");
+
+        var first = await client.GetFromJsonAsync<JsonElement>($"/api/v1/consents/{caseCode}/history?limit=1");
+        var second = await client.GetFromJsonAsync<JsonElement>(
+            $"/api/v1/consents/{caseCode}/history?limit=1&cursor={first.GetProperty("nextCursor").GetString()}");
+        var log1 = await client.GetFromJsonAsync<JsonElement>($"/api/v1/consents/{caseCode}/decisions?limit=1");
+        var log2 = await client.GetFromJsonAsync<JsonElement>(
+            $"/api/v1/consents/{caseCode}/decisions?limit=1&cursor={log1.GetProperty("nextCursor").GetString()}");
+        var badCursor = await client.GetAsync($"/api/v1/consents/{caseCode}/decisions?cursor=not-ours");
+        var badLimit = await client.GetAsync($"/api/v1/consents/{caseCode}/history?limit=0");
+
+        Assert.Equal(1, Assert.Single(first.GetProperty("items").EnumerateArray()).GetProperty("version").GetInt32());
+        Assert.Equal(2, Assert.Single(second.GetProperty("items").EnumerateArray()).GetProperty("version").GetInt32());
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
+        Assert.Equal(permit.DecisionId, Assert.Single(log1.GetProperty("items").EnumerateArray()).GetProperty("decisionId").GetGuid());
+        Assert.Equal(denial.DecisionId, Assert.Single(log2.GetProperty("items").EnumerateArray()).GetProperty("decisionId").GetGuid());
+        Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
+        Assert.True((await badCursor.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("cursor", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+        Assert.True((await badLimit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("limit", out _));
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class OneOffConcurrencyTests(ConsentHub hub) : IClassFixture<Conse
             first = await scope.ServiceProvider.GetRequiredService<ConsentDecider>().DecideAsync(request, requestId, ConsentDecider.ChannelBus, CancellationToken.None);
         await using (var scope = hub.Services.CreateAsyncScope())
             redelivered = await scope.ServiceProvider.GetRequiredService<ConsentDecider>().DecideAsync(request, requestId, ConsentDecider.ChannelBus, CancellationToken.None);
-        var log = (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement[]>(client, $"/api/v1/consents/{caseCode}/decisions"))!;
+        var log = (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(client, $"/api/v1/consents/{caseCode}/decisions")).GetProperty("items").EnumerateArray().ToArray();
 
         Assert.True(first.Permitted);
         Assert.Equal(first.DecisionId, redelivered.DecisionId);

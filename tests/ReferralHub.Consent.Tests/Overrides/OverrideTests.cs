@@ -151,7 +151,7 @@ public sealed class OverrideTests(ConsentHub hub) : IClassFixture<ConsentHub>
         (await supervisor.OverrideAsync(caseCode, "referral:1", "imminent-danger-severe-abuse")).EnsureSuccessStatusCode();
 
         var decision = await caseworker.CheckAsync(caseCode, "agency-b", "security-safe-shelter", "referral:1");
-        var log = (await caseworker.GetFromJsonAsync<JsonElement[]>($"/api/v1/consents/{caseCode}/decisions"))!;
+        var log = (await caseworker.GetFromJsonAsync<JsonElement>($"/api/v1/consents/{caseCode}/decisions")).GetProperty("items").EnumerateArray().ToArray();
 
         Assert.True(decision.Permitted);
         Assert.Equal(["child.currentLocation"], decision.WithheldItems);
@@ -170,7 +170,7 @@ public sealed class OverrideTests(ConsentHub hub) : IClassFixture<ConsentHub>
         Assert.DoesNotContain("abuse", published.Body);
         Assert.DoesNotContain("abuse at home", stored.ProtectedJustification);
 
-        var listed = Assert.Single((await caseworker.GetFromJsonAsync<JsonElement[]>($"/api/v1/consents/{caseCode}/overrides"))!);
+        var listed = Assert.Single((await caseworker.GetFromJsonAsync<JsonElement>($"/api/v1/consents/{caseCode}/overrides")).GetProperty("items").EnumerateArray());
         Assert.Equal("Disclosure of abuse at home; needs shelter tonight.", listed.GetProperty("justification").GetString());
         Assert.Equal("imminent-danger-severe-abuse", listed.GetProperty("ground").GetString());
         Assert.True(listed.GetProperty("used").GetBoolean());

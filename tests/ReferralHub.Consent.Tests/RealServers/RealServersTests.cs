@@ -58,7 +58,7 @@ public sealed class RealServersTests(RabbitMqServer rabbit, PostgresServer postg
 
         var decisions = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
             RequestAsync(new CheckConsent("agency-a", caseCode, "agency-b", "medical", $"referral:{i}", true, "agency-a-system"))));
-        var log = (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement[]>(client, $"/api/v1/consents/{caseCode}/decisions"))!;
+        var log = (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(client, $"/api/v1/consents/{caseCode}/decisions")).GetProperty("items").EnumerateArray().ToArray();
 
         Assert.Single(decisions, d => d.Permitted);
         Assert.All(decisions.Where(d => !d.Permitted), d => Assert.Equal(ConsentDenialReasons.Used, d.Reason));

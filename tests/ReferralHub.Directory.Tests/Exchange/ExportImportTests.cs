@@ -61,6 +61,24 @@ public sealed class ExportImportTests
         Assert.DoesNotContain("Renamed in the file", names);
     }
 
+    [Theory]
+    [InlineData("{}", "services")]
+    [InlineData("{\"services\": []}", "services")]
+    public async Task A_data_set_that_would_empty_the_directory_is_refused_and_nothing_is_retired(string body, string field)
+    {
+        await using var hub = new DirectoryHubFactory();
+        var ops = await hub.ClientForAsync(Demo.Ops);
+        var before = await ops.GetStringAsync("/api/v1/directory/export");
+
+        var response = await ops.PostAsync("/api/v1/directory/import", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.JsonAsync()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out _), errors.ToString());
+        Assert.True(errors.TryGetProperty("organizations", out _), errors.ToString());
+        Assert.Equal(before, await ops.GetStringAsync("/api/v1/directory/export"));
+    }
+
     [Fact]
     public async Task The_host_verbs_export_the_same_data_set_as_the_API_and_import_it_back_unchanged()
     {

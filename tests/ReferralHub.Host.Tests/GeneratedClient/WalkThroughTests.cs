@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using ReferralHub.Testing.Hub;
+using ReferralHub.Wire;
 
 namespace ReferralHub.Host.Tests.GeneratedClient;
 
@@ -26,7 +27,7 @@ public sealed class WalkThroughTests(EmbeddedHubFactory hub) : IClassFixture<Emb
         {
             CaseCode = CaseCode, GivenBy = "child-consent", GivenOn = new DateOnly(2026, 11, 23),
             ParticipateInCaseManagement = true, CollectAndStore = true, Sharing = ["mental-health"], OneOff = false,
-            ValidUntil = new DateTimeOffset(2027, 11, 23, 0, 0, 0, TimeSpan.Zero),
+            ValidUntil = new DateTime(2027, 11, 23, 0, 0, 0, DateTimeKind.Utc),
             Withholds = [new WithholdBody { Item = "caseHistory", Reason = "wants-to-tell-themselves" }],
         });
         Assert.Equal(CaseCode, consent.CaseCode);
@@ -73,7 +74,7 @@ public sealed class WalkThroughTests(EmbeddedHubFactory hub) : IClassFixture<Emb
 
         // Follow-up notes, both ways.
         await referrer.AddReferralNoteAsync(submitted.Id, new NoteRequest { Text = "Thank you; we will check in next week." });
-        Assert.Contains(await provider.ReferralNotesAsync(submitted.Id), n => n.Text == "Thank you; we will check in next week.");
+        Assert.Contains((await provider.ReferralNotesAsync(submitted.Id, cursor: null, limit: null)).Items, n => n.Text == "Thank you; we will check in next week.");
 
         // A step out of order is a 409 problem the generated client reads.
         var refused = await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => provider.AcceptReferralAsync(submitted.Id));
@@ -88,7 +89,7 @@ public sealed class WalkThroughTests(EmbeddedHubFactory hub) : IClassFixture<Emb
         Assert.Equal("withdrawn", withdrawn.Status);
 
         // 6. Hearing about changes: the pull feed, in order, from the start.
-        var changes = await referrer.ReferralChangesAsync(after: "0", limit: null);
+        var changes = await referrer.ReferralChangesAsync(cursor: null, after: null, limit: null);
         Assert.Equal(["submitted", "offered", "accepted", "in-service", "completed"],
             changes.Items.Where(c => c.ReferralId == submitted.Id).Select(c => c.Status).ToArray());
 
@@ -98,7 +99,7 @@ public sealed class WalkThroughTests(EmbeddedHubFactory hub) : IClassFixture<Emb
         Assert.Contains(export.Referrals, r => r.Referral.Id == submitted.Id);
 
         // 8. Coordinators: anonymous figures.
-        var figures = await coordinator.TurnaroundAsync(from: new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), to: null);
+        var figures = await coordinator.TurnaroundAsync(from: new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), to: null);
         Assert.Contains(figures.Cells, c => c.ServiceType == "specialised-mhpss" && c.Agency == "agency-a");
     }
 

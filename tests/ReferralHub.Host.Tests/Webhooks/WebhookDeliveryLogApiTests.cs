@@ -26,7 +26,7 @@ public sealed class WebhookDeliveryLogApiTests(EmbeddedHubFactory hub) : IClassF
         var notAdmin = await system.GetAsync($"/api/v1/referrals/webhooks/{id}/deliveries");
 
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
-        Assert.Equal(JsonValueKind.Array, (await own.Content.ReadFromJsonAsync<JsonElement>()).ValueKind);
+        Assert.Equal(JsonValueKind.Array, (await own.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").ValueKind);
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
         Assert.Equal("application/problem+json", other.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.Forbidden, notAdmin.StatusCode);

@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ReferralHub.Portal.Accounts;
+using ZXing;
 
 namespace ReferralHub.Portal.Tests.Agency;
 
 /// <summary>
 /// Agency A's admin manages agency A's portal accounts from a phone, JavaScript off: invite (a one-time link shown
-/// once, no e-mail), disable (an open session ends at its next request), reset (the old password stops working), and
+/// once after post/redirect/get, as a read-only field and a QR code drawn on the server; no e-mail), disable (an open session ends at its next request), reset (the old password stops working), and
 /// nothing of another agency, even by a forged post.
 /// </summary>
 [Collection(BrowserCollection.Name)]
@@ -31,12 +32,25 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         await admin.GetByLabel("Supervisor", new() { Exact = true }).CheckAsync();
         var created = await admin.SubmitAsync("Create the account");
 
+        // Post/redirect/get: the link is on the GET after the redirect, which no browser or proxy may keep.
         Assert.Equal(200, created.Status);
+        Assert.Equal("GET", created.Request.Method);
         Assert.Contains("no-store", created.Headers["cache-control"]);
-        var link = await admin.Locator("#set-password-link").InnerTextAsync();
+        Assert.DoesNotContain("token", created.Url);
+        var field = admin.GetByLabel("Set-password link");
+        Assert.True(await field.IsEditableAsync() is false, "the link's field is read-only");
+        var link = await field.InputValueAsync();
         Assert.Contains("/account/set-password?user=", link);
+        Assert.Contains("shown only now", await admin.Locator(".issued-link").InnerTextAsync());
+        // The QR code, drawn on the server, reads back as the very same link.
+        Assert.Equal(link, ReadQr(await admin.Locator("svg.qr").EvaluateAsync<string>("e => e.outerHTML")));
         Assert.True(await admin.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 360"), "the link overflows a 360 px phone");
         await admin.ScreenshotAsync("agency-invite");
+
+        // Shown once: a reload shows the empty form, not the link.
+        await admin.ReloadAsync();
+        Assert.Equal(0, await admin.Locator("#set-password-link").CountAsync());
+        Assert.Equal("", await admin.GetByLabel("E-mail").InputValueAsync());
 
         // The list shows the invitation, not the link.
         await admin.GotoAsync("/agency/users");
@@ -108,8 +122,12 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         await admin.SignInAsync(Admin);
         await admin.GotoAsync($"/agency/users/{await IdOfAsync(email)}");
         var reset = await admin.SubmitAsync("Reset the password");
+        Assert.Equal("GET", reset.Request.Method);
         Assert.Contains("no-store", reset.Headers["cache-control"]);
-        var link = await admin.Locator("#set-password-link").InnerTextAsync();
+        var link = await admin.Locator("#set-password-link").InputValueAsync();
+        Assert.Equal(link, ReadQr(await admin.Locator("svg.qr").EvaluateAsync<string>("e => e.outerHTML")));
+        await admin.ReloadAsync();
+        Assert.Equal(0, await admin.Locator("#set-password-link").CountAsync());
 
         await person.GotoAsync("/");
         Assert.Contains("/account/sign-in", person.Url);
@@ -134,7 +152,7 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         // A well-formed post (the admin's own antiforgery token) naming agency B's provider: not found either.
         await admin.GotoAsync($"/agency/users/{await IdOfAsync("supervisor@agency-a.demo")}");
         var token = await admin.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value");
-        foreach (var handler in new[] { "Disable", "Reset" })
+        foreach (var handler in new[] { "Disable", "Reset", "Roles" })
         {
             var forged = await adminContext.APIRequest.PostAsync($"/agency/users/{provider}?handler={handler}", new()
             {
@@ -142,6 +160,7 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
                 MaxRedirects = 0,
             });
             Assert.Equal((int)HttpStatusCode.NotFound, forged.Status);
+            Assert.Contains("provider", (await RolesOfAsync("provider@agency-b.demo")).Single());
             Assert.DoesNotContain("set-password", await forged.TextAsync());
         }
 
@@ -167,7 +186,7 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
                 .Set("displayName", "Figures").Set("email", "figures@agency-a.demo").Set("roles", "coordinator"),
             MaxRedirects = 0,
         });
-        Assert.Equal(400, forged.Status);
+        Assert.Equal((int)HttpStatusCode.Redirect, forged.Status); // back to the form (post/redirect/get), no account
         Assert.Null(await IdOrNullAsync("figures@agency-a.demo"));
 
         // Four eyes are two people: nobody is both referrer and supervisor.
@@ -175,9 +194,8 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         {
             Form = adminContext.APIRequest.CreateFormData().Set("__RequestVerificationToken", token!)
                 .Set("displayName", "Both hats").Set("email", "both@agency-a.demo").Append("roles", "referrer").Append("roles", "supervisor"),
-            MaxRedirects = 0,
         });
-        Assert.Equal(400, both.Status);
+        Assert.Equal(200, both.Status); // the redirect followed: the form again, with the refusal
         Assert.Contains("someone else", await both.TextAsync());
         Assert.Null(await IdOrNullAsync("both@agency-a.demo"));
 
@@ -185,6 +203,118 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         var supervisor = await supervisorContext.NewPageAsync();
         await supervisor.SignInAsync("supervisor@agency-a.demo");
         Assert.Equal((int)HttpStatusCode.Forbidden, (await supervisor.GotoAsync("/agency/users/invite"))!.Status);
+    }
+
+    [Fact]
+    public async Task A_refused_invitation_keeps_every_value_and_links_the_summary_to_each_field()
+    {
+        await using var adminContext = await browser.PhoneAsync(hub.BaseAddress);
+        var admin = await adminContext.NewPageAsync();
+        await admin.SignInAsync(Admin);
+        await admin.GotoAsync("/agency/users/invite");
+        await admin.GetByLabel("Name", new() { Exact = true }).FillAsync("Kept Name");
+        await admin.GetByLabel("E-mail").FillAsync("supervisor@agency-a.demo"); // already has an account
+        await admin.GetByLabel("Caseworker (referrer)", new() { Exact = true }).CheckAsync();
+        await admin.GetByLabel("Supervisor", new() { Exact = true }).CheckAsync(); // four eyes: refused
+        var refused = await admin.SubmitAsync("Create the account");
+
+        // Post/redirect/get: a reload asks for the page, it does not send the form again.
+        Assert.Equal("GET", refused.Request.Method);
+        Assert.EndsWith("/agency/users/invite#error-summary", admin.Url);
+        Assert.Equal("Kept Name", await admin.GetByLabel("Name", new() { Exact = true }).InputValueAsync());
+        Assert.Equal("supervisor@agency-a.demo", await admin.GetByLabel("E-mail").InputValueAsync());
+        Assert.True(await admin.GetByLabel("Caseworker (referrer)", new() { Exact = true }).IsCheckedAsync());
+        Assert.True(await admin.GetByLabel("Supervisor", new() { Exact = true }).IsCheckedAsync());
+        Assert.False(await admin.GetByLabel("Provider focal point", new() { Exact = true }).IsCheckedAsync());
+
+        var summary = admin.Locator("#error-summary");
+        var toEmail = summary.GetByRole(AriaRole.Link, new() { Name = "This e-mail already has a portal account." });
+        Assert.Equal("#email", await toEmail.GetAttributeAsync("href"));
+        var toRoles = summary.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("someone else") });
+        Assert.Equal("#role-referrer", await toRoles.GetAttributeAsync("href"));
+        Assert.Equal(1, await admin.Locator("#role-referrer").CountAsync());
+        Assert.Contains("already has a portal account", await admin.Locator("#email-error").InnerTextAsync());
+        Assert.Contains("someone else", await admin.Locator("#roles-error").InnerTextAsync());
+        await admin.ScreenshotAsync("agency-invite-refused");
+
+        await admin.ReloadAsync();
+        Assert.Equal(0, await admin.Locator("#error-summary").CountAsync());
+    }
+
+    [Fact]
+    public async Task An_admin_changes_a_persons_roles_the_open_session_ends_and_a_refused_change_keeps_the_boxes_as_ticked()
+    {
+        var email = await PersonWithPasswordAsync("roles"); // a supervisor
+        await using var personContext = await browser.PhoneAsync(hub.BaseAddress);
+        var person = await personContext.NewPageAsync();
+        await person.SignInAsync(email, NewPassword);
+
+        await using var adminContext = await browser.PhoneAsync(hub.BaseAddress);
+        var admin = await adminContext.NewPageAsync();
+        await admin.SignInAsync(Admin);
+        var page = $"/agency/users/{await IdOfAsync(email)}";
+        await admin.GotoAsync(page);
+        Assert.True(await admin.GetByLabel("Supervisor", new() { Exact = true }).IsCheckedAsync());
+
+        // Refused (four eyes): back by post/redirect/get with the boxes as ticked, nothing changed.
+        await admin.GetByLabel("Caseworker (referrer)", new() { Exact = true }).CheckAsync();
+        var refused = await admin.SubmitAsync("Save the roles");
+        Assert.Equal("GET", refused.Request.Method);
+        Assert.True(await admin.GetByLabel("Caseworker (referrer)", new() { Exact = true }).IsCheckedAsync());
+        Assert.True(await admin.GetByLabel("Supervisor", new() { Exact = true }).IsCheckedAsync());
+        Assert.Equal("#role-referrer", await admin.Locator("#error-summary a").GetAttributeAsync("href"));
+        Assert.Contains("someone else", await admin.Locator("#roles-error").InnerTextAsync());
+        Assert.Equal(["supervisor"], await RolesOfAsync(email));
+
+        await admin.GetByLabel("Caseworker (referrer)", new() { Exact = true }).UncheckAsync();
+        await admin.GetByLabel("Supervisor", new() { Exact = true }).UncheckAsync();
+        await admin.GetByLabel("Provider focal point", new() { Exact = true }).CheckAsync();
+        await admin.SubmitAsync("Save the roles");
+        Assert.Contains("The roles are saved", await admin.GetByRole(AriaRole.Status).InnerTextAsync());
+        Assert.Equal(["provider"], await RolesOfAsync(email));
+
+        // The person's open session ends; the next sign-in carries the new role.
+        await person.GotoAsync("/");
+        Assert.Contains("/account/sign-in", person.Url);
+        await person.SignInAsync(email, NewPassword);
+        var who = await person.Locator("dl").InnerTextAsync();
+        Assert.Contains("Provider focal point", who);
+        Assert.DoesNotContain("Supervisor", who);
+
+        // An admin cannot take away their own admin role.
+        await admin.GotoAsync($"/agency/users/{await IdOfAsync(Admin)}");
+        await admin.GetByLabel("Agency admin", new() { Exact = true }).UncheckAsync();
+        await admin.GetByLabel("Supervisor", new() { Exact = true }).CheckAsync();
+        await admin.SubmitAsync("Save the roles");
+        Assert.Contains("your own agency admin role", await admin.Locator("#roles-error").InnerTextAsync());
+        Assert.Contains("agency-admin", await RolesOfAsync(Admin));
+    }
+
+    private async Task<IReadOnlyList<string>> RolesOfAsync(string email)
+    {
+        await using var scope = hub.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"no account {email}");
+        return [.. (await users.GetClaimsAsync(user)).Where(c => c.Type == ReferralHub.Hosting.Auth.HubClaims.Role).Select(c => c.Value).Order()];
+    }
+
+    /// <summary>Reads a QR code drawn as the portal draws it (one square per dark module) with ZXing, a different library.</summary>
+    private static string ReadQr(string svg)
+    {
+        var size = int.Parse(System.Text.RegularExpressions.Regex.Match(svg, "viewBox=\"0 0 (\\d+) ").Groups[1].Value);
+        const int scale = 4;
+        var width = size * scale;
+        var pixels = Enumerable.Repeat((byte)255, width * width).ToArray();
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(svg, "M(\\d+) (\\d+)h1v1h-1z"))
+        {
+            int x = int.Parse(m.Groups[1].Value), y = int.Parse(m.Groups[2].Value);
+            for (var dy = 0; dy < scale; dy++)
+                for (var dx = 0; dx < scale; dx++)
+                    pixels[(y * scale + dy) * width + x * scale + dx] = 0;
+        }
+        var reader = new BarcodeReaderGeneric { Options = { PossibleFormats = [BarcodeFormat.QR_CODE], PureBarcode = true } };
+        return reader.Decode(new RGBLuminanceSource(pixels, width, width, RGBLuminanceSource.BitmapFormat.Gray8))?.Text
+            ?? throw new InvalidOperationException("the QR code does not read");
     }
 
     private async Task<string> PersonWithPasswordAsync(string name)
@@ -198,7 +328,7 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         await admin.GetByLabel("E-mail").FillAsync(email);
         await admin.GetByLabel("Supervisor", new() { Exact = true }).CheckAsync();
         await admin.SubmitAsync("Create the account");
-        var link = await admin.Locator("#set-password-link").InnerTextAsync();
+        var link = await admin.Locator("#set-password-link").InputValueAsync();
         await SetPasswordAsync(admin, link, NewPassword);
         return email;
     }

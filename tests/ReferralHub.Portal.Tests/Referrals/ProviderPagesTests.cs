@@ -140,7 +140,7 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
         Assert.Contains("First session booked for Tuesday.", await page.Locator("#notes").InnerTextAsync());
         await page.ScreenshotAsync("provider-referral-notes");
         var asReferrer = await referrer.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/{id}/notes");
-        Assert.Contains(asReferrer.EnumerateArray(), n => n.GetProperty("text").GetString() == "First session booked for Tuesday."
+        Assert.Contains(asReferrer.GetProperty("items").EnumerateArray(), n => n.GetProperty("text").GetString() == "First session booked for Tuesday."
             && n.GetProperty("authorSide").GetString() == "provider");
     }
 

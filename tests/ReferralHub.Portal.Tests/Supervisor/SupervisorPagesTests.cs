@@ -103,7 +103,7 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         Assert.Contains("Override recorded.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
         using var referrer = await HubData.ReferrerAsync(_hub);
         var overrides = await referrer.GetFromJsonAsync<JsonElement>("/api/v1/consents/PORTAL-OVERRIDE-1/overrides");
-        var entry = Assert.Single(overrides.EnumerateArray());
+        var entry = Assert.Single(overrides.GetProperty("items").EnumerateArray());
         Assert.Equal($"referral:{id}", entry.GetProperty("releaseReference").GetString());
         Assert.Equal("no-caregiver-child-too-young", entry.GetProperty("ground").GetString());
         Assert.StartsWith("portal:", entry.GetProperty("supervisor").GetString());
@@ -131,7 +131,7 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         Assert.Equal(200, recorded.Status);
         Assert.Contains("Override recorded.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
         using var referrer = await HubData.ReferrerAsync(_hub);
-        var entry = Assert.Single((await referrer.GetFromJsonAsync<JsonElement>("/api/v1/consents/PORTAL-OVERRIDE-T1/overrides")).EnumerateArray());
+        var entry = Assert.Single((await referrer.GetFromJsonAsync<JsonElement>("/api/v1/consents/PORTAL-OVERRIDE-T1/overrides")).GetProperty("items").EnumerateArray());
         Assert.Equal($"transfer:{id}", entry.GetProperty("releaseReference").GetString());
         Assert.Equal("imminent-danger-severe-abuse", entry.GetProperty("ground").GetString());
 

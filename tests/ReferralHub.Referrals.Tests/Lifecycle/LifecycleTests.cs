@@ -300,7 +300,7 @@ public sealed class LifecycleTests(ModuleHost hub) : IClassFixture<ModuleHost>
         Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(_providerC, id, "notes", new { text = "hello" })).StatusCode);
 
         var notes = await _providerB.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/{id}/notes");
-        Assert.Equal(["referrer", "provider"], notes.EnumerateArray().Select(n => n.GetProperty("authorSide").GetString()));
+        Assert.Equal(["referrer", "provider"], notes.GetProperty("items").EnumerateArray().Select(n => n.GetProperty("authorSide").GetString()));
     }
 
     private static async Task AssertProblemAsync(HttpStatusCode expected, HttpResponseMessage response)

@@ -45,7 +45,7 @@ public sealed class WebhookAddressGuardTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty("url", out _), problem.GetRawText());
-        Assert.Empty((await admin.GetFromJsonAsync<JsonElement>("/api/v1/referrals/webhooks")).EnumerateArray());
+        Assert.Empty((await admin.GetFromJsonAsync<JsonElement>("/api/v1/referrals/webhooks")).GetProperty("items").EnumerateArray());
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class WebhookLimitTests : IAsyncLifetime
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(2, problem.GetProperty("limit").GetInt32());
         Assert.Equal("Referrals:Webhooks:MaxPerAgency", problem.GetProperty("setting").GetString());
-        Assert.Equal(2, (await admin.GetFromJsonAsync<JsonElement>("/api/v1/referrals/webhooks")).GetArrayLength());
+        Assert.Equal(2, (await admin.GetFromJsonAsync<JsonElement>("/api/v1/referrals/webhooks")).GetProperty("items").GetArrayLength());
 
         // Another agency has its own allowance.
         var other = _hub.ClientFor("agency-other", Roles.AgencyAdmin);

@@ -66,7 +66,7 @@ public sealed class WebhookParallelDeliveryTests : IAsyncLifetime
         foreach (var agency in new[] { "agency-gone-1", "agency-gone-2" })
             await WaitAsync(async () =>
             {
-                var hook = (await Admin(agency).GetFromJsonAsync<JsonElement>("/api/v1/referrals/webhooks"))[0];
+                var hook = (await Admin(agency).GetFromJsonAsync<JsonElement>("/api/v1/referrals/webhooks")).GetProperty("items")[0];
                 return hook.GetProperty("lastError").GetString() == WebhookCircuits.OpenError ? hook : null;
             }, $"{agency}'s webhook paused by the open circuit");
         var callsWhenOpen = _hub.Receiver.Attempts.Count(u => u.Host == "gone.example");
@@ -79,7 +79,7 @@ public sealed class WebhookParallelDeliveryTests : IAsyncLifetime
         Assert.InRange(callsWhenOpen, 2, 3); // the failures that opened it (plus at most one already under way)
         foreach (var agency in new[] { "agency-gone-1", "agency-gone-2" })
         {
-            var hook = (await Admin(agency).GetFromJsonAsync<JsonElement>("/api/v1/referrals/webhooks"))[0];
+            var hook = (await Admin(agency).GetFromJsonAsync<JsonElement>("/api/v1/referrals/webhooks")).GetProperty("items")[0];
             Assert.Equal(0, hook.GetProperty("deadLetters").GetInt32()); // pausing is not failing: nothing dead-lettered
         }
     }

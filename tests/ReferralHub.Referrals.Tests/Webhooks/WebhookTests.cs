@@ -60,7 +60,7 @@ public sealed class WebhookTests(ModuleHost hub) : IClassFixture<ModuleHost>
 
         var letters = await WaitAsync(async () =>
         {
-            var list = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/webhooks/{hook}/dead-letters");
+            var list = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/webhooks/{hook}/dead-letters")).GetProperty("items");
             return list.GetArrayLength() > 0 ? list : null;
         }, "a dead letter");
         var letter = letters[0];
@@ -89,10 +89,19 @@ public sealed class WebhookTests(ModuleHost hub) : IClassFixture<ModuleHost>
         var cursor = page.GetProperty("nextCursor").GetString();
         Assert.Equal(HttpStatusCode.OK, (await referrer.PostAsJsonAsync($"/api/v1/referrals/{id}/withdraw", new { reason = "no-longer-needed" })).StatusCode);
 
-        var next = await referrer.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/changes?after={cursor}");
+        var next = await referrer.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/changes?cursor={cursor}");
         var change = Assert.Single(next.GetProperty("items").EnumerateArray());
         Assert.Equal("withdrawn", change.GetProperty("status").GetString());
         Assert.Equal("no-longer-needed", change.GetProperty("reason").GetString());
+        // The feed's earlier parameter is still read: a sequence number kept from an item, or a cursor passed back as it.
+        var lastSequence = page.GetProperty("items").EnumerateArray().Last().GetProperty("sequence").GetInt64();
+        var bySequence = await referrer.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/changes?after={lastSequence}");
+        var byOldName = await referrer.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/changes?after={cursor}");
+        Assert.Equal("withdrawn", Assert.Single(bySequence.GetProperty("items").EnumerateArray()).GetProperty("status").GetString());
+        Assert.Equal("withdrawn", Assert.Single(byOldName.GetProperty("items").EnumerateArray()).GetProperty("status").GetString());
+        var wrong = await referrer.GetAsync("/api/v1/referrals/changes?cursor=12");
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.True((await wrong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("cursor", out _));
         var other = await hub.ClientFor("agency-g", Roles.Referrer).GetFromJsonAsync<JsonElement>("/api/v1/referrals/changes");
         Assert.Empty(other.GetProperty("items").EnumerateArray());
     }

@@ -25,18 +25,25 @@ internal static class GetConsent
         return current is null ? Problems.NotFound("No consent is recorded for this case in your agency.") : TypedResults.Ok(await ConsentBodies.ToViewAsync(current, protector, cancellationToken));
     }
 
-    private static async Task<Results<Ok<List<ConsentView>>, ProblemHttpResult>> HistoryAsync(
-        string caseCode, ClaimsPrincipal user, ConsentRegistryDbContext db, IConsentTextProtector protector, CancellationToken cancellationToken)
+    /// <summary>Every version, oldest first, a page at a time (the cursor is the last version number given).</summary>
+    private static async Task<Results<Ok<Page<ConsentView>>, ValidationProblem, ProblemHttpResult>> HistoryAsync(
+        string caseCode, string? cursor, int? limit, ClaimsPrincipal user, ConsentRegistryDbContext db, IConsentTextProtector protector, CancellationToken cancellationToken)
     {
         if (user.Agency() is not { Length: > 0 } agency || !ConsentCodes.IsCaseCode(caseCode)) return Problems.NotFound("No consent is recorded for this case in your agency.");
+        var errors = new FieldErrors();
+        var (take, after) = Paging.ReadSequence(errors, cursor, limit, defaultLimit: 100);
+        if (errors.Any) return Problems.Invalid(errors);
         var versions = await db.Consents.AsNoTracking()
-            .Where(c => c.AgencyCode == agency && c.CaseCode == caseCode)
+            .Where(c => c.AgencyCode == agency && c.CaseCode == caseCode && c.Version > after)
             .OrderBy(c => c.Version)
+            .Take(take + 1)
             .ToListAsync(cancellationToken);
-        if (versions.Count == 0) return Problems.NotFound("No consent is recorded for this case in your agency.");
+        if (versions.Count == 0 && !await db.Consents.AnyAsync(c => c.AgencyCode == agency && c.CaseCode == caseCode, cancellationToken))
+            return Problems.NotFound("No consent is recorded for this case in your agency.");
 
-        var views = new List<ConsentView>(versions.Count);
-        foreach (var version in versions) views.Add(await ConsentBodies.ToViewAsync(version, protector, cancellationToken));
-        return TypedResults.Ok(views);
+        var page = Paging.Trim(versions, take, v => Paging.Cursor(v.Version));
+        var views = new List<ConsentView>(page.Items.Count);
+        foreach (var version in page.Items) views.Add(await ConsentBodies.ToViewAsync(version, protector, cancellationToken));
+        return TypedResults.Ok(new Page<ConsentView>(views, page.NextCursor));
     }
 }

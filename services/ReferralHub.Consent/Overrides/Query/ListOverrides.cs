@@ -18,25 +18,30 @@ internal static class ListOverrides
     public static void Map(RouteGroupBuilder consents) =>
         consents.MapGet("/{caseCode}/overrides", HandleAsync).WithName("ListConsentOverrides").RequireAuthorization(p => p.RequireRole(Roles.Referrer, Roles.Supervisor));
 
-    private static async Task<Results<Ok<List<OverrideRecordView>>, ProblemHttpResult>> HandleAsync(
-        string caseCode, ClaimsPrincipal user, ConsentRegistryDbContext db, IConsentTextProtector protector, CancellationToken cancellationToken)
+    /// <summary>Overrides in the order they were authorised, a page at a time (keyset on authorisation time and id).</summary>
+    private static async Task<Results<Ok<Page<OverrideRecordView>>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        string caseCode, string? cursor, int? limit, ClaimsPrincipal user, ConsentRegistryDbContext db, IConsentTextProtector protector, CancellationToken cancellationToken)
     {
         if (user.Agency() is not { Length: > 0 } agency || !ConsentCodes.IsCaseCode(caseCode)) return Problems.NotFound("No consent is recorded for this case in your agency.");
-        var overrides = await db.Overrides.AsNoTracking()
-            .Where(o => o.AgencyCode == agency && o.CaseCode == caseCode)
-            .OrderBy(o => o.AuthorisedAt)
-            .ToListAsync(cancellationToken);
-        if (overrides.Count == 0) return Problems.NotFound("No consent is recorded for this case in your agency.");
+        var errors = new FieldErrors();
+        var (take, after) = Paging.ReadTimeKey(errors, cursor, limit, defaultLimit: 100);
+        if (errors.Any) return Problems.Invalid(errors);
+        var query = db.Overrides.AsNoTracking().Where(o => o.AgencyCode == agency && o.CaseCode == caseCode);
+        if (after is { } a) query = query.Where(o => o.AuthorisedAt > a.At || (o.AuthorisedAt == a.At && o.Id.CompareTo(a.Id) > 0));
+        var overrides = await query.OrderBy(o => o.AuthorisedAt).ThenBy(o => o.Id).Take(take + 1).ToListAsync(cancellationToken);
+        if (overrides.Count == 0 && !await db.Overrides.AnyAsync(o => o.AgencyCode == agency && o.CaseCode == caseCode, cancellationToken))
+            return Problems.NotFound("No consent is recorded for this case in your agency.");
 
-        var sources = overrides.Select(o => $"override:{o.Id}").ToList();
+        var page = Paging.Trim(overrides, take, o => Paging.Cursor(o.AuthorisedAt, o.Id));
+        var sources = page.Items.Select(o => $"override:{o.Id}").ToList();
         var used = await db.ReleaseUses.AsNoTracking().Where(u => sources.Contains(u.SourceId)).Select(u => u.SourceId).ToListAsync(cancellationToken);
-        var views = new List<OverrideRecordView>(overrides.Count);
-        foreach (var entry in overrides)
+        var views = new List<OverrideRecordView>(page.Items.Count);
+        foreach (var entry in page.Items)
         {
             var justification = await protector.UnprotectAsync(agency, caseCode, entry.ProtectedJustification, cancellationToken);
             views.Add(new OverrideRecordView(entry.Id, entry.ReleaseReference, entry.Ground, justification, entry.Supervisor, entry.AuthorisedAt,
                 used.Contains($"override:{entry.Id}")));
         }
-        return TypedResults.Ok(views);
+        return TypedResults.Ok(new Page<OverrideRecordView>(views, page.NextCursor));
     }
 }

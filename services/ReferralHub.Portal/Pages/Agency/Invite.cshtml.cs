@@ -5,55 +5,51 @@ using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Portal.Accounts;
+using ReferralHub.Portal.Forms;
 
 namespace ReferralHub.Portal.Pages.Agency;
 
 /// <summary>
 /// Invite a person of the admin's agency: the account is created without a password and the admin is shown, once, a
 /// link that lets the person set one. The hub sends no e-mail: the admin passes the link on themselves.
+/// Post/redirect/get both ways: a refused form comes back with everything typed and chosen and an error summary
+/// linked to the fields; a created account's link is shown on the GET after the redirect, once.
 /// </summary>
 public sealed class InviteModel(AgencyUserAdmin admin, IStringLocalizer<PortalText> text, IOptions<DataProtectionTokenProviderOptions> tokens) : PageModel
 {
-    public string? DisplayName { get; private set; }
+    /// <summary>Where the summary's line for each field leads (the roles' first check box).</summary>
+    public static readonly IReadOnlyDictionary<string, string> InputIds = new Dictionary<string, string>
+    {
+        ["roles"] = "role-" + AgencyUserAdmin.AssignableRoles[0],
+    };
 
-    public string? Email { get; private set; }
+    public FormFailure? Failure { get; private set; }
 
-    public IReadOnlyList<string> Roles { get; private set; } = [];
-
-    public string? Link { get; private set; }
+    public SetPasswordLink.Issued? Issued { get; private set; }
 
     public int LinkHours => (int)tokens.Value.TokenLifespan.TotalHours;
 
-    public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+    public string? Value(string field) => Failure?.Value(field);
 
-    public string? FieldError(string field) => Errors.TryGetValue(field, out var keys) ? string.Join(" ", keys.Select(k => text[k].Value)) : null;
+    public bool Chosen(string role) => Failure?.Chosen("roles", role) == true;
+
+    public string? FieldError(string field) => Failure?.Beside(text, "Invite", field);
 
     public void OnGet()
     {
+        Failure = FormFailure.Take(TempData);
+        Issued = SetPasswordLink.Take(TempData, Response);
     }
 
     public async Task<IActionResult> OnPostAsync(string? displayName, string? email, List<string>? roles, CancellationToken ct)
     {
-        (DisplayName, Email, Roles) = (displayName, email, roles ?? []);
         var outcome = await admin.InviteAsync(User.Agency()!, User, email, displayName, roles, ct);
         if (!outcome.Ok)
         {
-            Errors = outcome.Errors;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Page();
+            var errors = outcome.Errors.ToDictionary(e => e.Key, e => e.Value.Select(k => text[k].Value).ToArray());
+            return FormFailure.RedirectBack(this, text["Form.Fix"], errors);
         }
-        Link = SetPasswordLink.For(Request, outcome.User!.Id, outcome.SetPasswordToken!);
-        SetPasswordLink.NoStore(Response);
-        return Page();
+        SetPasswordLink.Keep(TempData, outcome.User!.Email, SetPasswordLink.For(Request, outcome.User.Id, outcome.SetPasswordToken!));
+        return RedirectToPage();
     }
-}
-
-/// <summary>The one-time link a person opens to set their password (invitation or reset).</summary>
-public static class SetPasswordLink
-{
-    public static string For(HttpRequest request, string userId, string token) =>
-        $"{request.Scheme}://{request.Host}{request.PathBase}/account/set-password?user={Uri.EscapeDataString(userId)}&token={Uri.EscapeDataString(token)}";
-
-    /// <summary>A page showing a link or secret once must not be kept by the browser or a proxy.</summary>
-    public static void NoStore(HttpResponse response) => response.Headers.CacheControl = "no-store";
 }

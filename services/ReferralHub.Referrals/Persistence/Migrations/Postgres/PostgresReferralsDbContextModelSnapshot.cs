@@ -277,9 +277,9 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgencyCode", "CaseCode");
+                    b.HasIndex("CreatedAt");
 
-                    b.HasIndex("OrganisationCode", "Status");
+                    b.HasIndex("AgencyCode", "CaseCode");
 
                     b.HasIndex("OriginAgencyCode", "IdempotencyKey")
                         .IsUnique();
@@ -288,7 +288,13 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
 
                     b.HasIndex("Status", "DeadlineAt");
 
+                    b.HasIndex("AgencyCode", "CreatedAt", "Id");
+
                     b.HasIndex("AgencyCode", "UpdatedAt", "Id");
+
+                    b.HasIndex("OrganisationCode", "CreatedAt", "Id");
+
+                    b.HasIndex("OrganisationCode", "Status", "CreatedAt", "Id");
 
                     b.ToTable("referrals", (string)null);
                 });

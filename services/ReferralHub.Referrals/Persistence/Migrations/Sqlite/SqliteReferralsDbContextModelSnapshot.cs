@@ -270,9 +270,9 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgencyCode", "CaseCode");
+                    b.HasIndex("CreatedAt");
 
-                    b.HasIndex("OrganisationCode", "Status");
+                    b.HasIndex("AgencyCode", "CaseCode");
 
                     b.HasIndex("OriginAgencyCode", "IdempotencyKey")
                         .IsUnique();
@@ -281,7 +281,13 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Sqlite
 
                     b.HasIndex("Status", "DeadlineAt");
 
+                    b.HasIndex("AgencyCode", "CreatedAt", "Id");
+
                     b.HasIndex("AgencyCode", "UpdatedAt", "Id");
+
+                    b.HasIndex("OrganisationCode", "CreatedAt", "Id");
+
+                    b.HasIndex("OrganisationCode", "Status", "CreatedAt", "Id");
 
                     b.ToTable("referrals", (string)null);
                 });

@@ -1,0 +1,27 @@
+namespace ReferralHub.Wire;
+
+/// <summary>
+/// The hub's one list shape, <c>{ items, nextCursor }</c> (docs/api-conventions.md, Lists). The document names each page
+/// type after its item (<c>PageOfAreaDto</c>), so the generator writes one class per list; this interface lets a reader
+/// follow cursors through any of them. If a page loses either field, these declarations stop compiling.
+/// </summary>
+public interface IPage<T>
+{
+    List<T> Items { get; }
+
+    string? NextCursor { get; }
+}
+
+public partial class PageOfAreaDto : IPage<AreaDto>;
+
+public partial class PageOfOrganisationDto : IPage<OrganisationDto>;
+
+public partial class PageOfReferralListItem : IPage<ReferralListItem>;
+
+public partial class PageOfInboxItem : IPage<InboxItem>;
+
+public partial class PageOfTransferView : IPage<TransferView>;
+
+public partial class PageOfChangeItem : IPage<ChangeItem>;
+
+public partial class PageOfTransferChangeView : IPage<TransferChangeView>;
