@@ -25,3 +25,5 @@ public partial class PageOfTransferView : IPage<TransferView>;
 public partial class PageOfChangeItem : IPage<ChangeItem>;
 
 public partial class PageOfTransferChangeView : IPage<TransferChangeView>;
+
+public partial class PageOfWebhookView : IPage<WebhookView>;

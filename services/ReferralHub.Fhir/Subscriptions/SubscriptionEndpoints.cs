@@ -12,9 +12,6 @@ public sealed record RegisterWebhookBody(string Url, string? Secret, string Form
 
 public sealed record WebhookRegisteredDto(Guid Id, string Url, string Secret);
 
-public sealed record WebhookViewDto(Guid Id, string Url, bool Active, long LastSequence, int Attempts, DateTime NextAttemptAt, string? LastError, int DeadLetters,
-    string? Format, string? Criteria);
-
 /// <summary>
 /// R4 Subscription (rest-hook) for Task changes, on the hub's webhook machinery: the facade registers a webhook of
 /// format <c>fhir-rest-hook</c> with the criteria as a filter (Task status, owner), and the one delivery loop of the
@@ -85,10 +82,10 @@ internal static class SubscriptionEndpoints
     }
 
     /// <summary>The agency's active FHIR subscription with this id (webhooks of the hub's own format are not Subscriptions).</summary>
-    private static async Task<WebhookViewDto> FindAsync(HubApi api, string id, CancellationToken cancellationToken)
+    private static async Task<ReferralHub.Wire.WebhookView> FindAsync(HubApi api, string id, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var guid)) throw FhirException.NotFound($"No Subscription '{id}'.");
-        var views = await api.GetAllAsync<WebhookViewDto>("api/v1/referrals/webhooks", cancellationToken);
+        var views = await api.GetAllAsync<ReferralHub.Wire.PageOfWebhookView, ReferralHub.Wire.WebhookView>("api/v1/referrals/webhooks", cancellationToken);
         return views.SingleOrDefault(v => v.Id == guid && v.Active && v.Format == Format) ?? throw FhirException.NotFound($"No Subscription '{id}'.");
     }
 
