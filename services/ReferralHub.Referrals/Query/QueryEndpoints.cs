@@ -20,7 +20,7 @@ public sealed record ReferralListItem(Guid Id, string CaseCode, string Status, s
 /// <summary>An inbox line: the summary fields only while offered, as the release gate allows them (null otherwise).</summary>
 public sealed record InboxItem(Guid Id, string Status, string ServiceType, string Priority, string? AreaCode, Guid? ServiceId,
     string? AgeBand, string? Sex, IReadOnlyList<string> Languages, string? CommunicationNeeds, DateTime? OfferedAt, DateTime? DeadlineAt, bool Overdue,
-    bool ConsentWithdrawn = false);
+    bool ConsentWithdrawn, DateTime? AcceptedAt, DateOnly? ServiceStartedOn, string? ChildInitials);
 
 public sealed record ChangeItem(long Sequence, Guid ReferralId, string Status, string? Reason, string? OrganisationCode, bool Overdue, int Version, DateTime ChangedAt);
 

@@ -75,13 +75,38 @@ public sealed class ReleaseGate(ReferralsDbContext db, IPersonalDataProtector<Re
         _ => null,
     };
 
-    /// <summary>One inbox line: the summary only while the referral is offered to the caller and consent stands.</summary>
+    /// <summary>
+    /// One inbox line: the summary only while the referral is offered to the caller and consent stands. Once the
+    /// provider accepted: when, when the service started, and the child's initials only where the release in force
+    /// gives this provider the child's name — so a focal point tells the children of a list apart without names in it.
+    /// </summary>
     public async Task<InboxItem> InboxItemAsync(Referral r, CancellationToken cancellationToken)
     {
         var summary = await SummaryAsync(r, cancellationToken);
+        var accepted = r.Status is ReferralStatuses.Accepted or ReferralStatuses.InService or ReferralStatuses.Completed;
         return new InboxItem(r.Id, ProviderStatus.Of(r.Status), r.ServiceType, r.Priority, r.AreaCode, r.ServiceId,
             summary?.AgeBand, summary?.Sex, summary?.Languages ?? [], summary?.CommunicationNeeds, r.OfferedAt, r.DeadlineAt, r.Overdue,
-            ConsentWithdrawn: r.ConsentWithdrawnAt is not null);
+            ConsentWithdrawn: r.ConsentWithdrawnAt is not null,
+            AcceptedAt: accepted ? r.AcceptedAt : null,
+            ServiceStartedOn: accepted && r.ServiceStartedOn is { } started ? DateOnly.FromDateTime(started) : null,
+            ChildInitials: accepted ? await InitialsAsync(r, cancellationToken) : null);
+    }
+
+    /// <summary>"N. A.": the first letter of the child's first and last names, null unless the name is readable to the provider now.</summary>
+    private async Task<string?> InitialsAsync(Referral r, CancellationToken cancellationToken)
+    {
+        var release = await ServedReleaseAsync(r, cancellationToken);
+        if (release is null) return null;
+        var readable = ReleaseRule.Readable(JsonSerializer.Deserialize<List<string>>(release.ItemsJson, Json) ?? [],
+            JsonSerializer.Deserialize<List<string>>(release.WithheldJson, Json) ?? [], r.ConsentWithdrawnAt is not null);
+        if (!readable.Contains(ReferralItems.ChildName)) return null;
+        var child = (await DecryptAsync<ReferralPayload>(r, r.PayloadProtected, cancellationToken))?.Child;
+        var initials = new[] { child?.FirstName, child?.LastName }
+            .Where(n => !string.IsNullOrWhiteSpace(n))
+            // A text element, not a char: a name in Bengali or Arabic script starts with more than one UTF-16 unit.
+            .Select(n => System.Globalization.StringInfo.GetNextTextElement(n!.Trim()).ToUpperInvariant() + ".")
+            .ToList();
+        return initials.Count == 0 ? null : string.Join(" ", initials);
     }
 
     /// <summary>The notes <paramref name="party"/> may read, or null when it may read none.</summary>

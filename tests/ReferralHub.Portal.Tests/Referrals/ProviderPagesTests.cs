@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace ReferralHub.Portal.Tests.Referrals;
@@ -151,6 +152,47 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
         await page.SignInAsync("supervisor@agency-a.demo");
 
         Assert.Equal((int)HttpStatusCode.Forbidden, (await page.GotoAsync("/referrals"))!.Status);
+    }
+
+    [Fact]
+    public async Task Accepted_referrals_show_initials_only_where_the_release_gives_the_name_and_their_dates_while_offered_and_declined_show_nothing_personal()
+    {
+        var named = await SendReferralAsync("PORTAL-TELL-1");
+        var nameWithheld = await SendReferralAsync("PORTAL-TELL-2", withhold: "child.name");
+        var declined = await SendReferralAsync("PORTAL-TELL-3");
+        var offered = await SendReferralAsync("PORTAL-TELL-4");
+        await using var context = await browser.PhoneAsync(_hub.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(Provider);
+        foreach (var id in new[] { named, nameWithheld })
+        {
+            await page.GotoAsync($"/referrals/{id}");
+            await page.SubmitAsync("Accept the referral");
+        }
+        await page.GotoAsync($"/referrals/{named}");
+        await page.SubmitAsync("Record service started");
+        await page.GotoAsync($"/referrals/{declined}");
+        await page.GetByLabel("Why can you not take it?").SelectOptionAsync("no-capacity");
+        await page.SubmitAsync("Decline the referral");
+
+        await page.GotoAsync("/referrals");
+        var active = page.Locator("ul.cards").Nth(1);
+        var withInitials = active.Locator("li", new() { Has = page.Locator($"a[href='/referrals/{named}']") });
+        var line = await withInitials.InnerTextAsync();
+        Assert.Contains("Child N. S.", line);
+        Assert.Contains("Accepted ", line);
+        Assert.Contains("Service started ", line);
+        Assert.DoesNotContain("Nadia", await page.ContentAsync()); // initials, never the name
+        // The child's name was withheld from this service: no initials, the dates still tell it apart.
+        var withoutInitials = await active.Locator("li", new() { Has = page.Locator($"a[href='/referrals/{nameWithheld}']") }).InnerTextAsync();
+        Assert.DoesNotContain("Child ", withoutInitials);
+        Assert.Contains("Accepted ", withoutInitials);
+        // Offered and declined referrals carry nothing of the release: the initials appear once on the page.
+        Assert.Equal(1, Regex.Count(await page.Locator("main").InnerTextAsync(), @"N\. S\."));
+        Assert.DoesNotContain("N. S.", await page.Locator("li", new() { Has = page.Locator($"a[href='/referrals/{offered}']") }).InnerTextAsync());
+        Assert.DoesNotContain("N. S.", await page.Locator("li", new() { Has = page.Locator($"a[href='/referrals/{declined}']") }).InnerTextAsync());
+        await (await PlainWords.ForAsync(_hub)).AssertOnAsync(page);
+        await page.ScreenshotAsync("provider-accepted-list");
     }
 
     private Task<Guid> SendReferralAsync(string caseCode, string? withhold = null) => HubData.SendReferralAsync(_hub, caseCode, withhold);

@@ -47,8 +47,18 @@ public sealed class ReleaseGateTests(ModuleHost hub) : IClassFixture<ModuleHost>
 
     private async Task<JsonElement> InboxItemAsync(Guid id)
     {
-        var inbox = await _providerB.GetFromJsonAsync<JsonElement>("/api/v1/inbox?status=all");
-        return inbox.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == id);
+        // Every page: the tests of this class share one hub, so the inbox grows past a page.
+        var seen = 0;
+        for (var url = "/api/v1/inbox?status=all&limit=100"; ;)
+        {
+            var inbox = await _providerB.GetFromJsonAsync<JsonElement>(url);
+            var found = inbox.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("id").GetGuid() == id).ToList();
+            if (found.Count == 1) return found[0];
+            seen += inbox.GetProperty("items").GetArrayLength();
+            var next = inbox.GetProperty("nextCursor");
+            Assert.True(next.ValueKind == JsonValueKind.String, $"referral {id} not among the {seen} of the provider's inbox; {(await GetAsync(_providerB, id)).GetRawText()}");
+            url = "/api/v1/inbox?status=all&limit=100&cursor=" + Uri.EscapeDataString(next.GetString()!);
+        }
     }
 
     [Fact]
@@ -85,6 +95,35 @@ public sealed class ReleaseGateTests(ModuleHost hub) : IClassFixture<ModuleHost>
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(_providerB, plain, "decline", new { reason = "no-capacity" })).StatusCode);
         Assert.DoesNotContain(NeedsMarker, (await InboxItemAsync(plain)).GetRawText());
         Assert.DoesNotContain(NeedsMarker, (await GetAsync(_providerB, plain)).GetRawText());
+    }
+
+    [Fact]
+    public async Task The_inbox_gives_an_accepted_referral_the_childs_initials_only_where_the_release_gives_the_name_and_never_an_offered_one()
+    {
+        var named = await SubmitOkAsync(_referrer, Marked(NewCase(new FakeConsent(true))));
+        var nameWithheld = await SubmitOkAsync(_referrer, Marked(NewCase(new FakeConsent(true, Withheld: [ReferralItems.ChildName]))));
+        var offered = await SubmitOkAsync(_referrer, Marked(NewCase(new FakeConsent(true))));
+        foreach (var id in new[] { named, nameWithheld, offered }) await WaitForStatusAsync(_referrer, id, "offered");
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(_providerB, named, "accept")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(_providerB, nameWithheld, "accept")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(_providerB, named, "start", new { startedOn = DateTime.UtcNow.ToString("yyyy-MM-dd") })).StatusCode);
+
+        var a = await InboxItemAsync(named);
+        var lastName = (await GetAsync(_providerB, named)).GetProperty("payload").GetProperty("child").GetProperty("lastName").GetString()!;
+        Assert.Equal($"M. {char.ToUpperInvariant(lastName[0])}.", a.GetProperty("childInitials").GetString()); // first name "MARKNAME"
+        Assert.Equal(JsonValueKind.String, a.GetProperty("acceptedAt").ValueKind);
+        Assert.Equal(DateTime.UtcNow.ToString("yyyy-MM-dd"), a.GetProperty("serviceStartedOn").GetString());
+        Assert.DoesNotContain(NameMarker, a.GetRawText());
+
+        var b = await InboxItemAsync(nameWithheld);
+        Assert.Equal(JsonValueKind.Null, b.GetProperty("childInitials").ValueKind); // the consent withheld the name from it
+        Assert.Equal(JsonValueKind.String, b.GetProperty("acceptedAt").ValueKind);
+        // Still offered: the summary only. (A declined referral is routed on and leaves this inbox; the provider
+        // portal test checks its card.)
+        var c = await InboxItemAsync(offered);
+        Assert.Equal(JsonValueKind.Null, c.GetProperty("childInitials").ValueKind);
+        Assert.Equal(JsonValueKind.Null, c.GetProperty("acceptedAt").ValueKind);
+        Assert.DoesNotContain(NameMarker, c.GetRawText());
     }
 
     [Fact]

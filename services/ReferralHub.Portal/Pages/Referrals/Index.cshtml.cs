@@ -33,7 +33,7 @@ public sealed class IndexModel(ReferralsApi referrals, IStringLocalizer<PortalTe
             .OrderByDescending(i => i.Overdue)
             .ThenBy(i => Array.IndexOf(Priorities, i.Priority))
             .ThenBy(i => i.DeadlineAt ?? DateTime.MaxValue)];
-        Active = [.. items.Where(i => i.Status is "accepted" or "in-service").OrderByDescending(i => i.OfferedAt)];
+        Active = [.. items.Where(i => i.Status is "accepted" or "in-service").OrderByDescending(i => i.AcceptedAt ?? i.OfferedAt)];
         Closed = [.. items.Where(i => i.Status is "completed" or "declined" or "withdrawn").OrderByDescending(i => i.OfferedAt).Take(50)];
     }
 
