@@ -26,19 +26,19 @@ internal static partial class HsdsEndpoints
         hsds.MapGet("/", (HttpContext http, IOptions<DirectoryOptions> options) => Json(new HsdsMeta("3.0", Profile,
             BaseUrl(http, options.Value) + "/openapi/v1.json",
             "ReferralHub directory: child protection service mapping and referral pathways (fictional demo data in Development). Deviations: docs/hsds.md.",
-            new HsdsPublisher("ReferralHub", null))));
-        hsds.MapGet("/services", ListServicesAsync);
-        hsds.MapGet("/services/{id}", GetServiceAsync);
-        hsds.MapGet("/organizations", ListOrganizationsAsync);
-        hsds.MapGet("/organizations/{id}", GetOrganizationAsync);
-        hsds.MapGet("/service_at_locations", ListServiceAtLocationsAsync);
-        hsds.MapGet("/service_at_locations/{id}", GetServiceAtLocationAsync);
+            new HsdsPublisher("ReferralHub", null)))).WithName("HsdsAbout");
+        hsds.MapGet("/services", ListServicesAsync).WithName("HsdsListServices");
+        hsds.MapGet("/services/{id}", GetServiceAsync).WithName("HsdsGetService");
+        hsds.MapGet("/organizations", ListOrganizationsAsync).WithName("HsdsListOrganizations");
+        hsds.MapGet("/organizations/{id}", GetOrganizationAsync).WithName("HsdsGetOrganization");
+        hsds.MapGet("/service_at_locations", ListServiceAtLocationsAsync).WithName("HsdsListServiceAtLocations");
+        hsds.MapGet("/service_at_locations/{id}", GetServiceAtLocationAsync).WithName("HsdsGetServiceAtLocation");
         hsds.MapGet("/taxonomies", (string? search, int? page, [FromQuery(Name = "per_page")] int? perPage, string? format) =>
         {
             var taxonomies = HsdsMapper.Taxonomies.Where(t => Matches(search, t.Name, t.Description, t.Code)).ToList();
             return PageOf(taxonomies, page, perPage, format, out var problem) is { } result ? Json(result) : problem!;
-        });
-        hsds.MapGet("/taxonomies/{id}", (string id) => HsdsMapper.FindTaxonomy(id) is { } taxonomy ? Json(taxonomy) : NotFound());
+        }).WithName("HsdsListTaxonomies");
+        hsds.MapGet("/taxonomies/{id}", (string id) => HsdsMapper.FindTaxonomy(id) is { } taxonomy ? Json(taxonomy) : NotFound()).WithName("HsdsGetTaxonomy");
         hsds.MapGet("/taxonomy_terms", (string? search, [FromQuery(Name = "taxonomy_id")] string? taxonomyId,
             [FromQuery(Name = "top_only")] bool? topOnly, [FromQuery(Name = "parent_id")] string? parentId,
             int? page, [FromQuery(Name = "per_page")] int? perPage, string? format) =>
@@ -49,8 +49,8 @@ internal static partial class HsdsEndpoints
                 .Where(t => topOnly != true || t.ParentId is null)
                 .Where(t => parentId is null || string.Equals(t.ParentId, HsdsMapper.FindTerm(parentId)?.Id ?? parentId, StringComparison.OrdinalIgnoreCase));
             return PageOf(terms.ToList(), page, perPage, format, out var problem) is { } result ? Json(result) : problem!;
-        });
-        hsds.MapGet("/taxonomy_terms/{id}", (string id) => HsdsMapper.FindTerm(id) is { } term ? Json(term) : NotFound());
+        }).WithName("HsdsListTaxonomyTerms");
+        hsds.MapGet("/taxonomy_terms/{id}", (string id) => HsdsMapper.FindTerm(id) is { } term ? Json(term) : NotFound()).WithName("HsdsGetTaxonomyTerm");
     }
 
     /// <summary>Open Referral UK (HSDS-UK) profile parameters the hub does not implement: refused by name, never silently ignored.</summary>

@@ -12,9 +12,9 @@ internal static class ConsentEndpoints
 {
     public static void Map(RouteGroupBuilder fhir)
     {
-        fhir.MapPost("/Consent", CreateAsync);
-        fhir.MapGet("/Consent/{id}", ReadAsync);
-        fhir.MapPut("/Consent/{id}", UpdateAsync);
+        fhir.MapPost("/Consent", CreateAsync).WithName("FhirCreateConsent");
+        fhir.MapGet("/Consent/{id}", ReadAsync).WithName("FhirReadConsent");
+        fhir.MapPut("/Consent/{id}", UpdateAsync).WithName("FhirUpdateConsent");
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest http, HubApi api, CancellationToken cancellationToken)

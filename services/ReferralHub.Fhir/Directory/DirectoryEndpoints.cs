@@ -15,18 +15,18 @@ internal static class DirectoryEndpoints
     {
         fhir.MapGet("/HealthcareService/{id}", async (string id, HubApi api, CancellationToken ct) =>
             Guid.TryParse(id, out var guid) && await api.TryGetAsync<ServiceDto>($"api/v1/directory/services/{guid}", ct) is { } s
-                ? new FhirResult(DirectoryMapping.Service(s)) : throw FhirException.NotFound($"No HealthcareService/{id}."));
-        fhir.MapGet("/HealthcareService", SearchServicesAsync);
+                ? new FhirResult(DirectoryMapping.Service(s)) : throw FhirException.NotFound($"No HealthcareService/{id}.")).WithName("FhirReadHealthcareService");
+        fhir.MapGet("/HealthcareService", SearchServicesAsync).WithName("FhirSearchHealthcareServices");
         fhir.MapGet("/Organization/{id}", async (string id, HubApi api, CancellationToken ct) =>
             Guid.TryParse(id, out var guid) && await api.TryGetAsync<OrganisationDto>($"api/v1/directory/organisations/{guid}", ct) is { } o
-                ? new FhirResult(DirectoryMapping.Organisation(o)) : throw FhirException.NotFound($"No Organization/{id}."));
-        fhir.MapGet("/Organization", SearchOrganisationsAsync);
+                ? new FhirResult(DirectoryMapping.Organisation(o)) : throw FhirException.NotFound($"No Organization/{id}.")).WithName("FhirReadOrganization");
+        fhir.MapGet("/Organization", SearchOrganisationsAsync).WithName("FhirSearchOrganizations");
         fhir.MapGet("/Location/{id}", async (string id, HubApi api, CancellationToken ct) =>
             await api.TryGetAsync<AreaDto>($"api/v1/directory/areas/{Uri.EscapeDataString(id)}", ct) is { } a
-                ? new FhirResult(DirectoryMapping.Area(a)) : throw FhirException.NotFound($"No Location/{id}."));
-        fhir.MapGet("/Location", SearchLocationsAsync);
+                ? new FhirResult(DirectoryMapping.Area(a)) : throw FhirException.NotFound($"No Location/{id}.")).WithName("FhirReadLocation");
+        fhir.MapGet("/Location", SearchLocationsAsync).WithName("FhirSearchLocations");
         fhir.MapGet("/CodeSystem/{id}", (string id) => id == "service-type"
-            ? new FhirResult(DirectoryMapping.ServiceTypeCodeSystem()) : throw FhirException.NotFound($"No CodeSystem/{id}; the hub publishes CodeSystem/service-type."));
+            ? new FhirResult(DirectoryMapping.ServiceTypeCodeSystem()) : throw FhirException.NotFound($"No CodeSystem/{id}; the hub publishes CodeSystem/service-type.")).WithName("FhirReadCodeSystem");
     }
 
     private static async Task<IResult> SearchServicesAsync(HttpRequest http, HubApi api, CancellationToken ct)

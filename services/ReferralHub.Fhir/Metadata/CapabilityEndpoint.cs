@@ -11,7 +11,7 @@ namespace ReferralHub.Fhir.Metadata;
 internal static class CapabilityEndpoint
 {
     public static void Map(RouteGroupBuilder fhir) =>
-        fhir.MapGet("/metadata", (HttpRequest http) => new FhirResult(Statement(FhirModule.BaseUrl(http))));
+        fhir.MapGet("/metadata", (HttpRequest http) => new FhirResult(Statement(FhirModule.BaseUrl(http)))).WithName("FhirCapabilityStatement");
 
     /// <summary>The resource types the server has (for 405 versus 404 on an unsupported interaction).</summary>
     public static readonly IReadOnlySet<string> ResourceTypes = Statement("http://localhost/fhir").Rest[0].Resource.Select(r => r.Type!).ToHashSet(StringComparer.Ordinal);

@@ -18,5 +18,5 @@ internal static class SmartConfiguration
             ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post" },
             ["capabilities"] = new[] { "client-confidential-symmetric" },
             ["scopes_supported"] = Array.Empty<string>(),
-        }));
+        })).WithName("FhirSmartConfiguration");
 }

@@ -18,10 +18,10 @@ internal static class ReferralEndpoints
 {
     public static void Map(RouteGroupBuilder fhir)
     {
-        fhir.MapPost("/ServiceRequest", CreateAsync);
-        fhir.MapGet("/ServiceRequest/{id}", ReadAsync);
-        fhir.MapGet("/ServiceRequest", SearchAsync);
-        fhir.MapPost("/", TransactionAsync);
+        fhir.MapPost("/ServiceRequest", CreateAsync).WithName("FhirCreateServiceRequest");
+        fhir.MapGet("/ServiceRequest/{id}", ReadAsync).WithName("FhirReadServiceRequest");
+        fhir.MapGet("/ServiceRequest", SearchAsync).WithName("FhirSearchServiceRequests");
+        fhir.MapPost("/", TransactionAsync).WithName("FhirTransaction");
     }
 
     private static async Task<IResult> ReadAsync(string id, HubApi api, CancellationToken cancellationToken)

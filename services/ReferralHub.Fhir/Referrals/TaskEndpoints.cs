@@ -17,10 +17,10 @@ internal static class TaskEndpoints
 {
     public static void Map(RouteGroupBuilder fhir)
     {
-        fhir.MapGet("/Task/{id}", ReadAsync);
-        fhir.MapGet("/Task", SearchAsync);
-        fhir.MapPut("/Task/{id}", UpdateAsync);
-        fhir.MapPatch("/Task/{id}", PatchAsync);
+        fhir.MapGet("/Task/{id}", ReadAsync).WithName("FhirReadTask");
+        fhir.MapGet("/Task", SearchAsync).WithName("FhirSearchTasks");
+        fhir.MapPut("/Task/{id}", UpdateAsync).WithName("FhirUpdateTask");
+        fhir.MapPatch("/Task/{id}", PatchAsync).WithName("FhirPatchTask");
     }
 
     private static async Task<IResult> ReadAsync(string id, HubApi api, ClaimsPrincipal user, CancellationToken cancellationToken) =>

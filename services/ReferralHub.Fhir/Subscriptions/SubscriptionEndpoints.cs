@@ -23,9 +23,9 @@ internal static class SubscriptionEndpoints
 
     public static void Map(RouteGroupBuilder fhir)
     {
-        fhir.MapPost("/Subscription", CreateAsync);
-        fhir.MapGet("/Subscription/{id}", ReadAsync);
-        fhir.MapDelete("/Subscription/{id}", DeleteAsync);
+        fhir.MapPost("/Subscription", CreateAsync).WithName("FhirCreateSubscription");
+        fhir.MapGet("/Subscription/{id}", ReadAsync).WithName("FhirReadSubscription");
+        fhir.MapDelete("/Subscription/{id}", DeleteAsync).WithName("FhirDeleteSubscription");
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest http, HubApi api, ClaimsPrincipal user, CancellationToken cancellationToken)

@@ -45,6 +45,20 @@ public sealed class OpenApiDocumentTests(EmbeddedHubFactory hub) : IClassFixture
         Assert.True(missing.Count == 0, $"{missing.Count} gaps in /openapi/v1.json:\n{string.Join("\n", missing)}");
     }
 
+    [Fact]
+    public async Task Every_fhir_and_hsds_operation_has_a_unique_operation_id()
+    {
+        var (operations, document) = await OpenApiOperations.ReadAsync(hub);
+        var facades = operations.Where(o => o.Template.StartsWith("/fhir", StringComparison.Ordinal) || o.Template.StartsWith("/hsds", StringComparison.Ordinal)).ToList();
+        Assert.True(facades.Count > 30, $"the document lists the FHIR and HSDS operations ({facades.Count})");
+
+        var all = operations.Select(o => document["paths"]![o.Template]![o.Method.ToLowerInvariant()]!["operationId"]?.GetValue<string>()).OfType<string>().ToList();
+        var missing = facades.Where(o => string.IsNullOrEmpty(document["paths"]![o.Template]![o.Method.ToLowerInvariant()]!["operationId"]?.GetValue<string>()))
+            .Select(o => o.ToString()).ToList();
+        Assert.True(missing.Count == 0, $"without an operationId (.WithName(\"FhirVerbResource\") / \"HsdsVerbThing\"):\n{string.Join("\n", missing)}");
+        Assert.Equal(all.Count, all.Distinct(StringComparer.Ordinal).Count());
+    }
+
     /// <summary>A body with a schema: JSON for a success (or a file type), <c>application/problem+json</c> for a problem.</summary>
     private static bool HasSchema(JsonNode? response, bool json)
     {
