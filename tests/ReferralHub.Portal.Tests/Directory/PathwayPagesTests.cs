@@ -113,9 +113,19 @@ public sealed class PathwayPagesTests(Browser browser) : IAsyncLifetime
         await page.GetByLabel("Area", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Demo Camp 1" });
         await page.GetByLabel("Service type").SelectOptionAsync(new SelectOptionValue { Label = "Specialised MHPSS services" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Start a pathway" }).ClickAsync();
+        // The same question open in a second tab: whichever answers "Yes" second is told it exists, by a GET.
+        var second = await context.NewPageAsync();
+        await second.GotoAsync(page.Url);
         Assert.Equal(200, (await page.SubmitAsync("Yes, start the pathway")).Status);
         Assert.StartsWith("Pathway started.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
         Assert.True(await CampHasPathwayAsync("specialised-mhpss"));
+        Assert.Equal(200, (await second.SubmitAsync("Yes, start the pathway")).Status);
+        Assert.Contains("A pathway for this area and service type exists already", await second.Locator("#error-summary").InnerTextAsync());
+        Assert.EndsWith("/directory/pathways?area=demo-camp-1#error-summary", second.Url);
+        Assert.Equal("demo-camp-1", await second.Locator("#new-area").InputValueAsync());
+        var reload = await second.ReloadAsync();
+        Assert.Equal("GET", reload!.Request.Method);
+        Assert.Equal(0, await second.Locator("#error-summary").CountAsync());
 
         // Now the camp lists it as its own, and no longer as one it uses from above.
         await page.GotoAsync("/directory/pathways?area=demo-camp-1");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using ReferralHub.Contracts.Taxonomy;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Portal.Forms;
 using ReferralHub.Portal.HubApi;
 
 namespace ReferralHub.Portal.Pages.Directory;
@@ -34,12 +35,11 @@ public sealed class PathwaysModel(PathwaysApi pathways, IStringLocalizer<PortalT
 
     public string? Error { get; private set; }
 
-    private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
-
-    public string? FieldError(string field) => _errors.TryGetValue(field, out var m) ? string.Join(" ", m) : null;
+    public string? FieldError(string field) => Failure?.FieldError(field);
 
     public async Task OnGetAsync(string? startArea, string? startType, CancellationToken ct)
     {
+        Failure = FormFailure.Take(TempData);
         var all = await LoadAsync(ct);
         if (all is null || string.IsNullOrEmpty(startArea) || string.IsNullOrEmpty(startType)) return;
         if (!AreaCodes.Contains(startArea) || !ServiceTypeCodes.Contains(startType))
@@ -56,12 +56,18 @@ public sealed class PathwaysModel(PathwaysApi pathways, IStringLocalizer<PortalT
     {
         var result = await pathways.CreateAsync(areaCode ?? "", serviceType ?? "", ct);
         if (result.Ok) return Redirect($"/directory/pathways/{result.Value!.Id}?created=true");
-        Error = result.Conflict ? text["Pathways.Exists"] : result.Title ?? text["Directory.Failed"];
-        _errors = result.Errors;
-        Response.StatusCode = (int)result.Status;
-        await LoadAsync(ct);
-        return Page();
+        // Post/redirect/get: the refusal (one started meanwhile in another tab: 409; an area outside yours: 403) is
+        // shown by the next GET, on the area's view with the start form as it was; a reload sends nothing.
+        var title = result.Conflict ? text["Pathways.Exists"].Value : result.Title ?? text["Directory.Failed"].Value;
+        return FormFailure.RedirectBack(this, title, result.Errors,
+            routeValues: string.IsNullOrEmpty(areaCode) ? new { } : new { area = areaCode });
     }
+
+    /// <summary>The refused start brought back by post/redirect/get, or null.</summary>
+    public FormFailure? Failure { get; private set; }
+
+    /// <summary>The start form's fields, for the summary's links.</summary>
+    public IReadOnlyDictionary<string, string> InputIds { get; } = new Dictionary<string, string> { ["areaCode"] = "new-area", ["serviceType"] = "new-type" };
 
     private async Task<(List<AreaView> Areas, List<PathwayView> Pathways)?> LoadAsync(CancellationToken ct)
     {
