@@ -157,6 +157,10 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         // Areas and agencies are picked by name, and each area's cases are listed under it: no area code is typed.
         // What the portal can see itself (an unreadable line, cases without an area) is told at once, before sending.
         var words = await PlainWords.ForAsync(_hub);
+        // The codes a case line may hold for concerns and languages are listed beside their names (no script: <details>).
+        await page.Locator("#codes-to-type summary").ClickAsync();
+        Assert.Contains("Neglect: neglect", await page.Locator("#codes-to-type").InnerTextAsync());
+        Assert.Contains("Arabic: ar", await page.Locator("#codes-to-type").InnerTextAsync());
         await page.GetByLabel("Area, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District" });
         await page.GetByLabel("Receiving agency, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District Social Welfare Office (fictional)" });
         await page.GetByLabel("Cases of row 1, one per line").FillAsync("PORTAL-BULK-1, 1-2, female, high\nPORTAL-BULK-2, 5-9, nobody, medium");
