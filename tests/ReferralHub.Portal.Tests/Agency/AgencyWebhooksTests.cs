@@ -93,6 +93,7 @@ public sealed class AgencyWebhooksTests(Browser browser, AgencyWebhooksTests.Fas
             return await page.GetByText("Not delivered (gave up)").CountAsync() >= 2;
         }, "two dead-lettered callbacks in the log");
         Assert.Contains("HTTP 503", await page.Locator("table").InnerTextAsync());
+        await LocalTimes.AssertOnAsync(page, zoneName: null); // each change's time and next try through the one helper
         await page.ScreenshotAsync("agency-webhook-log");
 
         _receiver.Down = false;

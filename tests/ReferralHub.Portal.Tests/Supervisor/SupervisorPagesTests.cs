@@ -101,6 +101,7 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
 
         Assert.Equal(200, recorded.Status);
         Assert.Contains("Override recorded.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
+        await LocalTimes.AssertOnAsync(page, zoneName: null);
         using var referrer = await HubData.ReferrerAsync(_hub);
         var overrides = await referrer.GetFromJsonAsync<JsonElement>("/api/v1/consents/PORTAL-OVERRIDE-1/overrides");
         var entry = Assert.Single(overrides.GetProperty("items").EnumerateArray());
@@ -234,6 +235,7 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         Assert.Contains("Completed", line);
         Assert.Contains("Demo District to Demo District Social Welfare Office (fictional)", line);
         await words.AssertOnAsync(page);
+        await LocalTimes.AssertOnAsync(page, zoneName: null);
         await page.ScreenshotAsync("supervisor-caseload-jobs");
         await listed.GetByRole(AriaRole.Link).ClickAsync();
         await page.WaitForURLAsync("**" + report);
