@@ -166,19 +166,23 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         await page.GetByLabel("Receiving agency, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District Social Welfare Office (fictional)" });
         await page.GetByLabel("Cases of row 1, one per line").FillAsync("PORTAL-BULK-1, 1-2, female, high\nPORTAL-BULK-2, 5-9, nobody, medium");
         await page.GetByLabel("Cases of row 2, one per line").FillAsync("PORTAL-BULK-3, 10-14");
+        await page.GetByLabel("Area, row 3").SelectOptionAsync(new SelectOptionValue { Label = "Demo District" });
         Assert.Equal(200, (await page.SubmitAsync("Start the caseload transfer")).Status);
         var seen = await page.Locator("#error-summary").InnerTextAsync();
         Assert.Contains("Row 2, line 1: write case code, age band, sex and risk level separated by commas.", seen);
         Assert.Contains("Row 2: choose the area of these cases.", seen);
+        Assert.Contains("Row 2: choose the agency that receives this area's cases.", seen);
+        Assert.Contains("Row 3: this area is chosen in row 1 already; list all its cases there.", seen);
+        Assert.Contains("Row 3: choose the agency that receives this area's cases.", seen);
         var links = await page.Locator("#error-summary a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
-        Assert.Contains("#cases-1", links);
-        Assert.Contains("#area-1", links);
+        Assert.Equal(["#cases-1", "#area-1", "#agency-1", "#area-2", "#agency-2"], links);
         Assert.Contains("Row 2: choose the area of these cases.", await page.Locator("#area-1-error").InnerTextAsync());
         Assert.Equal("PORTAL-BULK-3, 10-14", await page.GetByLabel("Cases of row 2, one per line").InputValueAsync());
         await words.AssertOnAsync(page);
 
         // Then what the transfer service finds, every problem at once, each told by its row and line in words.
         await page.GetByLabel("Cases of row 2, one per line").FillAsync("");
+        await page.GetByLabel("Area, row 3").SelectOptionAsync(new SelectOptionValue { Value = "" });
         Assert.Equal(200, (await page.SubmitAsync("Start the caseload transfer")).Status);
         var problems = await page.GetByRole(AriaRole.Alert).InnerTextAsync();
         Assert.Contains("Row 1, line 1, age band", problems);

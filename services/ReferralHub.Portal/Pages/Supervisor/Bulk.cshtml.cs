@@ -102,7 +102,12 @@ public sealed class BulkModel(TransfersApi transfers, IStringLocalizer<PortalTex
                 cases.Add(new BulkCaseInput(parts[0], area, parts[1], parts[2], parts[3], Words(parts, 4), Words(parts, 5)));
                 caseOrigin.Add((row, i + 1));
             }
-            if (listed && area.Length == 0) Add(errors, $"receivers[{row}].areaCode", text["Bulk.RowNeedsArea", row + 1]);
+            // A row is used when anything in it is filled in; then it needs both pickers, and an area once only.
+            var used = listed || area.Length > 0 || agency.Length > 0;
+            if (used && area.Length == 0) Add(errors, $"receivers[{row}].areaCode", text["Bulk.RowNeedsArea", row + 1]);
+            else if (area.Length > 0 && receiverRow.Take(receiverRow.Count - 1).FirstOrDefault(earlier => Form.Receivers[earlier].AreaCode?.Trim() == area, -1) is var first and >= 0)
+                Add(errors, $"receivers[{row}].areaCode", text["Bulk.RowAreaTwice", row + 1, first + 1]);
+            if (used && agency.Length == 0) Add(errors, $"receivers[{row}].agency", text["Bulk.RowNeedsAgency", row + 1]);
         }
         if (cases.Count == 0 && errors.Count == 0) Add(errors, "cases", text["Bulk.NoCases"]);
         // Every problem the portal can see is told at once, before anything is sent.
