@@ -18,6 +18,7 @@ public static class GatewayModule
     {
         builder.AddServiceDatabase<GatewayDbContext, SqliteGatewayDbContext, PostgresGatewayDbContext>(GatewayDbContext.Name);
         builder.Services.AddSingleton<TokenIssuerInProcess>(); // lets HubSigningKey create the key on first start
+        builder.Services.AddHostedService<TokenServerWarmUp>();
         builder.Services.AddScoped<IDatabaseSeeder<GatewayDbContext>, ApiClientSeeder>();
         builder.Services.AddSingleton<ConfiguredClients>();
         builder.Services.AddTransient<IStartupFilter, TokenRateLimit>();
@@ -38,7 +39,10 @@ public static class GatewayModule
                 server.SetAccessTokenLifetime(TimeSpan.FromHours(1));
                 // Plain signed JWTs: every service (and an agency's own gateway) can validate them with the public key.
                 server.DisableAccessTokenEncryption();
-                server.AddEphemeralEncryptionKey();
+                // Access tokens are not encrypted, so this key encrypts nothing the hub issues; OpenIddict still wants
+                // one. A random 256-bit symmetric key per start instead of AddEphemeralEncryptionKey's RSA key: no RSA
+                // key generation on every start (issue 17, start time).
+                server.AddEncryptionKey(new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
                 server.RegisterScopes("api");
                 // Client-credentials tokens are self-contained JWTs; storing a row per token would only grow the table.
                 server.DisableTokenStorage();
