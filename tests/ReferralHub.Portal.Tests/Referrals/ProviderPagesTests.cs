@@ -35,13 +35,16 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
         Assert.Contains("Specialised MHPSS services", waiting);
         Assert.Contains("Answer due in", waiting);
         Assert.Contains("Demo Camp", waiting); // the area's name, read from the directory's paged area list
+        Assert.Contains("age 15 to 17 years · sex Female", waiting);
         Assert.DoesNotContain("Nadia", await page.ContentAsync());
         Assert.DoesNotContain("PORTAL-NADIA-1", await page.ContentAsync());
         await page.ScreenshotAsync("provider-inbox");
 
         await page.GotoAsync($"/referrals/{id}");
         Assert.DoesNotContain("Nadia", await page.ContentAsync());
-        Assert.Contains("15-17", await page.Locator("dl.payload").First.InnerTextAsync());
+        var summary = await page.Locator("dl.payload").First.InnerTextAsync();
+        Assert.Contains("15 to 17 years", summary); // the age band and sex in words, as on every page
+        Assert.Contains("Female", summary);
         var accepted = await page.SubmitAsync("Accept the referral");
 
         Assert.Equal(200, accepted.Status);
