@@ -52,6 +52,10 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
         Assert.Contains("Nadia", released);
         Assert.Contains("nightmares", released); // the expected outcome mentions them
         Assert.DoesNotContain("hometown", released); // the case history was withheld
+        // Released codes (sex, languages, the channel, the referral type) are shown in words too.
+        await (await PlainWords.ForAsync(_hub)).AssertOnAsync(page);
+        Assert.Contains("Digital case management system", released);
+        Assert.Contains("Arabic", released);
         // ...and the provider is told what was kept back, by name only, and asked not to seek it.
         var keptBack = await page.Locator("#kept-back").InnerTextAsync();
         Assert.Contains("Case history", keptBack);
