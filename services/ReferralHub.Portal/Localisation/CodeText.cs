@@ -25,6 +25,17 @@ public sealed class CodeText(IStringLocalizer<PortalText> text, DirectoryNames n
     /// <summary>"High priority (answer within 24 hours)".</summary>
     public string Priority(string? code) => code is null ? "" : Find("Priority." + code) ?? code;
 
+    /// <summary>
+    /// The classes of a priority's or urgency's tag: high stands out (filled, bold), medium is outlined in amber, low
+    /// stays plain — so a busy focal point sees the 24-hour ones first, and the words say it too.
+    /// </summary>
+    public static string PriorityTag(string? code) => code switch
+    {
+        "high" => "tag urgency-high",
+        "medium" => "tag urgency-medium",
+        _ => "tag",
+    };
+
     public string ReferralStatus(string? code) => code is null ? "" : Find("Status." + code) ?? Find("ReferralStatus." + code) ?? code;
 
     public string TransferStatus(string? code) => code is null ? "" : Find("TransferStatus." + code) ?? code;

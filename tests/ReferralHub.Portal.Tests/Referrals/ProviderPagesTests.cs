@@ -36,6 +36,9 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
         Assert.Contains("Answer due in", waiting);
         Assert.Contains("Demo Camp", waiting); // the area's name, read from the directory's paged area list
         Assert.Contains("age 15 to 17 years · sex Female", waiting);
+        // High priority stands out from the plain tags (filled in red), not only in words.
+        var high = page.Locator("ul.cards").First.Locator(".tag", new() { HasText = "High priority" }).First;
+        Assert.Equal("rgb(164, 0, 15)", await high.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
         Assert.DoesNotContain("Nadia", await page.ContentAsync());
         Assert.DoesNotContain("PORTAL-NADIA-1", await page.ContentAsync());
         await page.ScreenshotAsync("provider-inbox");
