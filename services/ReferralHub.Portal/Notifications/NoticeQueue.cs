@@ -27,29 +27,35 @@ public sealed class NoticeRecipients(PortalDbContext db)
     /// <summary>Active people (a password set, not disabled) of <paramref name="agency"/> holding <paramref name="role"/>.</summary>
     public async Task<List<NoticePerson>> OfAgencyAsync(string agency, string role, CancellationToken cancellationToken)
     {
-        var ids = await Claims.Where(c => c.ClaimType == HubClaims.Agency && c.ClaimValue == agency).Select(c => c.UserId)
-            .Intersect(Claims.Where(c => c.ClaimType == HubClaims.Role && c.ClaimValue == role).Select(c => c.UserId))
-            .ToListAsync(cancellationToken);
-        return await ActiveAsync(ids, cancellationToken);
+        // One statement (claims joined to accounts), not three: every offer asks this (issue 17's profile).
+        var users = await (
+                from agencyClaim in Claims
+                where agencyClaim.ClaimType == HubClaims.Agency && agencyClaim.ClaimValue == agency
+                join roleClaim in Claims on agencyClaim.UserId equals roleClaim.UserId
+                where roleClaim.ClaimType == HubClaims.Role && roleClaim.ClaimValue == role
+                join user in db.Users on agencyClaim.UserId equals user.Id
+                where user.PasswordHash != null
+                select user)
+            .AsNoTracking().ToListAsync(cancellationToken);
+        return [.. users.Where(u => !AgencyUserAdmin.IsDisabled(u)).DistinctBy(u => u.Id).Select(u => new NoticePerson(u.Id, agency))];
     }
 
     /// <summary>Active people holding <paramref name="role"/> for any of <paramref name="areas"/> (an area and those above it).</summary>
     public async Task<List<NoticePerson>> OfAreasAsync(IReadOnlyCollection<string> areas, string role, CancellationToken cancellationToken)
     {
         if (areas.Count == 0) return [];
-        var ids = await Claims.Where(c => c.ClaimType == HubClaims.Area && areas.Contains(c.ClaimValue!)).Select(c => c.UserId)
-            .Intersect(Claims.Where(c => c.ClaimType == HubClaims.Role && c.ClaimValue == role).Select(c => c.UserId))
-            .ToListAsync(cancellationToken);
-        return await ActiveAsync(ids, cancellationToken);
-    }
-
-    private async Task<List<NoticePerson>> ActiveAsync(List<string> ids, CancellationToken cancellationToken)
-    {
-        if (ids.Count == 0) return [];
-        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) && u.PasswordHash != null).ToListAsync(cancellationToken);
-        var agencies = await Claims.Where(c => ids.Contains(c.UserId) && c.ClaimType == HubClaims.Agency)
-            .ToDictionaryAsync(c => c.UserId, c => c.ClaimValue ?? "", cancellationToken);
-        return [.. users.Where(u => !AgencyUserAdmin.IsDisabled(u)).Select(u => new NoticePerson(u.Id, agencies.GetValueOrDefault(u.Id, "")))];
+        var people = await (
+                from areaClaim in Claims
+                where areaClaim.ClaimType == HubClaims.Area && areas.Contains(areaClaim.ClaimValue!)
+                join roleClaim in Claims on areaClaim.UserId equals roleClaim.UserId
+                where roleClaim.ClaimType == HubClaims.Role && roleClaim.ClaimValue == role
+                join user in db.Users on areaClaim.UserId equals user.Id
+                where user.PasswordHash != null
+                from agencyClaim in Claims.Where(c => c.UserId == user.Id && c.ClaimType == HubClaims.Agency).DefaultIfEmpty()
+                select new { User = user, Agency = agencyClaim == null ? null : agencyClaim.ClaimValue })
+            .AsNoTracking().ToListAsync(cancellationToken);
+        // A person may hold the role for two areas of the chain: one notice each.
+        return [.. people.Where(p => !AgencyUserAdmin.IsDisabled(p.User)).DistinctBy(p => p.User.Id).Select(p => new NoticePerson(p.User.Id, p.Agency ?? ""))];
     }
 }
 
@@ -66,8 +72,15 @@ public sealed class NoticeQueue(PortalDbContext db, IOptions<NotificationOptions
         if (recipients.Count == 0) return 0;
         var userIds = recipients.Select(p => p.UserId).ToList();
         var agencies = recipients.Select(p => p.Agency).Distinct().ToList();
-        var settings = await db.Set<PersonSettings>().AsNoTracking().Where(s => userIds.Contains(s.UserId)).ToDictionaryAsync(s => s.UserId, cancellationToken);
-        var defaults = await db.Set<AgencyNoticeDefaults>().AsNoTracking().Where(d => agencies.Contains(d.AgencyCode)).ToDictionaryAsync(d => d.AgencyCode, cancellationToken);
+        // The people's own choices and their agencies' defaults in one statement (UNION ALL), not two.
+        var choices = await db.Set<PersonSettings>().Where(s => userIds.Contains(s.UserId))
+            .Select(s => new { Own = true, Key = s.UserId, s.NoticeKinds, s.Digest })
+            .Concat(db.Set<AgencyNoticeDefaults>().Where(d => agencies.Contains(d.AgencyCode))
+                .Select(d => new { Own = false, Key = d.AgencyCode, NoticeKinds = (string?)d.NoticeKinds, Digest = (bool?)d.Digest }))
+            .ToListAsync(cancellationToken);
+        var settings = choices.Where(c => c.Own).ToDictionary(c => c.Key, c => new PersonSettings { UserId = c.Key, NoticeKinds = c.NoticeKinds, Digest = c.Digest });
+        var defaults = choices.Where(c => !c.Own).ToDictionary(c => c.Key,
+            c => new AgencyNoticeDefaults { AgencyCode = c.Key, NoticeKinds = c.NoticeKinds ?? "", Digest = c.Digest ?? false });
         var keys = userIds.Select(id => Key(dedupKey, id)).ToList();
         var existing = (await db.Set<NotificationDelivery>().Where(d => keys.Contains(d.DedupKey)).Select(d => d.DedupKey).ToListAsync(cancellationToken)).ToHashSet();
 
