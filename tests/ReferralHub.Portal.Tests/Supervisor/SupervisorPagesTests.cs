@@ -6,6 +6,8 @@ using Microsoft.Playwright;
 
 namespace ReferralHub.Portal.Tests.Supervisor;
 
+using BulkModelBounds = ReferralHub.Portal.Pages.Supervisor.BulkModel;
+
 /// <summary>
 /// Agency A's supervisor, from a phone with JavaScript off: approves a transfer its agency's setting holds for approval,
 /// authorises a consent override (allowed ground + justification) for one blocked referral, and starts a whole caseload
@@ -273,6 +275,26 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         await listed.GetByRole(AriaRole.Link).ClickAsync();
         await page.WaitForURLAsync("**" + report);
         Assert.Equal("Completed", await page.Locator(".tag").First.InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task The_caseload_form_grows_to_its_bound_and_then_says_so()
+    {
+        await using var context = await browser.PhoneAsync(_hub.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(Supervisor);
+        await page.GotoAsync("/supervisor/bulk");
+        await page.Locator("#case-0-0-code").FillAsync("PORTAL-GROW-1");
+
+        // Each press comes back by a GET with what was typed, one more row each time, until the bound.
+        for (var rows = 1; rows < BulkModelBounds.MaxRows; rows++)
+        {
+            Assert.Equal("GET", (await page.SubmitAsync("Add another area")).Request.Method);
+            Assert.Equal(rows + 1, await page.Locator("fieldset[id^='row-']").CountAsync());
+        }
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Add another area" }).CountAsync());
+        Assert.Contains($"This form takes at most {BulkModelBounds.MaxRows} areas", await page.Locator("main").InnerTextAsync());
+        Assert.Equal("PORTAL-GROW-1", await page.Locator("#case-0-0-code").InputValueAsync());
     }
 
     /// <summary>Fills one case's boxes on the caseload form: code typed, the rest chosen or ticked by their words.</summary>

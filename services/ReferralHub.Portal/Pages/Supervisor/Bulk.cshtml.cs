@@ -32,7 +32,7 @@ public sealed partial class BulkModel(TransfersApi transfers, IStringLocalizer<P
     /// Bounds on what one form holds, so the kept values still fit the cookie that carries them across the redirect; a
     /// larger caseload is sent in several jobs, or by the agency's own system through the API.
     /// </summary>
-    public const int MaxRows = 10, MaxCasesPerRow = 60;
+    public const int MaxRows = 6, MaxCasesPerRow = 30;
 
     [BindProperty] public BulkForm Form { get; set; } = new();
 
