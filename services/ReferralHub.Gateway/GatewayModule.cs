@@ -1,8 +1,11 @@
 using Microsoft.IdentityModel.Tokens;
+using ReferralHub.Gateway.Accounts;
 using ReferralHub.Gateway.AgencyClients;
+using ReferralHub.Gateway.AgencyUsers;
 using OpenIddict.Server;
 using ReferralHub.Gateway.Identity;
 using ReferralHub.Gateway.Persistence;
+using ReferralHub.Gateway.SignIn;
 using ReferralHub.Gateway.Tokens;
 using ReferralHub.Contracts.Portal;
 using ReferralHub.Hosting.Auth;
@@ -19,8 +22,13 @@ public static class GatewayModule
         builder.AddServiceDatabase<GatewayDbContext, SqliteGatewayDbContext, PostgresGatewayDbContext>(GatewayDbContext.Name);
         builder.Services.AddSingleton<TokenIssuerInProcess>(); // lets HubSigningKey create the key on first start
         builder.Services.AddScoped<IDatabaseSeeder<GatewayDbContext>, ApiClientSeeder>();
+        builder.AddPersonAccounts();
+        builder.AddPeopleSession();
+        builder.Services.AddAntiforgery();
+        builder.Services.AddTransient<IStartupFilter, IdentityPagesGuard>();
         builder.Services.AddSingleton<ConfiguredClients>();
         builder.Services.AddTransient<IStartupFilter, TokenRateLimit>();
+        builder.Services.AddHostedService<TokenPruning>();
         // A portal person's token is built from the account store's answer (the portal's PersonAccountResponder).
         builder.AddBusConsumers("gateway", consumers => consumers.AddRequestClient<PortalPersonRequest>());
 
@@ -31,6 +39,16 @@ public static class GatewayModule
             {
                 server.SetIssuer(new Uri(issuer));
                 server.SetTokenEndpointUris("connect/token");
+                // People sign in here (the portal is an OpenID Connect client): code flow, PKCE required, S256 only.
+                server.SetAuthorizationEndpointUris("connect/authorize");
+                server.SetEndSessionEndpointUris("connect/endsession");
+                server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                server.AllowRefreshTokenFlow();
+                server.Configure(options =>
+                {
+                    options.CodeChallengeMethods.Clear();
+                    options.CodeChallengeMethods.Add(OpenIddict.Abstractions.OpenIddictConstants.CodeChallengeMethods.Sha256);
+                });
                 server.SetConfigurationEndpointUris(".well-known/openid-configuration");
                 server.SetJsonWebKeySetEndpointUris(".well-known/jwks");
                 server.AllowClientCredentialsFlow();
@@ -39,10 +57,12 @@ public static class GatewayModule
                 // Plain signed JWTs: every service (and an agency's own gateway) can validate them with the public key.
                 server.DisableAccessTokenEncryption();
                 server.AddEphemeralEncryptionKey();
-                server.RegisterScopes("api");
-                // Client-credentials tokens are self-contained JWTs; storing a row per token would only grow the table.
-                server.DisableTokenStorage();
-                var aspNetCore = server.UseAspNetCore().EnableTokenEndpointPassthrough();
+                server.RegisterScopes("api", OpenIddict.Abstractions.OpenIddictConstants.Scopes.Profile,
+                    OpenIddict.Abstractions.OpenIddictConstants.Scopes.Email, OpenIddict.Abstractions.OpenIddictConstants.Scopes.OfflineAccess);
+                // Token storage stays on: an authorization code must be redeemable once only, and a refresh token
+                // revoked with its session; access tokens are still self-contained JWTs.
+                var aspNetCore = server.UseAspNetCore().EnableTokenEndpointPassthrough()
+                    .EnableAuthorizationEndpointPassthrough().EnableEndSessionEndpointPassthrough();
                 // TLS is terminated in front of the hub (reverse proxy / ingress); see docs/operations.md.
                 aspNetCore.DisableTransportSecurityRequirement();
             });
@@ -63,6 +83,12 @@ public static class GatewayModule
         app.MapTokenEndpoint();
         app.MapWhoAmI();
         app.MapAgencyClients();
+        app.MapAgencyUsers();
+        app.MapIdentityStyles();
+        app.MapSignInPage();
+        app.MapSignedInPage();
+        app.MapSetPasswordPage();
+        app.MapAuthorizeEndpoints();
         return app;
     }
 }

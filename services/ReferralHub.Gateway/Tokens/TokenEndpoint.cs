@@ -31,6 +31,8 @@ internal static class TokenEndpoint
             ?? throw new InvalidOperationException("The OpenIddict server request is missing.");
         if (request.GrantType == PortalClient.GrantType)
             return await IssueForPortalUserAsync(context, request, auth.Value);
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
+            return await SignIn.AuthorizeEndpoint.RedeemAsync(context, request, auth.Value);
         if (!request.IsClientCredentialsGrantType())
             return Forbid(Errors.UnsupportedGrantType, "Only the client_credentials grant is supported.");
 

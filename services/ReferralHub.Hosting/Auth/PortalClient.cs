@@ -37,6 +37,12 @@ public static class PortalClient
     public static IReadOnlyList<string> AllowedRoles { get; } = [.. Roles.All.Where(r => r != Roles.Operator)];
 
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>The portal's OpenID Connect callback (registered at the gateway under each portal address).</summary>
+    public const string RedirectPath = "/signin-oidc";
+
+    /// <summary>Where the gateway's end-session endpoint returns the browser after sign-out.</summary>
+    public const string PostSignOutPath = "/signout-callback-oidc";
 }
 
 /// <summary>Marks a process that hosts the portal (the embedded host, or the portal alone).</summary>

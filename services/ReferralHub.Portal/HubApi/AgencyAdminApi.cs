@@ -21,6 +21,36 @@ public sealed class AgencyClientsApi(HubApiClient api)
             await api.Http.PostAsync($"api/v1/agency/clients/{Uri.EscapeDataString(clientId)}/secret", null, ct), ct);
 }
 
+/// <summary>
+/// <c>/api/v1/agency/users</c> on the gateway (the account store, the hub's identity provider), as the signed-in
+/// agency admin. Not used by the pages yet: they move onto it together with sign-in at the gateway (issue 19).
+/// </summary>
+public sealed class AgencyUsersApi(HubApiClient api)
+{
+    public Task<ApiResult<List<AgencyUserView>>> ListAsync(CancellationToken ct) =>
+        ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfAgencyUserView, AgencyUserView>(api.Http, "api/v1/agency/users?limit=500", ct);
+
+    public async Task<ApiResult<AgencyUserView>> GetAsync(string userId, CancellationToken ct) =>
+        await ApiResult<AgencyUserView>.ReadAsync(await api.Http.GetAsync($"api/v1/agency/users/{Uri.EscapeDataString(userId)}", ct), ct);
+
+    public async Task<ApiResult<AgencyUserSetPasswordLink>> InviteAsync(string? email, string? displayName, IReadOnlyList<string> roles, CancellationToken ct) =>
+        await ApiResult<AgencyUserSetPasswordLink>.ReadAsync(
+            await api.Http.PostAsJsonAsync("api/v1/agency/users", new { email, displayName, roles }, HubApiJson.Options, ct), ct);
+
+    public async Task<ApiResult<AgencyUserView>> SetRolesAsync(string userId, IReadOnlyList<string> roles, CancellationToken ct) =>
+        await ApiResult<AgencyUserView>.ReadAsync(
+            await api.Http.PutAsJsonAsync($"api/v1/agency/users/{Uri.EscapeDataString(userId)}/roles", new { roles }, HubApiJson.Options, ct), ct);
+
+    public async Task<ApiResult<AgencyUserView>> DisableAsync(string userId, CancellationToken ct) =>
+        await ApiResult<AgencyUserView>.ReadAsync(await api.Http.PostAsync($"api/v1/agency/users/{Uri.EscapeDataString(userId)}/disable", null, ct), ct);
+
+    public async Task<ApiResult<AgencyUserView>> EnableAsync(string userId, CancellationToken ct) =>
+        await ApiResult<AgencyUserView>.ReadAsync(await api.Http.PostAsync($"api/v1/agency/users/{Uri.EscapeDataString(userId)}/enable", null, ct), ct);
+
+    public async Task<ApiResult<AgencyUserSetPasswordLink>> ResetAsync(string userId, CancellationToken ct) =>
+        await ApiResult<AgencyUserSetPasswordLink>.ReadAsync(await api.Http.PostAsync($"api/v1/agency/users/{Uri.EscapeDataString(userId)}/reset", null, ct), ct);
+}
+
 /// <summary><c>/api/v1/referrals/webhooks</c> (referral routing), as the signed-in agency admin.</summary>
 public sealed class WebhooksApi(HubApiClient api)
 {
@@ -52,5 +82,6 @@ public static class AgencyAdministration
     public static IServiceCollection AddAgencyAdministration(this IServiceCollection services) => services
         .AddScoped<AgencyUserAdmin>()
         .AddScoped<AgencyClientsApi>()
+        .AddScoped<AgencyUsersApi>()
         .AddScoped<WebhooksApi>();
 }
