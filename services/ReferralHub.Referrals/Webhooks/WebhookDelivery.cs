@@ -292,6 +292,11 @@ internal sealed class WebhookDispatcher(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Expected: the webhook was stopped or changed while a callback was out; the next round reads it afresh.
+            logger.LogInformation("Webhook {SubscriptionId}: changed during delivery; read again next round", subscriptionId);
+        }
         catch (Exception ex)
         {
             logger.LogWarning(ex, "Webhook {SubscriptionId}: delivery failed; retrying", subscriptionId);

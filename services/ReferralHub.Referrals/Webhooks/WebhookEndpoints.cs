@@ -120,12 +120,11 @@ public static class WebhookEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, ClaimsPrincipal user, ReferralsDbContext db, CancellationToken cancellationToken)
     {
         var agency = user.Agency();
-        var subscription = await db.WebhookSubscriptions.SingleOrDefaultAsync(s => s.Id == id && s.AgencyCode == agency, cancellationToken);
-        if (subscription is null) return Problems.NotFound("No such webhook.");
-        subscription.Active = false;
-        subscription.Version++;
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.NoContent();
+        // One statement, not read-modify-write: the delivery loop bumps the row's version after every callback, and a
+        // stop must win over a delivery in flight (that delivery's own save then fails its version check and stops).
+        var stopped = await db.WebhookSubscriptions.Where(s => s.Id == id && s.AgencyCode == agency)
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.Active, false).SetProperty(s => s.Version, s => s.Version + 1), cancellationToken);
+        return stopped == 0 ? Problems.NotFound("No such webhook.") : TypedResults.NoContent();
     }
 
     /// <summary>The webhook's dead letters in change order, a page at a time (the cursor is the last change's sequence).</summary>

@@ -96,8 +96,11 @@ public sealed class AgencyWebhooksTests(Browser browser, AgencyWebhooksTests.Fas
 
         _receiver.Down = false;
         var before = _receiver.Accepted.Count;
-        await page.GetByRole(AriaRole.Button, new() { Name = "Send again" }).Last.ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("resent=true", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+        await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Send again" }).Last.ClickAsync(),
+            response => response.Request.IsNavigationRequest && response.Frame == page.MainFrame && response.Status is < 300 or >= 400);
+        Assert.True(page.Url.Contains("resent=true", StringComparison.OrdinalIgnoreCase),
+            $"Send again did not come back sent: {page.Url} — {await page.Locator("main").InnerTextAsync()}");
         Assert.Equal("Sent again: the receiver accepted it.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
         Assert.Contains("Delivered when sent again", await page.Locator("table").InnerTextAsync());
         Assert.Equal(before + 1, _receiver.Accepted.Count);
