@@ -173,7 +173,7 @@ public sealed partial class GatewaySignInTests(EmbeddedHubFactory hub) : IClassF
         Assert.DoesNotContain("style=", html);
         Assert.DoesNotContain("evil.example", html);
         Assert.Contains("<form method=\"post\"", html);
-        Assert.Contains("name=\"width=device-width", html.Replace("name=\"viewport\" content=\"", "name=\""));
+        Assert.Contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">", html);
         var css = await browser.GetAsync(Regex.Match(html, "href=\"(/identity/identity.css[^\"]*)\"").Groups[1].Value);
         Assert.Equal(HttpStatusCode.OK, css.StatusCode);
 
