@@ -7,7 +7,6 @@ using ReferralHub.Gateway.Identity;
 using ReferralHub.Gateway.Persistence;
 using ReferralHub.Gateway.SignIn;
 using ReferralHub.Gateway.Tokens;
-using ReferralHub.Contracts.Portal;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Hosting.Messaging;
 using ReferralHub.Hosting.Persistence;
@@ -29,8 +28,6 @@ public static class GatewayModule
         builder.Services.AddSingleton<ConfiguredClients>();
         builder.Services.AddTransient<IStartupFilter, TokenRateLimit>();
         builder.Services.AddHostedService<TokenPruning>();
-        // A portal person's token is built from the account store's answer (the portal's PersonAccountResponder).
-        builder.AddBusConsumers("gateway", consumers => consumers.AddRequestClient<PortalPersonRequest>());
 
         var issuer = builder.Configuration["Auth:Issuer"] ?? new HubAuthOptions().Issuer;
         builder.Services.AddOpenIddict()
@@ -52,7 +49,6 @@ public static class GatewayModule
                 server.SetConfigurationEndpointUris(".well-known/openid-configuration");
                 server.SetJsonWebKeySetEndpointUris(".well-known/jwks");
                 server.AllowClientCredentialsFlow();
-                server.AllowCustomFlow(PortalClient.GrantType);
                 server.SetAccessTokenLifetime(TimeSpan.FromHours(1));
                 // Plain signed JWTs: every service (and an agency's own gateway) can validate them with the public key.
                 server.DisableAccessTokenEncryption();

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Testing;
 
 namespace ReferralHub.Testing.Hub;
 
@@ -47,16 +48,8 @@ public static partial class GatewaySignIn
         });
 
     /// <summary>Reads the sign-in page at <paramref name="signInUrl"/> and posts the form; the gateway's answer.</summary>
-    public static async Task<HttpResponseMessage> PostSignInAsync(HttpClient browser, string signInUrl, string email, string password)
-    {
-        var page = await browser.GetAsync(signInUrl);
-        if (page.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"The sign-in page answered {(int)page.StatusCode}.");
-        var html = await page.Content.ReadAsStringAsync();
-        var fields = HiddenFields(html);
-        fields["email"] = email;
-        fields["password"] = password;
-        return await browser.PostAsync("/identity/sign-in", new FormUrlEncodedContent(fields));
-    }
+    public static Task<HttpResponseMessage> PostSignInAsync(HttpClient browser, string signInUrl, string email, string password) =>
+        PeopleSignIn.PostSignInAsync(browser, signInUrl, email, password);
 
     /// <summary>
     /// The whole round trip as the portal's browser makes it: authorize (sent to sign in), sign in, authorize again
@@ -115,13 +108,9 @@ public static partial class GatewaySignIn
             ["client_secret"] = hub.Services.GetRequiredService<PortalClientSecret>().Required,
         }));
 
-    public static string Location(HttpResponseMessage response) =>
-        response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther
-            ? response.Headers.Location!.OriginalString
-            : throw new InvalidOperationException($"Expected a redirect, got {(int)response.StatusCode}.");
+    public static string Location(HttpResponseMessage response) => PeopleSignIn.Location(response);
 
-    public static Dictionary<string, string> HiddenFields(string html) =>
-        HiddenField().Matches(html).ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
+    public static Dictionary<string, string> HiddenFields(string html) => PeopleSignIn.HiddenFields(html);
 
     private static async Task<JsonElement> ReadFromJsonAsync(this HttpContent content) =>
         JsonDocument.Parse(await content.ReadAsStringAsync()).RootElement.Clone();
@@ -130,7 +119,4 @@ public static partial class GatewaySignIn
         "?" + string.Join("&", values.Select(v => $"{Uri.EscapeDataString(v.Key)}={Uri.EscapeDataString(v.Value)}"));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")]
-    private static partial Regex HiddenField();
 }

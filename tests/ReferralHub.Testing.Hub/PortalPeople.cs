@@ -37,19 +37,6 @@ public static class PortalPeople
         return id;
     }
 
-    /// <summary>What the portal proves a live session with: a hash of the account's current security stamp.</summary>
-    public static async Task<string> PortalSessionProofAsync(this EmbeddedHubFactory hub, string id) =>
-        PortalClient.SessionProof(await PortalSecurityStampAsync(hub, id));
-
-    /// <summary>The account's current security stamp (what a sign-in session of that person carries).</summary>
-    public static async Task<string> PortalSecurityStampAsync(this EmbeddedHubFactory hub, string id)
-    {
-        await using var scope = hub.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var user = await users.FindByIdAsync(id) ?? throw new InvalidOperationException($"No portal account {id}.");
-        return await users.GetSecurityStampAsync(user);
-    }
-
     private static void Check(IdentityResult result)
     {
         if (!result.Succeeded) throw new InvalidOperationException("Test account not created: " + string.Join("; ", result.Errors.Select(e => e.Code)));

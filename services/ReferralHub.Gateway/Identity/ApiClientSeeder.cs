@@ -64,7 +64,10 @@ internal sealed class ApiClientSeeder(
         await SeedPortalClientAsync(cancellationToken);
     }
 
-    /// <summary>The portal's client: only it may use the portal-user grant (tokens for signed-in portal people).</summary>
+    /// <summary>
+    /// The portal's client: a confidential OpenID Connect client (authorization code with PKCE, refresh tokens,
+    /// end-session). It gets tokens only for a person who signed in at the gateway; no grant lets it name a person.
+    /// </summary>
     private async Task SeedPortalClientAsync(CancellationToken cancellationToken)
     {
         if (portalSecret.Value is not { } secret)
@@ -83,7 +86,7 @@ internal sealed class ApiClientSeeder(
             ConsentType = ConsentTypes.Implicit,
             Permissions =
             {
-                Permissions.Endpoints.Token, Permissions.Prefixes.GrantType + PortalClient.GrantType,
+                Permissions.Endpoints.Token,
                 Permissions.Endpoints.Authorization, Permissions.Endpoints.EndSession,
                 Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
                 Permissions.Scopes.Profile, Permissions.Scopes.Email, Permissions.Prefixes.Scope + "api",

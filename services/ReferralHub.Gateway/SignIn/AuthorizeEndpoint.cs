@@ -107,6 +107,8 @@ public static class AuthorizeEndpoint
         identity.SetClaim(Claims.Subject, PortalClient.Subject(account.Id));
         identity.SetClaim(Claims.Name, account.DisplayName);
         identity.SetClaim(Claims.Email, account.Email);
+        // Where the portal sends the person's notices (its own small profile, written at each sign-in).
+        if (!string.IsNullOrWhiteSpace(account.PhoneNumber)) identity.SetClaim(Claims.PhoneNumber, account.PhoneNumber);
         identity.SetClaim(HubClaims.Agency, agency);
         identity.SetClaims(HubClaims.Role, [.. roles]);
         identity.SetClaims(HubClaims.Area, [.. claims.Where(c => c.Type == HubClaims.Area).Select(c => c.Value).Distinct()]);
@@ -115,8 +117,8 @@ public static class AuthorizeEndpoint
         identity.SetAudiences(auth.Audience);
         identity.SetDestinations(claim => claim.Type switch
         {
-            // Name and e-mail only to the portal (identity token), not to every API; the id and stamp stay inside codes and refresh tokens.
-            Claims.Name or Claims.Email => [Destinations.IdentityToken],
+            // Name, e-mail and phone only to the portal (identity token), not to every API; the id and stamp stay inside codes and refresh tokens.
+            Claims.Name or Claims.Email or Claims.PhoneNumber => [Destinations.IdentityToken],
             PersonIdClaim or PeopleSession.StampClaim => [],
             _ => [Destinations.AccessToken, Destinations.IdentityToken],
         });

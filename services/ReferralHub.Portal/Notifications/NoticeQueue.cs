@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MassTransit;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReferralHub.Hosting.Auth;
@@ -19,38 +18,31 @@ public sealed record NoticeFacts(string Kind, string Item, Guid ItemId, string S
 /// <summary>A portal person a notice may go to.</summary>
 public sealed record NoticePerson(string UserId, string Agency);
 
-/// <summary>Finds the people a notice is for, from the portal's own accounts (agency, role and area claims).</summary>
+/// <summary>
+/// Finds the people a notice is for, from the portal's own profiles (PortalPerson: the agency, roles and areas of each
+/// person's last sign-in at the gateway). Someone who never signed in gets no notices: the portal knows a person from
+/// their first sign-in.
+/// </summary>
 public sealed class NoticeRecipients(PortalDbContext db)
 {
-    private IQueryable<IdentityUserClaim<string>> Claims => db.Set<IdentityUserClaim<string>>();
-
-    /// <summary>Active people (a password set, not disabled) of <paramref name="agency"/> holding <paramref name="role"/>.</summary>
+    /// <summary>People of <paramref name="agency"/> holding <paramref name="role"/>.</summary>
     public async Task<List<NoticePerson>> OfAgencyAsync(string agency, string role, CancellationToken cancellationToken)
     {
-        var ids = await Claims.Where(c => c.ClaimType == HubClaims.Agency && c.ClaimValue == agency).Select(c => c.UserId)
-            .Intersect(Claims.Where(c => c.ClaimType == HubClaims.Role && c.ClaimValue == role).Select(c => c.UserId))
-            .ToListAsync(cancellationToken);
-        return await ActiveAsync(ids, cancellationToken);
+        var people = await db.Set<PortalPerson>().AsNoTracking().Where(p => p.Agency == agency)
+            .Select(p => new { p.Id, p.Agency, p.Roles }).ToListAsync(cancellationToken);
+        return [.. people.Where(p => Codes(p.Roles).Contains(role)).Select(p => new NoticePerson(p.Id, p.Agency))];
     }
 
-    /// <summary>Active people holding <paramref name="role"/> for any of <paramref name="areas"/> (an area and those above it).</summary>
+    /// <summary>People holding <paramref name="role"/> for any of <paramref name="areas"/> (an area and those above it).</summary>
     public async Task<List<NoticePerson>> OfAreasAsync(IReadOnlyCollection<string> areas, string role, CancellationToken cancellationToken)
     {
         if (areas.Count == 0) return [];
-        var ids = await Claims.Where(c => c.ClaimType == HubClaims.Area && areas.Contains(c.ClaimValue!)).Select(c => c.UserId)
-            .Intersect(Claims.Where(c => c.ClaimType == HubClaims.Role && c.ClaimValue == role).Select(c => c.UserId))
-            .ToListAsync(cancellationToken);
-        return await ActiveAsync(ids, cancellationToken);
+        var people = await db.Set<PortalPerson>().AsNoTracking().Where(p => p.Areas != "")
+            .Select(p => new { p.Id, p.Agency, p.Roles, p.Areas }).ToListAsync(cancellationToken);
+        return [.. people.Where(p => Codes(p.Roles).Contains(role) && Codes(p.Areas).Intersect(areas).Any()).Select(p => new NoticePerson(p.Id, p.Agency))];
     }
 
-    private async Task<List<NoticePerson>> ActiveAsync(List<string> ids, CancellationToken cancellationToken)
-    {
-        if (ids.Count == 0) return [];
-        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) && u.PasswordHash != null).ToListAsync(cancellationToken);
-        var agencies = await Claims.Where(c => ids.Contains(c.UserId) && c.ClaimType == HubClaims.Agency)
-            .ToDictionaryAsync(c => c.UserId, c => c.ClaimValue ?? "", cancellationToken);
-        return [.. users.Where(u => !AgencyUserAdmin.IsDisabled(u)).Select(u => new NoticePerson(u.Id, agencies.GetValueOrDefault(u.Id, "")))];
-    }
+    private static string[] Codes(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries);
 }
 
 /// <summary>

@@ -15,6 +15,7 @@ public abstract class PortalDbContext(DbContextOptions options) : ServiceDbConte
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddPortalAccounts();
+        modelBuilder.AddPortalSessions();
         modelBuilder.AddNotifications();
         base.OnModelCreating(modelBuilder);
     }
