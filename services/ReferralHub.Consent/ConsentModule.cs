@@ -25,7 +25,7 @@ public static class ConsentModule
         builder.AddPersonalDataProtection<ConsentRegistryDbContext>();
         builder.Services.AddSingleton<IConsentTextProtector, ConsentTextProtector>();
         builder.Services.AddScoped<ConsentDecider>();
-        builder.AddBusConsumers("consent", consumers => consumers.Add<CheckConsentResponder>());
+        builder.AddBusConsumers("consent", consumers => consumers.Add<CheckConsentResponder>().Add<CheckConsentForCandidatesResponder>());
         return builder;
     }
 

@@ -35,6 +35,8 @@ public static class ReferralsModule
         builder.Services.AddScoped<OfferRouting>();
         builder.Services.AddSingleton<GroupCommit<ReferralsDbContext>>();
         builder.Services.AddRedriveSweep<DeadlineSweep, ReferralsDbContext>();
+        builder.Services.Configure<TurnaroundOptions>(builder.Configuration.GetSection("Referrals:Turnaround"));
+        builder.Services.AddRedriveSweep<TurnaroundRollupSweep, ReferralsDbContext>();
         builder.AddWebhookDelivery();
         builder.AddBusConsumers("referrals", consumers => consumers
             .AddBatch<OfferSubmittedReferralConsumer, ReferralSubmitted>()

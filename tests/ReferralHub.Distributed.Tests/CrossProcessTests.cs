@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ReferralHub.Testing;
 
 namespace ReferralHub.Distributed.Tests;
 
@@ -185,22 +186,22 @@ public sealed class CrossProcessTests(DistributedHub hub) : IAsyncLifetime
 /// <summary>An agency's callback endpoint on loopback, counting what arrives (http on loopback is allowed in Development).</summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<(Guid Referral, string Status, string Delivery)> _calls = new();
-    private readonly Task _loop;
+    private readonly CallbackReceiver _server;
 
-    private WebhookReceiver(int port)
+    private WebhookReceiver() => _server = new CallbackReceiver((request, text) =>
     {
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
-    }
+        var body = JsonDocument.Parse(text).RootElement;
+        if (body.TryGetProperty("referralId", out var id) && id.ValueKind == JsonValueKind.String)
+            _calls.Enqueue((id.GetGuid(), body.GetProperty("status").GetString()!, request.Headers["X-ReferralHub-Delivery"] ?? ""));
+        return 200;
+    }, "/hook/");
 
     public static async Task<WebhookReceiver> StartAsync(DistributedHub hub)
     {
-        var receiver = new WebhookReceiver(ReferralHub.Testing.FreePort.Find());
+        var receiver = new WebhookReceiver();
         using var admin = await hub.ClientAsync(DistributedHub.AdminClient, DistributedHub.AdminSecret);
-        using var registered = await admin.PostAsJsonAsync("/api/v1/referrals/webhooks", new { url = receiver._listener.Prefixes.Single() });
+        using var registered = await admin.PostAsJsonAsync("/api/v1/referrals/webhooks", new { url = receiver._server.Url });
         Assert.True(registered.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await registered.Content.ReadAsStringAsync());
         return receiver;
     }
@@ -222,29 +223,5 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         return [.. _calls.Where(c => c.Referral == referral)];
     }
 
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
-            using (var reader = new StreamReader(context.Request.InputStream))
-            {
-                var body = JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement;
-                if (body.TryGetProperty("referralId", out var id) && id.ValueKind == JsonValueKind.String)
-                    _calls.Enqueue((id.GetGuid(), body.GetProperty("status").GetString()!, context.Request.Headers["X-ReferralHub-Delivery"] ?? ""));
-            }
-
-            context.Response.StatusCode = 200;
-            context.Response.Close();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

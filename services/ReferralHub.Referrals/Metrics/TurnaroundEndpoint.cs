@@ -1,7 +1,5 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using ReferralHub.Contracts.Referrals;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Referrals.Persistence;
 using ReferralHub.Hosting.Web;
@@ -34,11 +32,7 @@ public sealed record TurnaroundReport(DateTime From, DateTime To, int SmallCellT
 
 public static class TurnaroundEndpoint
 {
-    public const int SmallCell = 5;
-
-    /// <summary>Bands of the time from offer to answer, at the priority deadlines (seed 000: 24 hours, 3 days, 1 week).</summary>
-    public static readonly IReadOnlyList<(string Key, double UpToHours)> ResponseBands =
-        [("within-24h", 24), ("within-3d", 72), ("within-7d", 168), ("over-7d", double.MaxValue)];
+    public const int SmallCell = TurnaroundFigures.SmallCell;
 
     public static IEndpointRouteBuilder MapTurnaround(this IEndpointRouteBuilder app)
     {
@@ -51,50 +45,51 @@ public static class TurnaroundEndpoint
     private static async Task<Results<Ok<TurnaroundReport>, ValidationProblem>> GetAsync(
         ReferralsDbContext db, TimeProvider clock, DateTime? from, DateTime? to, CancellationToken cancellationToken)
     {
-        var end = (to ?? clock.GetUtcNow().UtcDateTime).ToUniversalTime();
-        var start = (from ?? end.AddMonths(-12)).ToUniversalTime();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var end = (to ?? now).ToUniversalTime();
+        // Default: the last 12 calendar months, this one included — whole months, so the report reads only the roll-up.
+        var start = (from ?? new DateTime(end.Year, end.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-11)).ToUniversalTime();
         if (start > end) return Problems.Invalid("from", "must not be after 'to'");
         if (end - start > TimeSpan.FromDays(3 * 366)) return Problems.Invalid("from", "at most three years at once");
-
-        // Only codes, statuses and times are read: no case codes, no personal data.
-        // The referring agency is the origin: a case transfer later does not move a referral's past between agencies.
-        var rows = await db.Referrals.AsNoTracking().Where(r => r.CreatedAt >= start && r.CreatedAt <= end)
-            .Select(r => new { r.ServiceType, AgencyCode = r.OriginAgencyCode, r.AreaCode, r.Priority, r.CreatedAt, r.Status, r.DeclineReason, r.OfferedAt, r.RespondedAt,
-                r.AcceptedAt, r.DeadlineAt, r.ServiceStartedOn, r.Overdue, r.OverdueAt })
-            .ToListAsync(cancellationToken);
-        var cells = rows
-            .GroupBy(r => (r.ServiceType, r.AgencyCode, r.AreaCode, r.Priority, Month: r.CreatedAt.ToString("yyyy-MM", CultureInfo.InvariantCulture)))
-            .OrderBy(g => g.Key.Month).ThenBy(g => g.Key.ServiceType).ThenBy(g => g.Key.AgencyCode).ThenBy(g => g.Key.AreaCode).ThenBy(g => g.Key.Priority)
-            .Select(g =>
-            {
-                var list = g.ToList();
-                var small = list.Count < SmallCell;
-                var responses = list.Where(r => r.RespondedAt is not null && r.OfferedAt is not null)
-                    .Select(r => (r.RespondedAt!.Value - r.OfferedAt!.Value).TotalHours).Order().ToList();
-                var starts = list.Where(r => r.ServiceStartedOn is not null).Select(r => (r.ServiceStartedOn!.Value - r.CreatedAt.Date).TotalDays).Order().ToList();
-                var offered = list.Where(r => r.OfferedAt is not null).ToList();
-                var inTime = offered.Count(r => r.RespondedAt is not null && r.RespondedAt <= r.DeadlineAt);
-                return new TurnaroundCell(g.Key.ServiceType, g.Key.AgencyCode, g.Key.AreaCode, g.Key.Priority, g.Key.Month,
-                    Count(list.Count),
-                    Count(list.Count(r => r.AcceptedAt is not null)),
-                    list.Where(r => r.DeclineReason is not null).GroupBy(r => r.DeclineReason!).ToDictionary(d => d.Key, d => Count(d.Count())),
-                    Count(list.Count(r => r.Status == ReferralStatuses.Withdrawn)),
-                    Count(list.Count(r => r.OverdueAt is not null)),
-                    small ? null : Percentile(responses, 0.5), small ? null : Percentile(responses, 0.9),
-                    small ? null : Percentile(starts, 0.5), small ? null : Percentile(starts, 0.9),
-                    small || offered.Count == 0 ? null : Math.Round((double)inTime / offered.Count, 3),
-                    // The distribution behind the median: answered referrals per band, each band under 5 shown as "<5".
-                    small ? null : ResponseBands.ToDictionary(b => b.Key, b => Count(responses.Count(h => BandOf(h) == b.Key))));
-            })
-            .ToList();
-        return TypedResults.Ok(new TurnaroundReport(start, end, SmallCell, cells));
+        return TypedResults.Ok(new TurnaroundReport(start, end, SmallCell, await ReadAsync(db, start, end, now, cancellationToken)));
     }
 
-    private static string BandOf(double hours) => ResponseBands.First(b => hours <= b.UpToHours).Key;
+    /// <summary>
+    /// The cells of referrals created in [start, end]. A month wholly inside the window is read from the roll-up (its
+    /// stale cells recomputed here from their referrals, so the answer is exact even before the roll-up sweep ran); a
+    /// month the window cuts is computed from its referrals in the window.
+    /// </summary>
+    public static async Task<List<TurnaroundCell>> ReadAsync(ReferralsDbContext db, DateTime start, DateTime end, DateTime now, CancellationToken cancellationToken)
+    {
+        var cells = new List<TurnaroundCell>();
+        var whole = new List<string>();
+        for (var month = new DateTime(start.Year, start.Month, 1, 0, 0, 0, DateTimeKind.Utc); month <= end; month = month.AddMonths(1))
+        {
+            var next = month.AddMonths(1);
+            // Whole when no referral of the month can fall outside the window: none before start, none after end
+            // (a month ending by 'end', or 'end' not before now: nothing is created in the future).
+            if (month >= start && (next <= end || end >= now)) { whole.Add(TurnaroundCellKey.MonthOf(month)); continue; }
+            var (lo, hi) = (month < start ? start : month, next);
+            var rows = await db.Referrals.AsNoTracking().Where(r => r.CreatedAt >= lo && r.CreatedAt < hi && r.CreatedAt <= end)
+                .Select(TurnaroundRow.FromReferral).ToListAsync(cancellationToken);
+            cells.AddRange(TurnaroundFigures.Cells(rows));
+        }
 
-    private static string Count(int count) => count is > 0 and < SmallCell ? "<5" : count.ToString(CultureInfo.InvariantCulture);
+        if (whole.Count > 0)
+        {
+            var (first, last) = (whole[0], whole[^1]);
+            var stale = await db.Set<TurnaroundStaleCell>().AsNoTracking()
+                .Where(m => string.Compare(m.Month, first) >= 0 && string.Compare(m.Month, last) <= 0)
+                .Select(m => m.Cell).Distinct().ToListAsync(cancellationToken);
+            var staleSet = stale.Select(c => TurnaroundCellKey.Parse(c).Text).ToHashSet(StringComparer.Ordinal);
+            var stored = await db.Set<TurnaroundMonth>().AsNoTracking()
+                .Where(m => string.Compare(m.Month, first) >= 0 && string.Compare(m.Month, last) <= 0)
+                .Select(m => new { m.Cell, m.FiguresJson }).ToListAsync(cancellationToken);
+            cells.AddRange(stored.Where(m => !staleSet.Contains(m.Cell)).Select(m => TurnaroundRollup.Deserialize(m.FiguresJson)));
+            foreach (var cell in staleSet)
+                if (await TurnaroundRollup.ComputeAsync(db, TurnaroundCellKey.Parse(cell), cancellationToken) is { } figures) cells.Add(figures);
+        }
 
-    /// <summary>Nearest-rank percentile of sorted values; null when there are none.</summary>
-    private static double? Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? null : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)], 2);
+        return TurnaroundFigures.Order(cells);
+    }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ReferralHub.Hosting.Persistence;
 using ReferralHub.Hosting.Protection;
+using ReferralHub.Referrals.Metrics;
 using ReferralHub.Referrals.Model;
 using ReferralHub.Referrals.Webhooks;
 
@@ -25,6 +26,23 @@ public abstract class ReferralsDbContext(DbContextOptions options) : ServiceDbCo
     public DbSet<WebhookDeadLetter> WebhookDeadLetters => Set<WebhookDeadLetter>();
 
     public DbSet<ProtectionKey> ProtectionKeys => Set<ProtectionKey>();
+
+    public DbSet<TurnaroundMonth> TurnaroundMonths => Set<TurnaroundMonth>();
+
+    public DbSet<TurnaroundStaleCell> TurnaroundStaleCells => Set<TurnaroundStaleCell>();
+
+    // Every save marks the turnaround cells of the referrals it changes as stale, in the same transaction (TurnaroundRollup).
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        TurnaroundRollup.MarkChangedCells(ChangeTracker);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        TurnaroundRollup.MarkChangedCells(ChangeTracker);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -63,6 +81,27 @@ public abstract class ReferralsDbContext(DbContextOptions options) : ServiceDbCo
             e.HasIndex(r => new { r.OrganisationCode, r.CreatedAt, r.Id });
             e.HasIndex(r => r.CreatedAt);
             e.HasIndex(r => new { r.Status, r.DeadlineAt });
+            // One turnaround cell's referrals in a month (the roll-up recomputes a cell from them).
+            e.HasIndex(r => new { r.OriginAgencyCode, r.ServiceType, r.Priority, r.AreaCode, r.CreatedAt });
+        });
+
+        modelBuilder.Entity<TurnaroundMonth>(e =>
+        {
+            e.ToTable("turnaround_months");
+            e.HasKey(m => m.Cell);
+            e.Property(m => m.Cell).HasMaxLength(500);
+            e.Property(m => m.Month).HasMaxLength(7);
+            e.HasIndex(m => m.Month);
+        });
+
+        modelBuilder.Entity<TurnaroundStaleCell>(e =>
+        {
+            e.ToTable("turnaround_stale_cells");
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Id).ValueGeneratedOnAdd();
+            e.Property(m => m.Cell).HasMaxLength(500);
+            e.Property(m => m.Month).HasMaxLength(7);
+            e.HasIndex(m => m.Month);
         });
 
         modelBuilder.Entity<ReferralChange>(e =>

@@ -16,11 +16,11 @@ namespace ReferralHub.Referrals.Routing;
 public sealed record OfferPlan(Guid ReferralId, int RoutingStep, string Outcome, int Index, string? Reason, IReadOnlyList<string>? Withheld = null);
 
 /// <summary>
-/// The consent pre-check and the offer. Planning asks the consent registry (Consume = false: nothing is used up) for
-/// each service of the pathway in order, outside any database transaction; applying re-reads the referral in the
+/// The consent pre-check and the offer. Planning asks the consent registry (Consume = false: nothing is used up) about
+/// the services of the pathway in order, in one request, outside any database transaction; applying re-reads the referral in the
 /// consumer's transaction and moves it only if nobody moved it meanwhile (routing step + concurrency token).
 /// </summary>
-public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckConsent> consent, TimeProvider clock)
+public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckConsentForCandidates> consent, TimeProvider clock)
 {
     /// <summary>Null when there is nothing to do (already routed, or a stale message).</summary>
     public async Task<OfferPlan?> PlanAsync(Guid referralId, int routingStep, bool next, CancellationToken cancellationToken)
@@ -34,17 +34,21 @@ public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckCons
 
         var candidates = referral.Candidates();
         string? notCovered = null;
-        for (var index = next ? referral.OfferIndex + 1 : 0; index < candidates.Count; index++)
+        var first = next ? referral.OfferIndex + 1 : 0;
+        if (first < candidates.Count)
         {
-            var candidate = candidates[index];
-            var response = await consent.GetResponse<ConsentDecision>(new CheckConsent(referral.OriginAgencyCode, referral.OriginCaseCode,
-                candidate.OrganisationCode, referral.ServiceType, ReleaseReference(referral.Id), Consume: false, RequestedBy: referral.SubmittedBy),
-                cancellationToken, RequestTimeout.After(s: 30));
-            var decision = response.Message;
-            if (decision.Permitted) return new OfferPlan(referral.Id, routingStep, ReferralStatuses.Offered, index, null, decision.WithheldItems);
-            // Consent may name its recipients: one provider not covered does not block the next one.
-            if (decision.Reason == ConsentDenialReasons.RecipientNotCovered) { notCovered = decision.Reason; continue; }
-            return new OfferPlan(referral.Id, routingStep, ReferralStatuses.BlockedConsent, index, decision.Reason ?? ConsentDenialReasons.NoConsent);
+            // One round trip for the rest of the pathway: the registry decides in the pathway's order and stops at the
+            // first decision that is not "recipient not covered" (a permit, or a denial that holds for everyone).
+            var response = await consent.GetResponse<CandidatesConsentDecision>(new CheckConsentForCandidates(referral.OriginAgencyCode,
+                referral.OriginCaseCode, [.. candidates.Skip(first).Select(c => c.OrganisationCode)], referral.ServiceType,
+                ReleaseReference(referral.Id), RequestedBy: referral.SubmittedBy), cancellationToken, RequestTimeout.After(s: 30));
+            foreach (var (decision, index) in response.Message.Decisions.Select((d, k) => (d, first + k)))
+            {
+                if (decision.Permitted) return new OfferPlan(referral.Id, routingStep, ReferralStatuses.Offered, index, null, decision.WithheldItems);
+                // Consent may name its recipients: one provider not covered does not block the next one.
+                if (decision.Reason == ConsentDenialReasons.RecipientNotCovered) { notCovered = decision.Reason; continue; }
+                return new OfferPlan(referral.Id, routingStep, ReferralStatuses.BlockedConsent, index, decision.Reason ?? ConsentDenialReasons.NoConsent);
+            }
         }
 
         if (notCovered is not null && !next) return new OfferPlan(referral.Id, routingStep, ReferralStatuses.BlockedConsent, -1, notCovered);

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
 using ReferralHub.Fhir.Tests.Support;
+using ReferralHub.Testing;
 using FhirTask = Hl7.Fhir.Model.Task;
 
 namespace ReferralHub.Fhir.Tests.Subscriptions;
@@ -167,21 +167,17 @@ public sealed class SubscriptionTests(SubscriptionHub hub) : IClassFixture<Subsc
     /// <summary>An agency's receiving system on loopback: records every call; answers 503 while down.</summary>
     public sealed class Receiver : IDisposable
     {
-        private readonly HttpListener _listener = new();
+        private readonly CallbackReceiver _server;
 
-        public Receiver()
+        public Receiver() => _server = new CallbackReceiver((request, body) =>
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Url = $"http://127.0.0.1:{port}/fhir-notifications";
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            _listener.Start();
-            _ = System.Threading.Tasks.Task.Run(LoopAsync);
-        }
+            if (Down) return 503;
+            Calls.Enqueue((request.Headers["X-ReferralHub-Timestamp"] ?? "", request.Headers["X-ReferralHub-Signature"] ?? "",
+                request.Headers["X-ReferralHub-Delivery"] ?? "", body));
+            return 204;
+        }, "/fhir-notifications");
 
-        public string Url { get; }
+        public string Url => _server.Url;
 
         public volatile bool Down;
 
@@ -195,26 +191,6 @@ public sealed class SubscriptionTests(SubscriptionHub hub) : IClassFixture<Subsc
             return [.. Calls];
         }
 
-        private async System.Threading.Tasks.Task LoopAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext call;
-                try { call = await _listener.GetContextAsync(); }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
-                using var reader = new StreamReader(call.Request.InputStream, Encoding.UTF8);
-                var body = await reader.ReadToEndAsync();
-                if (Down) call.Response.StatusCode = 503;
-                else
-                {
-                    Calls.Enqueue((call.Request.Headers["X-ReferralHub-Timestamp"] ?? "", call.Request.Headers["X-ReferralHub-Signature"] ?? "",
-                        call.Request.Headers["X-ReferralHub-Delivery"] ?? "", body));
-                    call.Response.StatusCode = 204;
-                }
-                call.Response.Close();
-            }
-        }
-
-        public void Dispose() => _listener.Close();
+        public void Dispose() => _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }

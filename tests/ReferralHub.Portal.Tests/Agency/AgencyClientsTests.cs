@@ -33,6 +33,7 @@ public sealed class AgencyClientsTests(Browser browser, PortalHub hub) : IClassF
         Assert.Contains("no-store", created.Headers["cache-control"]);
         var secret = await page.Locator("#client-secret").InnerTextAsync();
         Assert.True(secret.Length >= 40);
+        await LocalTimes.AssertOnAsync(page, zoneName: null); // "Secret changed" through the one helper, not "(UTC)" by hand
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 360"), "the clients page is wider than a 360 px phone");
         await page.ScreenshotAsync("agency-clients");
         var token = new JsonWebTokenHandler().ReadJsonWebToken(await hub.TokenAsync("agency-a-primero", secret));

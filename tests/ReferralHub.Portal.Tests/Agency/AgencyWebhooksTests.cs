@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Playwright;
+using ReferralHub.Testing;
 
 namespace ReferralHub.Portal.Tests.Agency;
 
@@ -12,7 +11,7 @@ namespace ReferralHub.Portal.Tests.Agency;
 /// agency's referral changes in the log: delivered, given up while the receiver was down, and sent again by hand.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class AgencyWebhooksTests(Browser browser, AgencyWebhooksTests.FastRetryHub hub) : IClassFixture<AgencyWebhooksTests.FastRetryHub>, IDisposable
+public sealed class AgencyWebhooksTests(Browser browser, AgencyWebhooksTests.FastRetryHub hub) : IClassFixture<AgencyWebhooksTests.FastRetryHub>, IAsyncLifetime
 {
     /// <summary>Retries in milliseconds, two attempts before a change is dead-lettered: the log fills within a test.</summary>
     public sealed class FastRetryHub : PortalHub
@@ -27,7 +26,9 @@ public sealed class AgencyWebhooksTests(Browser browser, AgencyWebhooksTests.Fas
 
     private readonly Receiver _receiver = new();
 
-    public void Dispose() => _receiver.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
     [Fact]
     public async Task An_admin_adds_a_webhook_and_follows_its_deliveries_then_sends_a_failed_one_again()
@@ -92,6 +93,7 @@ public sealed class AgencyWebhooksTests(Browser browser, AgencyWebhooksTests.Fas
             return await page.GetByText("Not delivered (gave up)").CountAsync() >= 2;
         }, "two dead-lettered callbacks in the log");
         Assert.Contains("HTTP 503", await page.Locator("table").InnerTextAsync());
+        await LocalTimes.AssertOnAsync(page, zoneName: null); // each change's time and next try through the one helper
         await page.ScreenshotAsync("agency-webhook-log");
 
         _receiver.Down = false;
@@ -119,50 +121,23 @@ public sealed class AgencyWebhooksTests(Browser browser, AgencyWebhooksTests.Fas
     }
 
     /// <summary>An agency's receiving system on loopback: records signed callbacks; answers 503 while down.</summary>
-    private sealed class Receiver : IDisposable
+    private sealed class Receiver : IAsyncDisposable
     {
-        private readonly HttpListener _listener = new();
+        private readonly CallbackReceiver _server;
 
-        public Receiver()
+        public Receiver() => _server = new CallbackReceiver((request, body) =>
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Url = $"http://127.0.0.1:{port}/hook";
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            _listener.Start();
-            _ = Task.Run(LoopAsync);
-        }
+            if (Down) return 503;
+            Accepted.Enqueue((request.Headers["X-ReferralHub-Timestamp"] ?? "", request.Headers["X-ReferralHub-Signature"] ?? "", body));
+            return 204;
+        });
 
-        public string Url { get; }
+        public string Url => _server.Url;
 
         public volatile bool Down;
 
         public ConcurrentQueue<(string Timestamp, string Signature, string Body)> Accepted { get; } = new();
 
-        private async Task LoopAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext call;
-                try { call = await _listener.GetContextAsync(); }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
-                using var reader = new StreamReader(call.Request.InputStream, Encoding.UTF8);
-                var body = await reader.ReadToEndAsync();
-                if (Down)
-                {
-                    call.Response.StatusCode = 503;
-                }
-                else
-                {
-                    Accepted.Enqueue((call.Request.Headers["X-ReferralHub-Timestamp"] ?? "", call.Request.Headers["X-ReferralHub-Signature"] ?? "", body));
-                    call.Response.StatusCode = 204;
-                }
-                call.Response.Close();
-            }
-        }
-
-        public void Dispose() => _listener.Close();
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }

@@ -6,21 +6,23 @@ namespace ReferralHub.Portal.Tests.Layout;
 /// <summary>
 /// Every page a role can reach from its menu (and the pages those link to: a referral, a transfer, a service, a
 /// pathway…), visited as that person on a 360 px phone with JavaScript off, reads in words: no raw code and no JSON
-/// path in its text (<see cref="PlainWords"/>). The hub holds a referral offered to agency B, a blocked referral, and a
-/// transfer asked of agency D, so the lists and detail pages have something to show.
+/// path in its text (<see cref="PlainWords"/>), and every moment shown with the hub's local time beside UTC
+/// (<see cref="LocalTimes"/>; the hub runs in Asia/Dhaka here). The hub holds a referral offered to agency B, a
+/// blocked referral, and a transfer asked of agency D, so the lists and detail pages have something to show.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed partial class PlainWordsTests(Browser browser) : IAsyncLifetime
 {
     private const int PagesPerRole = 30;
-    private readonly PortalHub _hub = new();
+    private const string Zone = "Dhaka";
+    private readonly PortalHub _hub = new() { Settings = { ["Portal:TimeZone"] = "Asia/Dhaka" } };
 
     public Task InitializeAsync() => _hub.InitializeAsync();
 
     public async Task DisposeAsync() => await _hub.DisposeAsync();
 
     [Fact]
-    public async Task No_page_any_role_reaches_shows_a_raw_code_or_a_json_path()
+    public async Task No_page_any_role_reaches_shows_a_raw_code_a_json_path_or_a_time_without_its_local_time()
     {
         await HubData.SendReferralAsync(_hub, "PW-REF-1", withhold: "caseHistory");
         await WorkflowData.SendBlockedReferralAsync(_hub, "PW-BLOCKED-1");
@@ -32,6 +34,7 @@ public sealed partial class PlainWordsTests(Browser browser) : IAsyncLifetime
 
         var problems = new List<string>();
         var visited = 0;
+        var timed = new HashSet<string>();
         foreach (var person in new[]
                  {
                      "provider@agency-b.demo", "casework@agency-d.demo", "focalpoint@district.demo", "supervisor@agency-a.demo",
@@ -42,10 +45,19 @@ public sealed partial class PlainWordsTests(Browser browser) : IAsyncLifetime
             var page = await context.NewPageAsync();
             await page.SignInAsync(person);
             visited += await CrawlAsync(page, async address =>
-                problems.AddRange((await words.FindOnAsync(page)).Select(p => $"{person} {address}: {p}")));
+            {
+                problems.AddRange((await words.FindOnAsync(page)).Select(p => $"{person} {address}: {p}"));
+                var (times, count) = await LocalTimes.FindOnAsync(page, Zone);
+                problems.AddRange(times.Select(p => $"{person} {address}: {p}"));
+                if (count > 0) timed.Add(Id().Replace(address, "{id}"));
+                if (address == "/referrals" && person.StartsWith("provider@", StringComparison.Ordinal))
+                    await page.ScreenshotAsync("provider-inbox-local-time"); // docs/portal.md "Times"
+            });
         }
         Assert.True(visited >= 20, $"only {visited} pages were visited");
-        Assert.True(problems.Count == 0, "Codes instead of words:\n" + string.Join('\n', problems));
+        Assert.True(problems.Count == 0, "Codes instead of words, or times without the local time:\n" + string.Join('\n', problems));
+        // The deadline of the waiting referral, its page, and the transfer request were seen, so the time check ran.
+        Assert.True(timed.IsSupersetOf(["/referrals", "/referrals/{id}", "/transfers"]), "times seen on: " + string.Join(", ", timed));
     }
 
     [Fact]
@@ -64,6 +76,18 @@ public sealed partial class PlainWordsTests(Browser browser) : IAsyncLifetime
             Signed in as admin@agency-a.demo — https://agency-a.demo.invalid/hooks · /referrals
             Send to: face-to-face, so my team knows
             """));
+    }
+
+    [Fact]
+    public void The_time_check_finds_utc_alone_and_times_written_by_hand_and_passes_local_beside_utc()
+    {
+        const string local = "30/11/2026 18:00 (Dhaka) · 12:00 UTC";
+        Assert.Empty(LocalTimes.Find($"Deadline {local}\nOpen 08:00–16:00, Sunday to Thursday", [new(local, "2026-11-30T12:00:00Z")], Zone));
+        Assert.Equal(2, LocalTimes.Find("Secret changed (UTC)\nagency-a-system 30/11/2026 12:00", [], Zone).Count);
+        Assert.Equal(2, LocalTimes.Find("Deadline 2026-11-30 12:00 UTC", [], Zone).Count);
+        // The helper's element without the local time, or without a UTC instant a machine can read.
+        Assert.Single(LocalTimes.Find("Offered 30/11/2026 12:00 UTC", [new("30/11/2026 12:00 UTC", "2026-11-30T12:00:00Z")], Zone));
+        Assert.Single(LocalTimes.Find($"Offered {local}", [new(local, "2026-11-30 12:00")], Zone));
     }
 
     /// <summary>

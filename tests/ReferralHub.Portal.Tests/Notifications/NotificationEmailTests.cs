@@ -73,7 +73,7 @@ public sealed class NotificationEmailTests : IAsyncLifetime
         var body = offer.MessageParts[0].BodyData;
         Assert.Contains("High priority", body);
         Assert.Contains("UTC", body);
-        Assert.Contains("Asia/Dhaka", body); // the hub's local time beside UTC
+        Assert.Contains("(Dhaka)", body); // the hub's local time, named by its place, beside UTC
         Assert.Contains($"{BaseUrl}/referrals/{id}", body);
 
         // The link works on a phone with JavaScript off: sign in, land on the referral.
@@ -86,6 +86,7 @@ public sealed class NotificationEmailTests : IAsyncLifetime
             await page.SubmitAsync("Sign in");
             Assert.EndsWith($"/referrals/{id}", page.Url);
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Accept" })).ToBeVisibleAsync();
+            await LocalTimes.AssertOnAsync(page, "Dhaka"); // the deadline as the e-mail gave it: Dhaka time beside UTC
         }
 
         // 2. Six hours before the 24-hour deadline, still unanswered: one reminder each.
@@ -177,6 +178,7 @@ public sealed class NotificationEmailTests : IAsyncLifetime
         var row = page.Locator("#notices tbody tr").Filter(new() { HasText = "supervisor@agency-a.demo" });
         Assert.Contains("Not delivered after every retry", await row.InnerTextAsync());
         Assert.Contains("SocketException", await row.InnerTextAsync());
+        await LocalTimes.AssertOnAsync(page, "Dhaka"); // when each notice was made: Dhaka time beside UTC
         await page.ScreenshotAsync("agency-notices");
 
         _smtp.Dispose();

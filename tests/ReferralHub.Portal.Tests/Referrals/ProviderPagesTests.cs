@@ -138,6 +138,7 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
         Assert.Equal(200, sent.Status);
         Assert.Equal("Note sent to the referring caseworker.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
         Assert.Contains("First session booked for Tuesday.", await page.Locator("#notes").InnerTextAsync());
+        await LocalTimes.AssertOnAsync(page, zoneName: null); // each note's time
         await page.ScreenshotAsync("provider-referral-notes");
         var asReferrer = await referrer.GetFromJsonAsync<JsonElement>($"/api/v1/referrals/{id}/notes");
         Assert.Contains(asReferrer.GetProperty("items").EnumerateArray(), n => n.GetProperty("text").GetString() == "First session booked for Tuesday."

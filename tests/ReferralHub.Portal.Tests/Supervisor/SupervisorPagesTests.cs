@@ -101,6 +101,7 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
 
         Assert.Equal(200, recorded.Status);
         Assert.Contains("Override recorded.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
+        await LocalTimes.AssertOnAsync(page, zoneName: null);
         using var referrer = await HubData.ReferrerAsync(_hub);
         var overrides = await referrer.GetFromJsonAsync<JsonElement>("/api/v1/consents/PORTAL-OVERRIDE-1/overrides");
         var entry = Assert.Single(overrides.GetProperty("items").EnumerateArray());
@@ -154,22 +155,48 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         await page.GotoAsync("/supervisor");
         await page.GetByRole(AriaRole.Link, new() { Name = "Start a whole caseload transfer" }).ClickAsync();
 
-        // Areas and agencies are picked by name; every problem of the case list is told at once, in words.
+        // Areas and agencies are picked by name, and each area's cases are listed under it: no area code is typed.
+        // What the portal can see itself (an unreadable line, cases without an area) is told at once, before sending.
         var words = await PlainWords.ForAsync(_hub);
+        // The codes a case line may hold for concerns and languages are listed beside their names (no script: <details>).
+        await page.Locator("#codes-to-type summary").ClickAsync();
+        Assert.Contains("Neglect: neglect", await page.Locator("#codes-to-type").InnerTextAsync());
+        Assert.Contains("Arabic: ar", await page.Locator("#codes-to-type").InnerTextAsync());
         await page.GetByLabel("Area, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District" });
         await page.GetByLabel("Receiving agency, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District Social Welfare Office (fictional)" });
-        await page.GetByLabel("Cases, one per line").FillAsync("PORTAL-BULK-1, demo-district, 1-2, female, high\nPORTAL-BULK-2, demo-district, 5-9, nobody, medium");
+        await page.GetByLabel("Cases of row 1, one per line").FillAsync("PORTAL-BULK-1, 1-2, female, high\nPORTAL-BULK-2, 5-9, nobody, medium");
+        await page.GetByLabel("Cases of row 2, one per line").FillAsync("PORTAL-BULK-3, 10-14");
+        await page.GetByLabel("Area, row 3").SelectOptionAsync(new SelectOptionValue { Label = "Demo District" });
+        Assert.Equal(200, (await page.SubmitAsync("Start the caseload transfer")).Status);
+        var seen = await page.Locator("#error-summary").InnerTextAsync();
+        Assert.Contains("Row 2, line 1: write case code, age band, sex and risk level separated by commas.", seen);
+        Assert.Contains("Row 2: choose the area of these cases.", seen);
+        Assert.Contains("Row 2: choose the agency that receives this area's cases.", seen);
+        Assert.Contains("Row 3: this area is chosen in row 1 already; list all its cases there.", seen);
+        Assert.Contains("Row 3: choose the agency that receives this area's cases.", seen);
+        var links = await page.Locator("#error-summary a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
+        Assert.Equal(["#cases-1", "#area-1", "#agency-1", "#area-2", "#agency-2"], links);
+        Assert.Contains("Row 2: choose the area of these cases.", await page.Locator("#area-1-error").InnerTextAsync());
+        Assert.Equal("PORTAL-BULK-3, 10-14", await page.GetByLabel("Cases of row 2, one per line").InputValueAsync());
+        await words.AssertOnAsync(page);
+
+        // Then what the transfer service finds, every problem at once, each told by its row and line in words.
+        await page.GetByLabel("Cases of row 2, one per line").FillAsync("");
+        await page.GetByLabel("Area, row 3").SelectOptionAsync(new SelectOptionValue { Value = "" });
         Assert.Equal(200, (await page.SubmitAsync("Start the caseload transfer")).Status);
         var problems = await page.GetByRole(AriaRole.Alert).InnerTextAsync();
-        Assert.Contains("Line 1, age band", problems);
-        Assert.Contains("Line 2, sex", problems);
+        Assert.Contains("Row 1, line 1, age band", problems);
+        Assert.Contains("Row 1, line 2, sex", problems);
+        Assert.Contains("Row 1, line 2, sex", await page.Locator("#cases-0-error").InnerTextAsync());
+        Assert.Equal(["#cases-0", "#cases-0"], await page.Locator("#error-summary a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))"));
         await words.AssertOnAsync(page);
         // Post/redirect/get: the refused form is shown by a GET, keeps what was typed and chosen, and a reload sends nothing.
         Assert.EndsWith("/supervisor/bulk#error-summary", page.Url);
         Assert.Equal("demo-district", await page.GetByLabel("Area, row 1").InputValueAsync());
         Assert.Equal("agency-d", await page.GetByLabel("Receiving agency, row 1").InputValueAsync());
-        Assert.Contains("PORTAL-BULK-2, demo-district, 5-9, nobody, medium", await page.GetByLabel("Cases, one per line").InputValueAsync());
-        Assert.Equal("#cases", await page.Locator("#error-summary a").First.GetAttributeAsync("href"));
+        Assert.Contains("PORTAL-BULK-2, 5-9, nobody, medium", await page.GetByLabel("Cases of row 1, one per line").InputValueAsync());
+        Assert.Equal("#cases-0", await page.Locator("#error-summary a").First.GetAttributeAsync("href"));
+        await page.ScreenshotAsync("supervisor-bulk-refused");
         var reload = await page.ReloadAsync();
         Assert.Equal("GET", reload!.Request.Method);
         Assert.Equal(0, await page.GetByRole(AriaRole.Alert).CountAsync());
@@ -177,7 +204,7 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         await page.GetByLabel("Area, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District" });
         await page.GetByLabel("Receiving agency, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District Social Welfare Office (fictional)" });
 
-        await page.GetByLabel("Cases, one per line").FillAsync("PORTAL-BULK-1, demo-district, 10-14, female, high, neglect, ar\nPORTAL-BULK-2, demo-district, 5-9, male, medium");
+        await page.GetByLabel("Cases of row 1, one per line").FillAsync("PORTAL-BULK-1, 10-14, female, high, neglect, ar\nPORTAL-BULK-2, 5-9, male, medium");
         var started = await page.SubmitAsync("Start the caseload transfer");
         Assert.Equal(200, started.Status);
         Assert.True(Regex.IsMatch(page.Url, "/supervisor/bulk/[0-9a-f-]{36}$"), $"{page.Url}: {await page.Locator("main").InnerTextAsync()}");
@@ -208,6 +235,7 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         Assert.Contains("Completed", line);
         Assert.Contains("Demo District to Demo District Social Welfare Office (fictional)", line);
         await words.AssertOnAsync(page);
+        await LocalTimes.AssertOnAsync(page, zoneName: null);
         await page.ScreenshotAsync("supervisor-caseload-jobs");
         await listed.GetByRole(AriaRole.Link).ClickAsync();
         await page.WaitForURLAsync("**" + report);

@@ -53,6 +53,7 @@ public sealed class TransferRequestPagesTests(Browser browser) : IAsyncLifetime
         Assert.Equal("cw-17", asSender.GetProperty("receivingCaseworkerId").GetString());
         Assert.Equal("released", asSender.GetProperty("status").GetString()); // consent for case transfer was recorded
         Assert.Contains("Nadia Example", await page.Locator("#package").InnerTextAsync()); // released only now
+        await LocalTimes.AssertOnAsync(page, zoneName: null);
         await page.ScreenshotAsync("provider-transfer-confirmed");
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "case-plan.txt" }).ClickAsync());
         Assert.Equal("case-plan.txt", download.SuggestedFilename);

@@ -165,19 +165,34 @@ public sealed class FakeDirectoryResponder(FakeWorld world) : IConsumer<ResolveP
     }
 }
 
-public sealed class FakeConsentResponder(FakeWorld world) : IConsumer<CheckConsent>
+public sealed class FakeConsentResponder(FakeWorld world) : IConsumer<CheckConsent>, IConsumer<CheckConsentForCandidates>
 {
-    public Task Consume(ConsumeContext<CheckConsent> context)
+    public Task Consume(ConsumeContext<CheckConsent> context) => context.RespondAsync(Decide(context.Message));
+
+    /// <summary>As the registry does: one decision per recipient in order, up to the first that is not "recipient not covered".</summary>
+    public Task Consume(ConsumeContext<CheckConsentForCandidates> context)
     {
         var m = context.Message;
+        var decisions = new List<ConsentDecision>();
+        foreach (var recipient in m.RecipientOrganisations)
+        {
+            var decision = Decide(new CheckConsent(m.AgencyCode, m.CaseCode, recipient, m.Purpose, m.ReleaseReference, Consume: false, m.RequestedBy));
+            decisions.Add(decision);
+            if (decision.Permitted || decision.Reason != ConsentDenialReasons.RecipientNotCovered) break;
+        }
+        return context.RespondAsync(new CandidatesConsentDecision(decisions));
+    }
+
+    private ConsentDecision Decide(CheckConsent m)
+    {
         world.ConsentChecks.Enqueue(m);
         if (!world.Consents.TryGetValue(m.CaseCode, out var consent))
-            return context.RespondAsync(new ConsentDecision(false, ConsentDenialReasons.NoConsent, null, null, null, [], Guid.NewGuid()));
+            return new ConsentDecision(false, ConsentDenialReasons.NoConsent, null, null, null, [], Guid.NewGuid());
         if (!consent.Permitted)
-            return context.RespondAsync(new ConsentDecision(false, consent.Reason, null, null, null, [], Guid.NewGuid()));
+            return new ConsentDecision(false, consent.Reason, null, null, null, [], Guid.NewGuid());
         if (consent.Recipients is { } recipients && !recipients.Contains(m.RecipientOrganisation))
-            return context.RespondAsync(new ConsentDecision(false, ConsentDenialReasons.RecipientNotCovered, null, null, null, [], Guid.NewGuid()));
-        return context.RespondAsync(new ConsentDecision(true, null, Guid.Parse("00000000-0000-0000-0000-00000000c0c0"), 1, null, consent.Withheld ?? [], Guid.NewGuid()));
+            return new ConsentDecision(false, ConsentDenialReasons.RecipientNotCovered, null, null, null, [], Guid.NewGuid());
+        return new ConsentDecision(true, null, Guid.Parse("00000000-0000-0000-0000-00000000c0c0"), 1, null, consent.Withheld ?? [], Guid.NewGuid());
     }
 }
 

@@ -115,6 +115,56 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
                     b.ToTable("protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralHub.Referrals.Metrics.TurnaroundMonth", b =>
+                {
+                    b.Property<string>("Cell")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FiguresJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
+                    b.HasKey("Cell");
+
+                    b.HasIndex("Month");
+
+                    b.ToTable("turnaround_months", (string)null);
+                });
+
+            modelBuilder.Entity("ReferralHub.Referrals.Metrics.TurnaroundStaleCell", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Cell")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Month");
+
+                    b.ToTable("turnaround_stale_cells", (string)null);
+                });
+
             modelBuilder.Entity("ReferralHub.Referrals.Model.Referral", b =>
                 {
                     b.Property<Guid>("Id")
@@ -295,6 +345,8 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
                     b.HasIndex("OrganisationCode", "CreatedAt", "Id");
 
                     b.HasIndex("OrganisationCode", "Status", "CreatedAt", "Id");
+
+                    b.HasIndex("OriginAgencyCode", "ServiceType", "Priority", "AreaCode", "CreatedAt");
 
                     b.ToTable("referrals", (string)null);
                 });

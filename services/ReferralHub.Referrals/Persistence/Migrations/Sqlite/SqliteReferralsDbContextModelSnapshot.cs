@@ -108,6 +108,54 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Sqlite
                     b.ToTable("protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("ReferralHub.Referrals.Metrics.TurnaroundMonth", b =>
+                {
+                    b.Property<string>("Cell")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FiguresJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Cell");
+
+                    b.HasIndex("Month");
+
+                    b.ToTable("turnaround_months", (string)null);
+                });
+
+            modelBuilder.Entity("ReferralHub.Referrals.Metrics.TurnaroundStaleCell", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Cell")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Month");
+
+                    b.ToTable("turnaround_stale_cells", (string)null);
+                });
+
             modelBuilder.Entity("ReferralHub.Referrals.Model.Referral", b =>
                 {
                     b.Property<Guid>("Id")
@@ -288,6 +336,8 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Sqlite
                     b.HasIndex("OrganisationCode", "CreatedAt", "Id");
 
                     b.HasIndex("OrganisationCode", "Status", "CreatedAt", "Id");
+
+                    b.HasIndex("OriginAgencyCode", "ServiceType", "Priority", "AreaCode", "CreatedAt");
 
                     b.ToTable("referrals", (string)null);
                 });

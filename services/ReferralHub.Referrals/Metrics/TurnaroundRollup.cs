@@ -1,0 +1,172 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.Extensions.Options;
+using ReferralHub.Hosting.Messaging;
+using ReferralHub.Referrals.Model;
+using ReferralHub.Referrals.Persistence;
+
+namespace ReferralHub.Referrals.Metrics;
+
+/// <summary>The stored figures of one turnaround cell and month, as <see cref="TurnaroundFigures.Compute"/> gave them.</summary>
+public sealed class TurnaroundMonth
+{
+    /// <summary><see cref="TurnaroundCellKey.Text"/>.</summary>
+    public required string Cell { get; set; }
+
+    /// <summary>yyyy-MM, for reading a window of months.</summary>
+    public required string Month { get; set; }
+
+    /// <summary>The cell (<see cref="TurnaroundCell"/>) as JSON: counts already shown as "&lt;5" where small.</summary>
+    public required string FiguresJson { get; set; }
+
+    public DateTime ComputedAt { get; set; }
+}
+
+/// <summary>
+/// "This cell's stored figures are out of date": written in the same transaction as any change to one of its
+/// referrals, removed by <see cref="TurnaroundRollupSweep"/> once the figures are recomputed. Not unique (inserting
+/// one never conflicts with a concurrent writer); several for one cell mean one recomputation.
+/// </summary>
+public sealed class TurnaroundStaleCell
+{
+    public long Id { get; set; }
+
+    public required string Cell { get; set; }
+
+    public required string Month { get; set; }
+}
+
+public sealed class TurnaroundOptions
+{
+    /// <summary>How often stale cells are recomputed. The report is exact without it (it recomputes stale cells itself); this keeps that work small.</summary>
+    public TimeSpan RollupInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// The turnaround roll-up: one row of figures per cell and month, so the coordinators' report reads at most
+/// months × cells rows instead of every referral in its window (docs/benchmarks.md, `scale`: the 12-month report grew
+/// with the history). Kept right by marking a cell stale in the SAME transaction as any change to its referrals
+/// (<see cref="MarkChangedCells"/>, from <see cref="ReferralsDbContext"/>'s SaveChanges, so no code path can forget
+/// it and a rolled-back change marks nothing), and by recomputing stale cells from their referrals.
+/// </summary>
+public static class TurnaroundRollup
+{
+    /// <summary>Adds a stale marker for the cell of every referral added, changed or deleted in this unit of work (both cells if its key moved).</summary>
+    public static void MarkChangedCells(ChangeTracker tracker)
+    {
+        var cells = new HashSet<TurnaroundCellKey>();
+        foreach (var entry in tracker.Entries<Referral>())
+        {
+            switch (entry.State)
+            {
+                case EntityState.Added:
+                    cells.Add(TurnaroundCellKey.Of(entry.Entity));
+                    break;
+                case EntityState.Modified:
+                    cells.Add(TurnaroundCellKey.Of(entry.Entity));
+                    cells.Add(OriginalKey(entry));
+                    break;
+                case EntityState.Deleted:
+                    cells.Add(OriginalKey(entry));
+                    break;
+            }
+        }
+
+        if (cells.Count == 0) return;
+        // A retried save (group commit retries unit by unit) may add a second marker: harmless, one recomputation.
+        var set = tracker.Context.Set<TurnaroundStaleCell>();
+        foreach (var cell in cells) set.Add(new TurnaroundStaleCell { Cell = cell.Text, Month = cell.Month });
+    }
+
+    private static TurnaroundCellKey OriginalKey(EntityEntry<Referral> entry)
+    {
+        var original = entry.OriginalValues;
+        return new(TurnaroundCellKey.MonthOf(original.GetValue<DateTime>(nameof(Referral.CreatedAt))),
+            original.GetValue<string>(nameof(Referral.ServiceType)), original.GetValue<string>(nameof(Referral.OriginAgencyCode)),
+            original.GetValue<string?>(nameof(Referral.AreaCode)), original.GetValue<string>(nameof(Referral.Priority)));
+    }
+
+    /// <summary>A cell's figures from its referrals now; null when it has none.</summary>
+    public static async Task<TurnaroundCell?> ComputeAsync(ReferralsDbContext db, TurnaroundCellKey key, CancellationToken cancellationToken)
+    {
+        var start = key.MonthStart;
+        var end = start.AddMonths(1);
+        // One indexed range: (OriginAgencyCode, ServiceType, Priority, AreaCode, CreatedAt).
+        var rows = await db.Referrals.AsNoTracking()
+            .Where(r => r.OriginAgencyCode == key.Agency && r.ServiceType == key.ServiceType && r.Priority == key.Priority
+                        && r.AreaCode == key.Area && r.CreatedAt >= start && r.CreatedAt < end)
+            .Select(TurnaroundRow.FromReferral).ToListAsync(cancellationToken);
+        return rows.Count == 0 ? null : TurnaroundFigures.Compute(key, rows);
+    }
+
+    public static string Serialize(TurnaroundCell cell) => JsonSerializer.Serialize(cell, ReferralJson.Options);
+
+    public static TurnaroundCell Deserialize(string json) => JsonSerializer.Deserialize<TurnaroundCell>(json, ReferralJson.Options)!;
+}
+
+/// <summary>
+/// Recomputes stale cells (<see cref="TurnaroundStaleCell"/>) and stores their figures; one replica at a time (the
+/// redrive lease). Why it stays right: markers are read BEFORE the referrals are, and only the markers read are
+/// deleted, so a change committed meanwhile either is in the recomputation or keeps its own marker for the next round.
+/// A crash between the two leaves the markers, and the cell is recomputed again.
+/// </summary>
+public sealed class TurnaroundRollupSweep(ReferralsDbContext db, TimeProvider clock, IOptions<TurnaroundOptions> options) : IRedriveSweep
+{
+    private const int MarkersPerRound = 2000;
+    private const int CellsPerRound = 200;
+    private const int MaxRounds = 50;
+
+    public TimeSpan Interval => options.Value.RollupInterval;
+
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var cells = 0;
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            var done = await RoundAsync(cancellationToken);
+            if (done == 0) break;
+            cells += done;
+        }
+        return cells;
+    }
+
+    /// <summary>One round: up to <see cref="CellsPerRound"/> stale cells recomputed and stored. Returns how many.</summary>
+    public async Task<int> RoundAsync(CancellationToken cancellationToken)
+    {
+        var markers = await db.Set<TurnaroundStaleCell>().AsNoTracking().OrderBy(m => m.Id).Take(MarkersPerRound).ToListAsync(cancellationToken);
+        if (markers.Count == 0) return 0;
+        // By the parsed key: markers written by SQL (the migration's backfill) spell the same key with other spaces.
+        var stale = markers.GroupBy(m => TurnaroundCellKey.Parse(m.Cell).Text, StringComparer.Ordinal).Take(CellsPerRound).ToList();
+
+        var figures = new Dictionary<string, TurnaroundCell?>(StringComparer.Ordinal);
+        foreach (var cell in stale)
+            figures[cell.Key] = await TurnaroundRollup.ComputeAsync(db, TurnaroundCellKey.Parse(cell.Key), cancellationToken);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var keys = figures.Keys.ToList();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var stored = await db.Set<TurnaroundMonth>().Where(m => keys.Contains(m.Cell)).ToDictionaryAsync(m => m.Cell, StringComparer.Ordinal, cancellationToken);
+        foreach (var (key, cell) in figures)
+        {
+            stored.TryGetValue(key, out var row);
+            if (cell is null)
+            {
+                if (row is not null) db.Remove(row); // the cell's last referral left it
+                continue;
+            }
+            if (row is null)
+                db.Add(new TurnaroundMonth { Cell = key, Month = cell.Month, FiguresJson = TurnaroundRollup.Serialize(cell), ComputedAt = now });
+            else
+            {
+                row.FiguresJson = TurnaroundRollup.Serialize(cell);
+                row.ComputedAt = now;
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        var ids = stale.SelectMany(c => c.Select(m => m.Id)).ToList();
+        await db.Set<TurnaroundStaleCell>().Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return stale.Count;
+    }
+}

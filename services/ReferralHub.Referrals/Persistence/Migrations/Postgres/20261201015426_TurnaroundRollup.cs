@@ -1,0 +1,79 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class TurnaroundRollup : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "turnaround_months",
+                columns: table => new
+                {
+                    Cell = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Month = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
+                    FiguresJson = table.Column<string>(type: "text", nullable: false),
+                    ComputedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_turnaround_months", x => x.Cell);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "turnaround_stale_cells",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Cell = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Month = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_turnaround_stale_cells", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_referrals_OriginAgencyCode_ServiceType_Priority_AreaCode_Cr~",
+                table: "referrals",
+                columns: new[] { "OriginAgencyCode", "ServiceType", "Priority", "AreaCode", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_turnaround_months_Month",
+                table: "turnaround_months",
+                column: "Month");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_turnaround_stale_cells_Month",
+                table: "turnaround_stale_cells",
+                column: "Month");
+
+            // Referrals stored before the roll-up existed: every cell of theirs starts stale, so the roll-up sweep
+            // computes it (and the report computes it itself until then).
+            migrationBuilder.Sql(@"INSERT INTO turnaround_stale_cells (""Cell"", ""Month"")
+SELECT json_build_array(m, ""ServiceType"", ""OriginAgencyCode"", ""AreaCode"", ""Priority"")::text, m
+FROM (SELECT DISTINCT to_char(""CreatedAt"" AT TIME ZONE 'UTC', 'YYYY-MM') AS m, ""ServiceType"", ""OriginAgencyCode"", ""AreaCode"", ""Priority"" FROM referrals) AS cells;");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "turnaround_months");
+
+            migrationBuilder.DropTable(
+                name: "turnaround_stale_cells");
+
+            migrationBuilder.DropIndex(
+                name: "IX_referrals_OriginAgencyCode_ServiceType_Priority_AreaCode_Cr~",
+                table: "referrals");
+        }
+    }
+}
