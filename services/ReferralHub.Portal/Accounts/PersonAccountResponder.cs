@@ -25,7 +25,7 @@ public sealed class PersonAccountResponder(UserManager<PortalUser> users) : ICon
         }
         var claims = await users.GetClaimsAsync(user);
         // A disabled account, or one whose password was removed (reset) or never set, acts for nobody.
-        var active = !AgencyUserAdmin.IsDisabled(user) && await users.HasPasswordAsync(user);
+        var active = !PortalUser.IsDisabled(user) && await users.HasPasswordAsync(user);
         var current = PortalClient.SessionProof(await users.GetSecurityStampAsync(user));
         var sessionCurrent = context.Message.SessionProof is { Length: > 0 } proof
             && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(proof), Encoding.UTF8.GetBytes(current));

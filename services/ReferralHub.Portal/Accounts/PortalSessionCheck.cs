@@ -21,7 +21,7 @@ internal static class PortalSessionCheck
         var stampClaim = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
         var principal = context.Principal;
         var user = principal?.FindFirstValue(HubClaims.Subject) is { } id ? await users.FindByIdAsync(id) : null;
-        if (user is not null && !AgencyUserAdmin.IsDisabled(user) && principal!.FindFirstValue(stampClaim) == await users.GetSecurityStampAsync(user))
+        if (user is not null && !PortalUser.IsDisabled(user) && principal!.FindFirstValue(stampClaim) == await users.GetSecurityStampAsync(user))
             return;
 
         context.RejectPrincipal();

@@ -49,7 +49,7 @@ public sealed class NoticeRecipients(PortalDbContext db)
         var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) && u.PasswordHash != null).ToListAsync(cancellationToken);
         var agencies = await Claims.Where(c => ids.Contains(c.UserId) && c.ClaimType == HubClaims.Agency)
             .ToDictionaryAsync(c => c.UserId, c => c.ClaimValue ?? "", cancellationToken);
-        return [.. users.Where(u => !AgencyUserAdmin.IsDisabled(u)).Select(u => new NoticePerson(u.Id, agencies.GetValueOrDefault(u.Id, "")))];
+        return [.. users.Where(u => !PortalUser.IsDisabled(u)).Select(u => new NoticePerson(u.Id, agencies.GetValueOrDefault(u.Id, "")))];
     }
 }
 

@@ -102,7 +102,7 @@ public sealed class NotificationSweep(
         {
             var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == delivery.UserId, cancellationToken);
             var settings = await db.Set<PersonSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.UserId == delivery.UserId, cancellationToken);
-            if (user is null || AgencyUserAdmin.IsDisabled(user))
+            if (user is null || PortalUser.IsDisabled(user))
             {
                 Fail(delivery, "recipient-disabled", now, final: true);
                 await db.SaveChangesAsync(cancellationToken);

@@ -74,7 +74,7 @@ public sealed class PortalUserTokenTests(EmbeddedHubFactory hub) : IClassFixture
         await ChangeAsync(person, async (users, user) =>
         {
             await users.SetLockoutEnabledAsync(user, true);
-            await users.SetLockoutEndDateAsync(user, AgencyUserAdmin.DisabledUntil);
+            await users.SetLockoutEndDateAsync(user, PortalUser.DisabledUntil);
         });
 
         await AssertRefusedAsync(await RequestAsync(PortalClient.ClientId, PortalSecret, person), "invalid_grant");

@@ -56,7 +56,7 @@ public sealed class SignInModel(
         var user = await users.FindByEmailAsync(email.Trim());
         // Always hash first, whatever the account's state: the cost of an attempt says nothing about the account.
         var passwordRight = await passwords.VerifyAsync(user, password);
-        var blocked = user is null || AgencyUserAdmin.IsDisabled(user) || await users.IsLockedOutAsync(user);
+        var blocked = user is null || PortalUser.IsDisabled(user) || await users.IsLockedOutAsync(user);
         if (user is not null && passwordRight && !blocked)
         {
             await users.ResetAccessFailedCountAsync(user);
