@@ -26,6 +26,13 @@ public static class DemoPeople
         new("casework@agency-d.demo", "Case management focal point (agency D)", "agency-d", [Roles.Provider], []),
     ];
 
+    /// <summary>
+    /// A demo person's account id, the same in the portal's account store (Portal/Accounts/DemoUsers) while people's
+    /// accounts move to the gateway (issue 19): a person signed in at the portal is then the same person at the gateway
+    /// (the agency people pages' "your own account" rules hold).
+    /// </summary>
+    public static string IdOf(string email) => "demo-" + email.Replace('@', '-').Replace('.', '-');
+
     public static IEnumerable<Claim> ClaimsOf(DemoPerson person) =>
         [new(HubClaims.Agency, person.Agency), .. person.Roles.Select(r => new Claim(HubClaims.Role, r)), .. person.Areas.Select(a => new Claim(HubClaims.Area, a))];
 }
@@ -50,7 +57,7 @@ internal sealed class DemoPeopleSeeder(UserManager<PersonAccount> users, IHostEn
         foreach (var demo in DemoPeople.All)
         {
             if (await db.People.AnyAsync(u => u.NormalizedEmail == demo.Email.ToUpperInvariant(), cancellationToken)) continue;
-            var user = new PersonAccount { UserName = demo.Email, Email = demo.Email, EmailConfirmed = true, DisplayName = demo.DisplayName, CreatedAt = clock.GetUtcNow().UtcDateTime };
+            var user = new PersonAccount { Id = DemoPeople.IdOf(demo.Email), UserName = demo.Email, Email = demo.Email, EmailConfirmed = true, DisplayName = demo.DisplayName, CreatedAt = clock.GetUtcNow().UtcDateTime };
             Check(await users.CreateAsync(user, DemoPeople.Password));
             Check(await users.AddClaimsAsync(user, DemoPeople.ClaimsOf(demo)));
         }

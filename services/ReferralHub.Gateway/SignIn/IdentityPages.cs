@@ -34,6 +34,9 @@ public static class IdentityPages
         .error{color:#b00020;font-weight:600}
         .hint{color:#4a4a4a;font-size:.9rem}
         a{color:#0b4f6c}
+        nav.languages ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
+        nav.languages a{color:#fff}
+        nav.languages [aria-current]{font-weight:700;text-decoration:none}
         """);
 
     private static readonly string Hash = Convert.ToHexStringLower(SHA256.HashData(Css))[..12];
@@ -67,13 +70,29 @@ public static class IdentityPages
     public static bool IsIdentityPath(PathString path) =>
         path.StartsWithSegments(Prefix) || path.StartsWithSegments("/connect/authorize") || path.StartsWithSegments("/connect/endsession");
 
-    /// <summary>A whole page; <paramref name="body"/> is already HTML-encoded by the caller.</summary>
-    public static IResult Page(string title, string body, int status = StatusCodes.Status200OK) =>
+    /// <summary>
+    /// A whole page in the person's language (<paramref name="text"/>: <c>lang</c>, and <c>dir="rtl"</c> for Arabic);
+    /// <paramref name="body"/> is already HTML-encoded by the caller. With <paramref name="languageHref"/> the header
+    /// lists the languages as plain links to this same page (no script, no form: works with JavaScript off).
+    /// </summary>
+    public static IResult Page(IdentityText text, string title, string body, int status = StatusCodes.Status200OK, Func<string, string>? languageHref = null) =>
         Results.Content(
-            $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
+            $"<!DOCTYPE html><html lang=\"{text.Code}\" dir=\"{text.Direction}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
             $"<title>{E(title)} · ReferralHub</title><link rel=\"stylesheet\" href=\"{StylesPath}\"></head>" +
-            $"<body><header><p>ReferralHub</p></header><main><h1>{E(title)}</h1>{body}</main></body></html>",
+            $"<body><header><p>ReferralHub</p>{LanguageLinks(text, languageHref)}</header><main><h1>{E(title)}</h1>{body}</main></body></html>",
             "text/html; charset=utf-8", Encoding.UTF8, status);
+
+    private static string LanguageLinks(IdentityText text, Func<string, string>? href)
+    {
+        if (href is null) return "";
+        var items = IdentityText.Languages.Select(l => l.Code == text.Code
+            ? $"<li><a href=\"{E(href(l.Code))}\" lang=\"{l.Code}\" aria-current=\"true\">{E(l.Name)}</a></li>"
+            : $"<li><a href=\"{E(href(l.Code))}\" lang=\"{l.Code}\" hreflang=\"{l.Code}\">{E(l.Name)}</a></li>");
+        return $"<nav class=\"languages\" aria-label=\"{E(text["Language"])}\"><ul>{string.Concat(items)}</ul></nav>";
+    }
+
+    /// <summary>A hidden field keeping the page's language through a post (a refusal answers in the same language).</summary>
+    public static string LanguageField(IdentityText text) => $"<input type=\"hidden\" name=\"lang\" value=\"{text.Code}\">";
 
     /// <summary>The antiforgery field for a form (the matching cookie is set on this response).</summary>
     public static string AntiforgeryField(IAntiforgery antiforgery, HttpContext context)
@@ -95,8 +114,8 @@ public static class IdentityPages
         }
     }
 
-    public static IResult Expired() =>
-        Page("Form expired", "<p class=\"error\" role=\"alert\">This form has expired. Go back, reload the page and try again.</p>", StatusCodes.Status400BadRequest);
+    public static IResult Expired(IdentityText text) =>
+        Page(text, text["Expired.Title"], $"<p class=\"error\" role=\"alert\">{E(text["Expired.Text"])}</p>", StatusCodes.Status400BadRequest);
 
     public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
 }

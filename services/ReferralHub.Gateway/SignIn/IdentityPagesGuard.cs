@@ -47,9 +47,10 @@ internal sealed class IdentityPagesGuard(IConfiguration configuration, IHostEnvi
             var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : (int)window.TotalSeconds;
             logger.LogInformation("Sign-in attempts over the limit; refused for {Seconds} s", seconds);
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            await IdentityPages.Page("Too many attempts",
-                    $"<p class=\"error\" role=\"alert\">Too many sign-in attempts from this address. Try again in {seconds} seconds.</p>" +
-                    $"<p><a href=\"{SignInPage.Path}\">Sign in</a></p>", StatusCodes.Status429TooManyRequests)
+            var text = IdentityText.For(context); // from the choice, cookie or Accept-Language: the form is not read
+            await IdentityPages.Page(text, text["TooMany.Title"],
+                    $"<p class=\"error\" role=\"alert\">{IdentityPages.E(string.Format(CultureInfo.InvariantCulture, text["TooMany.Text"], seconds))}</p>" +
+                    $"<p><a href=\"{SignInPage.Path}\">{IdentityPages.E(text["SignIn.Title"])}</a></p>", StatusCodes.Status429TooManyRequests)
                 .ExecuteAsync(context);
         });
         next(app);

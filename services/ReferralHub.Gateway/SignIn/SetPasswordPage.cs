@@ -23,31 +23,35 @@ public static class SetPasswordPage
 
     private static async Task<IResult> ShowAsync(HttpContext context, string? user, string? token, UserManager<PersonAccount> users, IAntiforgery antiforgery)
     {
-        if (await AccountForAsync(users, user, token) is null) return LinkNotValid();
-        return Form(context, antiforgery, user!, token!, error: null);
+        var text = IdentityText.For(context);
+        if (await AccountForAsync(users, user, token) is null) return LinkNotValid(text);
+        return Form(context, antiforgery, text, user!, token!, error: null);
     }
 
     private static async Task<IResult> SetAsync(HttpContext context, UserManager<PersonAccount> users, IAntiforgery antiforgery, ILoggerFactory logs)
     {
-        if (!context.Request.HasFormContentType) return Expired();
-        if (!await AntiforgeryHoldsAsync(antiforgery, context)) return Expired();
+        if (!context.Request.HasFormContentType) return Expired(IdentityText.For(context));
+        if (!await AntiforgeryHoldsAsync(antiforgery, context)) return Expired(IdentityText.For(context));
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var text = IdentityText.For(context);
         string user = form["user"].ToString(), token = form["token"].ToString(), password = form["password"].ToString(), confirm = form["confirm"].ToString();
-        if (await AccountForAsync(users, user, token) is not { } account) return LinkNotValid();
-        if (password != confirm) return Form(context, antiforgery, user, token, "The two passwords are not the same.");
+        if (await AccountForAsync(users, user, token) is not { } account) return LinkNotValid(text);
+        if (password != confirm) return Form(context, antiforgery, text, user, token, text["SetPassword.Mismatch"]);
         if (await users.HasPasswordAsync(account))
         {
             var removed = await users.RemovePasswordAsync(account);
-            if (!removed.Succeeded) return Form(context, antiforgery, user, token, "The password could not be set; try again.");
+            if (!removed.Succeeded) return Form(context, antiforgery, text, user, token, text["SetPassword.NotSet"]);
         }
         var added = await users.AddPasswordAsync(account, password); // validators: at least 12 characters; changes the stamp
-        if (!added.Succeeded)
-            return Form(context, antiforgery, user, token, string.Join(" ", added.Errors.Select(e => e.Description)));
+        if (!added.Succeeded) // Identity's own descriptions are English only: the page says it in the person's words
+            return Form(context, antiforgery, text, user, token,
+                text[added.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordTooShort)) ? "SetPassword.TooShort" : "SetPassword.Refused"]);
         account.EmailConfirmed = true; // the link reached them
         await users.UpdateAsync(account);
         await users.ResetAccessFailedCountAsync(account);
         logs.CreateLogger(typeof(SetPasswordPage)).LogInformation("Person {UserId} set their password", account.Id);
-        return Page("Password set", $"<p role=\"status\">Your password is set. You can now sign in.</p><p><a href=\"{E(SignInPage.Path)}\">Sign in</a></p>");
+        return Page(text, text["SetPassword.Done.Title"],
+            $"<p role=\"status\">{E(text["SetPassword.Done"])}</p><p><a href=\"{E(SignInPage.Path + QueryString.Create("lang", text.Code))}\">{E(text["SignIn.Title"])}</a></p>");
     }
 
     /// <summary>The account, when the token is this person's unused, unexpired set-password token.</summary>
@@ -59,18 +63,19 @@ public static class SetPasswordPage
         return await users.VerifyUserTokenAsync(account, PersonAccounts.SetPasswordTokenProvider, PersonAccounts.SetPasswordPurpose, token) ? account : null;
     }
 
-    private static IResult LinkNotValid() =>
-        Page("Link not valid", "<p class=\"error\" role=\"alert\">This link is not valid: it was used already, it has expired, or a newer one was made. " +
-            "Ask your agency's admin for a new link.</p>", StatusCodes.Status400BadRequest);
+    private static IResult LinkNotValid(IdentityText text) =>
+        Page(text, text["SetPassword.Invalid.Title"], $"<p class=\"error\" role=\"alert\">{E(text["SetPassword.Invalid"])}</p>", StatusCodes.Status400BadRequest);
 
-    private static IResult Form(HttpContext context, IAntiforgery antiforgery, string user, string token, string? error) =>
-        Page("Choose your password",
+    private static IResult Form(HttpContext context, IAntiforgery antiforgery, IdentityText text, string user, string token, string? error) =>
+        Page(text, text["SetPassword.Title"],
             (error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>") +
-            $"<form method=\"post\" action=\"{E(Path)}\">{AntiforgeryField(antiforgery, context)}" +
+            $"<form method=\"post\" action=\"{E(Path)}\">{AntiforgeryField(antiforgery, context)}{LanguageField(text)}" +
             $"<input type=\"hidden\" name=\"user\" value=\"{E(user)}\"><input type=\"hidden\" name=\"token\" value=\"{E(token)}\">" +
-            "<label for=\"password\">New password</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" required minlength=\"12\" maxlength=\"200\">" +
-            "<p class=\"hint\">At least 12 characters. A few words you remember make a good password.</p>" +
-            "<label for=\"confirm\">The same password again</label><input id=\"confirm\" name=\"confirm\" type=\"password\" autocomplete=\"new-password\" required minlength=\"12\" maxlength=\"200\">" +
-            "<button type=\"submit\">Set password</button></form>",
-            error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+            $"<label for=\"password\">{E(text["SetPassword.New"])}</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" required minlength=\"12\" maxlength=\"200\" aria-describedby=\"password-hint\">" +
+            $"<p class=\"hint\" id=\"password-hint\">{E(text["SetPassword.Hint"])}</p>" +
+            $"<label for=\"confirm\">{E(text["SetPassword.Confirm"])}</label><input id=\"confirm\" name=\"confirm\" type=\"password\" autocomplete=\"new-password\" required minlength=\"12\" maxlength=\"200\">" +
+            $"<button type=\"submit\">{E(text["SetPassword.Submit"])}</button></form>",
+            error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest,
+            // The language links keep the one-time link's own parameters (the person opened that address already).
+            code => Path + QueryString.Create(new KeyValuePair<string, string?>[] { new("user", user), new("token", token), new("lang", code) }));
 }

@@ -17,11 +17,13 @@ public static class SignInPage
 {
     public const string Path = Prefix + "/sign-in";
 
-    public const string Failed = "The e-mail address or password is not right, or this account cannot sign in now.";
+    /// <summary>The one answer to every failure, in English (<see cref="IdentityText"/> <c>SignIn.Failed</c> has every language).</summary>
+    public static string Failed => IdentityText.In("en")["SignIn.Failed"];
 
     public static IEndpointRouteBuilder MapSignInPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, (HttpContext context, string? returnUrl, IAntiforgery antiforgery) => Form(context, antiforgery, Local(returnUrl), "", error: false))
+        app.MapGet(Path, (HttpContext context, string? returnUrl, IAntiforgery antiforgery) =>
+                Form(context, antiforgery, IdentityText.For(context, Local(returnUrl)), Local(returnUrl), "", error: false))
             .AllowAnonymous().ExcludeFromDescription();
         app.MapPost(Path, SignInAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         return app;
@@ -30,12 +32,13 @@ public static class SignInPage
     private static async Task<IResult> SignInAsync(HttpContext context, UserManager<PersonAccount> users, PasswordCheck passwords,
         IAntiforgery antiforgery, ILoggerFactory logs)
     {
-        if (!context.Request.HasFormContentType || !await AntiforgeryHoldsAsync(antiforgery, context)) return Expired();
+        if (!context.Request.HasFormContentType || !await AntiforgeryHoldsAsync(antiforgery, context)) return Expired(IdentityText.For(context));
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var email = form["email"].ToString().Trim();
         var password = form["password"].ToString();
         var returnUrl = Local(form["returnUrl"].ToString());
-        if (email.Length > 256 || password.Length > 500) return Form(context, antiforgery, returnUrl, "", error: true);
+        var text = IdentityText.For(context, returnUrl);
+        if (email.Length > 256 || password.Length > 500) return Form(context, antiforgery, text, returnUrl, "", error: true);
 
         var account = email.Length == 0 ? null : await users.FindByEmailAsync(email);
         // The hash first, always: the time of the answer must not say whether the account exists.
@@ -45,7 +48,7 @@ public static class SignInPage
         if (account is null || !canSignIn || !passwordRight)
         {
             logs.CreateLogger(typeof(SignInPage)).LogInformation("Sign-in refused");
-            return Form(context, antiforgery, returnUrl, email, error: true);
+            return Form(context, antiforgery, text, returnUrl, email, error: true);
         }
 
         await users.ResetAccessFailedCountAsync(account);
@@ -61,9 +64,9 @@ public static class SignInPage
 
     public static IEndpointRouteBuilder MapSignedInPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet(SignedInPath, () => Page("Signed in", "<p role=\"status\">You are signed in. Go back to the portal to continue.</p>"))
+        app.MapGet(SignedInPath, (HttpContext context) => Done(IdentityText.For(context), "SignedIn"))
             .AllowAnonymous().ExcludeFromDescription();
-        app.MapGet(SignedOutPath, () => Page("Signed out", "<p role=\"status\">You are signed out.</p>"))
+        app.MapGet(SignedOutPath, (HttpContext context) => Done(IdentityText.For(context), "SignedOut"))
             .AllowAnonymous().ExcludeFromDescription();
         return app;
     }
@@ -73,14 +76,19 @@ public static class SignInPage
         returnUrl is { Length: > 0 and < 4000 } && returnUrl.StartsWith("/connect/authorize", StringComparison.Ordinal) && !returnUrl.Contains('\\')
             ? returnUrl : null;
 
-    private static IResult Form(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string email, bool error) =>
-        Page("Sign in",
-            (error ? $"<p class=\"error\" role=\"alert\">{E(Failed)}</p>" : "") +
-            $"<form method=\"post\" action=\"{E(Path)}\">{AntiforgeryField(antiforgery, context)}" +
+    private static IResult Done(IdentityText text, string page) =>
+        Page(text, text[page + ".Title"], $"<p role=\"status\">{E(text[page + ".Text"])}</p>");
+
+    /// <summary>The form, in the person's language; the language links keep the return address (the authorization request).</summary>
+    private static IResult Form(HttpContext context, IAntiforgery antiforgery, IdentityText text, string? returnUrl, string email, bool error) =>
+        Page(text, text["SignIn.Title"],
+            (error ? $"<p class=\"error\" role=\"alert\">{E(text["SignIn.Failed"])}</p>" : "") +
+            $"<form method=\"post\" action=\"{E(Path)}\">{AntiforgeryField(antiforgery, context)}{LanguageField(text)}" +
             (returnUrl is null ? "" : $"<input type=\"hidden\" name=\"returnUrl\" value=\"{E(returnUrl)}\">") +
-            $"<label for=\"email\">E-mail address</label><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required maxlength=\"256\" value=\"{E(email)}\">" +
-            "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required maxlength=\"500\">" +
-            "<button type=\"submit\">Sign in</button></form>" +
-            "<p class=\"hint\">Forgot your password? Ask your agency's admin for a new link.</p>",
-            error ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
+            $"<label for=\"email\">{E(text["SignIn.Email"])}</label><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required maxlength=\"256\" dir=\"ltr\" value=\"{E(email)}\">" +
+            $"<label for=\"password\">{E(text["SignIn.Password"])}</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required maxlength=\"500\">" +
+            $"<button type=\"submit\">{E(text["SignIn.Submit"])}</button></form>" +
+            $"<p class=\"hint\">{E(text["SignIn.Forgot"])}</p>",
+            error ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK,
+            code => Path + (returnUrl is null ? QueryString.Create("lang", code) : QueryString.Create(new KeyValuePair<string, string?>[] { new("returnUrl", returnUrl), new("lang", code) })));
 }

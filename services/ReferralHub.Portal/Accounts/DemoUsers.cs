@@ -50,7 +50,8 @@ internal sealed class DemoUserSeeder(UserManager<PortalUser> users, IHostEnviron
         foreach (var demo in DemoUsers.All)
         {
             if (await db.Users.AnyAsync(u => u.NormalizedEmail == demo.Email.ToUpperInvariant(), cancellationToken)) continue;
-            var user = new PortalUser { UserName = demo.Email, Email = demo.Email, EmailConfirmed = true, DisplayName = demo.DisplayName, CreatedAt = clock.GetUtcNow().UtcDateTime };
+            // The same id as the demo person's account at the gateway (Gateway/Accounts/DemoPeople.IdOf).
+            var user = new PortalUser { Id = "demo-" + demo.Email.Replace('@', '-').Replace('.', '-'), UserName = demo.Email, Email = demo.Email, EmailConfirmed = true, DisplayName = demo.DisplayName, CreatedAt = clock.GetUtcNow().UtcDateTime };
             Check(await users.CreateAsync(user, DemoUsers.Password));
             Check(await users.AddClaimsAsync(user, DemoUsers.ClaimsOf(demo)));
         }

@@ -11,4 +11,9 @@ public sealed class PortalUser : IdentityUser
     public required string DisplayName { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Disabled = locked out until the end of time; a lockout after wrong passwords ends by itself.</summary>
+    public static readonly DateTimeOffset DisabledUntil = DateTimeOffset.MaxValue;
+
+    public static bool IsDisabled(PortalUser user) => user.LockoutEnd is { } end && end.Year >= 9999;
 }

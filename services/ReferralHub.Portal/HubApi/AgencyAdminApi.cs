@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using ReferralHub.Portal.Accounts;
 
 namespace ReferralHub.Portal.HubApi;
 
@@ -23,7 +22,7 @@ public sealed class AgencyClientsApi(HubApiClient api)
 
 /// <summary>
 /// <c>/api/v1/agency/users</c> on the gateway (the account store, the hub's identity provider), as the signed-in
-/// agency admin. Not used by the pages yet: they move onto it together with sign-in at the gateway (issue 19).
+/// agency admin: what the agency people pages (Pages/Agency/Users, User, Invite) read and change.
 /// </summary>
 public sealed class AgencyUsersApi(HubApiClient api)
 {
@@ -78,9 +77,8 @@ public sealed class WebhooksApi(HubApiClient api)
 
 public static class AgencyAdministration
 {
-    /// <summary>What the agency admin's pages use: the portal's own accounts, and the hub's client and webhook APIs.</summary>
+    /// <summary>What the agency admin's pages use: the gateway's people and client APIs, and referral routing's webhooks.</summary>
     public static IServiceCollection AddAgencyAdministration(this IServiceCollection services) => services
-        .AddScoped<AgencyUserAdmin>()
         .AddScoped<AgencyClientsApi>()
         .AddScoped<AgencyUsersApi>()
         .AddScoped<WebhooksApi>();
