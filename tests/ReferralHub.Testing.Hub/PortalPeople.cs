@@ -3,14 +3,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Gateway.Accounts;
-using ReferralHub.Portal.Accounts;
 
 namespace ReferralHub.Testing.Hub;
 
 /// <summary>
-/// Portal people for tests, made in the hub's real account stores (the gateway reads a person's agency, roles and areas
-/// from it when it issues their token, so a test person must exist there to get one). While the accounts move from the
-/// portal to the gateway (issue 19), a test person is made in both, with the same id.
+/// Portal people for tests, made in the hub's real account store, the gateway's (people sign in there and their token
+/// carries what their account says). Sign them in with GatewaySignIn or PeopleSignIn; the portal knows a person (its
+/// profile of them) from their first sign-in.
 /// </summary>
 public static class PortalPeople
 {
@@ -29,11 +28,6 @@ public static class PortalPeople
             Check(await accounts.CreateAsync(account, Password));
             Check(await accounts.AddClaimsAsync(account, claims));
         }
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        if (await users.FindByIdAsync(id) is not null) return id;
-        var user = new PortalUser { Id = id, UserName = email, Email = email, EmailConfirmed = true, DisplayName = id, CreatedAt = DateTime.UtcNow };
-        Check(await users.CreateAsync(user, Password));
-        Check(await users.AddClaimsAsync(user, claims));
         return id;
     }
 
