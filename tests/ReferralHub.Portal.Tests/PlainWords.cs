@@ -78,8 +78,8 @@ public sealed partial class PlainWords
 
     /// <summary>
     /// What a person reads: the body's text, every option of every list, image descriptions and labels. Text in a
-    /// <c>&lt;code&gt;</c> element is left out: it marks what a person must type as written (the caseload form's
-    /// example line and the area codes it takes), the one place a code is the point.
+    /// <c>&lt;code&gt;</c> element is left out: it marks what a person must copy as written (an API client's id and
+    /// secret, a webhook's address), the one place a code is the point.
     /// </summary>
     public static async Task<string> ReadableTextAsync(IPage page)
     {

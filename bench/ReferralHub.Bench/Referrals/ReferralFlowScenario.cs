@@ -18,7 +18,8 @@ namespace ReferralHub.Bench.Referrals;
 /// a burst of submissions, submit→offered latency at fixed rates, the full cycle to completion, messages per referral,
 /// and a raw MassTransit publish/consume baseline on the same bus, so the hub's cost is a ratio.
 /// Options: --mode embedded|distributed|both|separate (default embedded), --burst N (500), --rates 50,100,200, --seconds S (5),
-/// --cycles N (100), --replicas N (separate only, 1). <c>distributed</c> is the one-process hub on a local RabbitMQ +
+/// --cycles N (100), --replicas N (separate only, 1), --trace FILE (a CPU sampling trace of this process over the burst,
+/// embedded or distributed; read it with <c>profile-report FILE</c>). <c>distributed</c> is the one-process hub on a local RabbitMQ +
 /// PostgreSQL; <c>separate</c> runs every service as its own process (deploy/run-distributed.sh) and drives it through
 /// the gateway, with the bench's own bus on the same broker for the offered events and the raw baseline.
 /// </summary>
@@ -41,6 +42,7 @@ public sealed class ReferralFlowScenario : IBenchScenario
         var seconds = double.Parse(Option("--seconds", "5"), CultureInfo.InvariantCulture);
         var cycles = int.Parse(Option("--cycles", "100"), CultureInfo.InvariantCulture);
         var replicas = int.Parse(Option("--replicas", "1"), CultureInfo.InvariantCulture);
+        TracePath = Option("--trace", "");
 
         BenchHost.UseHostContentRoot();
         var results = new List<BenchResult>();
@@ -83,6 +85,8 @@ public sealed class ReferralFlowScenario : IBenchScenario
 
     private static async Task<(HttpClient Referrer, HttpClient Provider)> ClientsAsync(EmbeddedHubFactory hub) =>
         (await hub.ClientForAsync("agency-a-system", "agency-a-secret"), await hub.ClientForAsync("agency-b-system", "agency-b-secret"));
+
+    private static string TracePath = "";
 
     private static async Task<List<BenchResult>> MeasureAsync((HttpClient Referrer, HttpClient Provider) clients, IBus bus, string mode, int burst, int[] rates,
         double seconds, int cycles, bool inProcess = true)
@@ -150,6 +154,7 @@ public sealed class ReferralFlowScenario : IBenchScenario
         // message mix are taken over this phase only, from the first submit until every referral is offered.
         using var profile = new DbActivityProfile();
         var burstMessages = messages.Snapshot();
+        var trace = inProcess ? Profiling.CpuTrace.StartIf(TracePath) : null;
         profile.Start();
         var latency = new LatencyRecorder();
         var clock = Stopwatch.StartNew();
@@ -163,6 +168,7 @@ public sealed class ReferralFlowScenario : IBenchScenario
         var submitSeconds = clock.Elapsed.TotalSeconds;
         foreach (var id in ids) await WaitOfferedAsync(id);
         profile.Stop();
+        if (trace is not null) await trace.DisposeAsync();
         // The database profile and the message counts see this process only: with the services in processes of their
         // own there is nothing to count here.
         if (inProcess)

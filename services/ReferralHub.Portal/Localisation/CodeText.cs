@@ -25,6 +25,17 @@ public sealed class CodeText(IStringLocalizer<PortalText> text, DirectoryNames n
     /// <summary>"High priority (answer within 24 hours)".</summary>
     public string Priority(string? code) => code is null ? "" : Find("Priority." + code) ?? code;
 
+    /// <summary>
+    /// The classes of a priority's or urgency's tag: high stands out (filled, bold), medium is outlined in amber, low
+    /// stays plain — so a busy focal point sees the 24-hour ones first, and the words say it too.
+    /// </summary>
+    public static string PriorityTag(string? code) => code switch
+    {
+        "high" => "tag urgency-high",
+        "medium" => "tag urgency-medium",
+        _ => "tag",
+    };
+
     public string ReferralStatus(string? code) => code is null ? "" : Find("Status." + code) ?? Find("ReferralStatus." + code) ?? code;
 
     public string TransferStatus(string? code) => code is null ? "" : Find("TransferStatus." + code) ?? code;
@@ -56,6 +67,34 @@ public sealed class CodeText(IStringLocalizer<PortalText> text, DirectoryNames n
     public string Concern(string? code) => code is null ? "" : Find("Concern." + code) ?? code;
 
     public string Concerns(IEnumerable<string>? codes) => codes is null ? "" : string.Join(", ", codes.Select(Concern));
+
+    /// <summary>An age band in words ("10 to 14 years", "Age not known"): "AgeBand.{code}", else the band as written.</summary>
+    public string AgeBand(string? code) => code is null ? "" : Find("AgeBand." + code) ?? code;
+
+    /// <summary>A child's sex in words ("Female", "Not known"): "Sex.{code}", else the code.</summary>
+    public string Sex(string? code) => code is null ? "" : Find("Sex." + code) ?? code;
+
+    /// <summary>An assessed risk level ("High"): "RiskLevel.{code}", else the code.</summary>
+    public string RiskLevel(string? code) => code is null ? "" : Find("RiskLevel." + code) ?? code;
+
+    /// <summary>
+    /// Every protection concern the portal has a word for, as (code, words) for pickers, by name with "Other" last: the
+    /// same "Concern.{code}" entries the pages name concerns with, so a picker offers exactly what a page can say.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ConcernChoices => Choices("Concern.");
+
+    /// <summary>Every language the portal has a word for ("Language.{code}"), as (code, name) for pickers, by name.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> LanguageChoices => Choices("Language.");
+
+    private List<KeyValuePair<string, string>> Choices(string prefix) =>
+    [
+        .. text.GetAllStrings(includeParentCultures: true)
+            .Where(s => s.Name.StartsWith(prefix, StringComparison.Ordinal))
+            .DistinctBy(s => s.Name, StringComparer.Ordinal)
+            .Select(s => KeyValuePair.Create(s.Name[prefix.Length..], s.Value))
+            .OrderBy(c => c.Key == "other")
+            .ThenBy(c => c.Value, StringComparer.CurrentCulture),
+    ];
 
     private string? Find(string key)
     {

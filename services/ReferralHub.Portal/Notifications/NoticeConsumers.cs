@@ -18,6 +18,16 @@ namespace ReferralHub.Portal.Notifications;
 public sealed class OfferNoticeConsumer(PortalDbContext db, NoticeRecipients recipients, NoticeQueue queue, ILogger<OfferNoticeConsumer> logger, TimeProvider clock)
     : IdempotentConsumer<ReferralOffered, PortalDbContext>(db, logger, clock)
 {
+    private List<NoticePerson> _people = [];
+
+    public override async Task Consume(ConsumeContext<ReferralOffered> context)
+    {
+        // Who is told is read before the transaction: the accounts are not this transaction's to change, and reading
+        // them inside only held portal.db's write lock longer (issue 17: every offer in a burst waited on it).
+        _people = await recipients.OfAgencyAsync(context.Message.OrganisationCode, Roles.Provider, context.CancellationToken);
+        await base.Consume(context);
+    }
+
     protected override async Task HandleAsync(ConsumeContext<ReferralOffered> context)
     {
         var offer = context.Message;
@@ -37,8 +47,7 @@ public sealed class OfferNoticeConsumer(PortalDbContext db, NoticeRecipients rec
         watched.RemindedAt = null;
         watched.ClosedAt = null;
 
-        var people = await recipients.OfAgencyAsync(offer.OrganisationCode, Roles.Provider, context.CancellationToken);
-        await queue.QueueAsync(people, $"offer:{offer.ReferralId}:{offer.OfferedAt.Ticks}",
+        await queue.QueueAsync(_people, $"offer:{offer.ReferralId}:{offer.OfferedAt.Ticks}",
             _ => new NoticeFacts(NoticeKinds.Offer, "referral", offer.ReferralId, offer.ServiceType, offer.Priority, offer.DeadlineAt, $"/referrals/{offer.ReferralId}"),
             Clock.GetUtcNow().UtcDateTime, context.CancellationToken);
     }

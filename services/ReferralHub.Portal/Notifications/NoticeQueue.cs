@@ -58,8 +58,15 @@ public sealed class NoticeQueue(PortalDbContext db, IOptions<NotificationOptions
         if (recipients.Count == 0) return 0;
         var userIds = recipients.Select(p => p.UserId).ToList();
         var agencies = recipients.Select(p => p.Agency).Distinct().ToList();
-        var settings = await db.Set<PersonSettings>().AsNoTracking().Where(s => userIds.Contains(s.UserId)).ToDictionaryAsync(s => s.UserId, cancellationToken);
-        var defaults = await db.Set<AgencyNoticeDefaults>().AsNoTracking().Where(d => agencies.Contains(d.AgencyCode)).ToDictionaryAsync(d => d.AgencyCode, cancellationToken);
+        // The people's own choices and their agencies' defaults in one statement (UNION ALL), not two.
+        var choices = await db.Set<PersonSettings>().Where(s => userIds.Contains(s.UserId))
+            .Select(s => new { Own = true, Key = s.UserId, s.NoticeKinds, s.Digest })
+            .Concat(db.Set<AgencyNoticeDefaults>().Where(d => agencies.Contains(d.AgencyCode))
+                .Select(d => new { Own = false, Key = d.AgencyCode, NoticeKinds = (string?)d.NoticeKinds, Digest = (bool?)d.Digest }))
+            .ToListAsync(cancellationToken);
+        var settings = choices.Where(c => c.Own).ToDictionary(c => c.Key, c => new PersonSettings { UserId = c.Key, NoticeKinds = c.NoticeKinds, Digest = c.Digest });
+        var defaults = choices.Where(c => !c.Own).ToDictionary(c => c.Key,
+            c => new AgencyNoticeDefaults { AgencyCode = c.Key, NoticeKinds = c.NoticeKinds ?? "", Digest = c.Digest ?? false });
         var keys = userIds.Select(id => Key(dedupKey, id)).ToList();
         var existing = (await db.Set<NotificationDelivery>().Where(d => keys.Contains(d.DedupKey)).Select(d => d.DedupKey).ToListAsync(cancellationToken)).ToHashSet();
 

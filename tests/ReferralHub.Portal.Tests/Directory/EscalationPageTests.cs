@@ -49,7 +49,7 @@ public sealed class EscalationPageTests(Browser browser) : IAsyncLifetime
         Assert.Contains("Agency A Child Protection International (fictional)", text); // names, not codes
         Assert.Contains("Demo District", text);
         Assert.DoesNotContain("agency-a", text);
-        Assert.Contains("age 10-14", text);
+        Assert.Contains("age 10 to 14 years", text); // bands and sexes in words too
         Assert.DoesNotContain(caseCode, await page.ContentAsync());
         Assert.DoesNotContain("Nadia", await page.ContentAsync());
         await page.ScreenshotAsync("directory-escalations");

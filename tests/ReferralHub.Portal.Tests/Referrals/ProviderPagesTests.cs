@@ -35,13 +35,19 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
         Assert.Contains("Specialised MHPSS services", waiting);
         Assert.Contains("Answer due in", waiting);
         Assert.Contains("Demo Camp", waiting); // the area's name, read from the directory's paged area list
+        Assert.Contains("age 15 to 17 years · sex Female", waiting);
+        // High priority stands out from the plain tags (filled in red), not only in words.
+        var high = page.Locator("ul.cards").First.Locator(".tag", new() { HasText = "High priority" }).First;
+        Assert.Equal("rgb(164, 0, 15)", await high.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
         Assert.DoesNotContain("Nadia", await page.ContentAsync());
         Assert.DoesNotContain("PORTAL-NADIA-1", await page.ContentAsync());
         await page.ScreenshotAsync("provider-inbox");
 
         await page.GotoAsync($"/referrals/{id}");
         Assert.DoesNotContain("Nadia", await page.ContentAsync());
-        Assert.Contains("15-17", await page.Locator("dl.payload").First.InnerTextAsync());
+        var summary = await page.Locator("dl.payload").First.InnerTextAsync();
+        Assert.Contains("15 to 17 years", summary); // the age band and sex in words, as on every page
+        Assert.Contains("Female", summary);
         var accepted = await page.SubmitAsync("Accept the referral");
 
         Assert.Equal(200, accepted.Status);
@@ -49,6 +55,10 @@ public sealed class ProviderPagesTests(Browser browser) : IAsyncLifetime
         Assert.Contains("Nadia", released);
         Assert.Contains("nightmares", released); // the expected outcome mentions them
         Assert.DoesNotContain("hometown", released); // the case history was withheld
+        // Released codes (sex, languages, the channel, the referral type) are shown in words too.
+        await (await PlainWords.ForAsync(_hub)).AssertOnAsync(page);
+        Assert.Contains("Digital case management system", released);
+        Assert.Contains("Arabic", released);
         // ...and the provider is told what was kept back, by name only, and asked not to seek it.
         var keptBack = await page.Locator("#kept-back").InnerTextAsync();
         Assert.Contains("Case history", keptBack);

@@ -155,56 +155,83 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         await page.GotoAsync("/supervisor");
         await page.GetByRole(AriaRole.Link, new() { Name = "Start a whole caseload transfer" }).ClickAsync();
 
-        // Areas and agencies are picked by name, and each area's cases are listed under it: no area code is typed.
-        // What the portal can see itself (an unreadable line, cases without an area) is told at once, before sending.
+        // Areas and agencies are picked by name, each area's cases listed under it, each case's age, sex and risk
+        // chosen and its concerns and languages ticked by name: no code is typed or shown, not even as a key to type.
         var words = await PlainWords.ForAsync(_hub);
-        // The codes a case line may hold for concerns and languages are listed beside their names (no script: <details>).
-        await page.Locator("#codes-to-type summary").ClickAsync();
-        Assert.Contains("Neglect: neglect", await page.Locator("#codes-to-type").InnerTextAsync());
-        Assert.Contains("Arabic: ar", await page.Locator("#codes-to-type").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("main code").CountAsync());
+        await words.AssertOnAsync(page);
         await page.GetByLabel("Area, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District" });
         await page.GetByLabel("Receiving agency, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District Social Welfare Office (fictional)" });
-        await page.GetByLabel("Cases of row 1, one per line").FillAsync("PORTAL-BULK-1, 1-2, female, high\nPORTAL-BULK-2, 5-9, nobody, medium");
-        await page.GetByLabel("Cases of row 2, one per line").FillAsync("PORTAL-BULK-3, 10-14");
-        await page.GetByLabel("Area, row 3").SelectOptionAsync(new SelectOptionValue { Label = "Demo District" });
-        Assert.Equal(200, (await page.SubmitAsync("Start the caseload transfer")).Status);
-        var seen = await page.Locator("#error-summary").InnerTextAsync();
-        Assert.Contains("Row 2, line 1: write case code, age band, sex and risk level separated by commas.", seen);
-        Assert.Contains("Row 2: choose the area of these cases.", seen);
-        Assert.Contains("Row 2: choose the agency that receives this area's cases.", seen);
-        Assert.Contains("Row 3: this area is chosen in row 1 already; list all its cases there.", seen);
-        Assert.Contains("Row 3: choose the agency that receives this area's cases.", seen);
-        var links = await page.Locator("#error-summary a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
-        Assert.Equal(["#cases-1", "#area-1", "#agency-1", "#area-2", "#agency-2"], links);
-        Assert.Contains("Row 2: choose the area of these cases.", await page.Locator("#area-1-error").InnerTextAsync());
-        Assert.Equal("PORTAL-BULK-3, 10-14", await page.GetByLabel("Cases of row 2, one per line").InputValueAsync());
-        await words.AssertOnAsync(page);
+        await FillCaseAsync(page, "case-0-0", "PORTAL-BULK-1", "10 to 14 years", "Female", "High", concerns: ["Neglect", "Child labour"], languages: ["Arabic"]);
+        await FillCaseAsync(page, "case-0-1", "PORTAL-BULK-2", "5 to 9 years", null, null);
 
-        // Then what the transfer service finds, every problem at once, each told by its row and line in words.
-        await page.GetByLabel("Cases of row 2, one per line").FillAsync("");
-        await page.GetByLabel("Area, row 3").SelectOptionAsync(new SelectOptionValue { Value = "" });
-        Assert.Equal(200, (await page.SubmitAsync("Start the caseload transfer")).Status);
-        var problems = await page.GetByRole(AriaRole.Alert).InnerTextAsync();
-        Assert.Contains("Row 1, line 1, age band", problems);
-        Assert.Contains("Row 1, line 2, sex", problems);
-        Assert.Contains("Row 1, line 2, sex", await page.Locator("#cases-0-error").InnerTextAsync());
-        Assert.Equal(["#cases-0", "#cases-0"], await page.Locator("#error-summary a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))"));
-        await words.AssertOnAsync(page);
-        // Post/redirect/get: the refused form is shown by a GET, keeps what was typed and chosen, and a reload sends nothing.
-        Assert.EndsWith("/supervisor/bulk#error-summary", page.Url);
-        Assert.Equal("demo-district", await page.GetByLabel("Area, row 1").InputValueAsync());
+        // More rows and more cases by a button (no script) that keeps everything and lands on the new boxes.
+        Assert.Equal(200, (await page.SubmitAsync("Add another area")).Status);
+        Assert.EndsWith("/supervisor/bulk#row-1", page.Url);
+        Assert.Equal(0, await page.GetByRole(AriaRole.Alert).CountAsync());
+        Assert.Equal("PORTAL-BULK-1", await page.Locator("#case-0-0-code").InputValueAsync());
+        Assert.Equal("10-14", await page.Locator("#case-0-0-age").InputValueAsync());
+        Assert.Equal("Protection concerns: Child labour, Neglect", await page.Locator("#case-0-0-concerns summary").InnerTextAsync());
+        Assert.True(await page.Locator("#case-0-0-languages").GetByLabel("Arabic").IsCheckedAsync());
         Assert.Equal("agency-d", await page.GetByLabel("Receiving agency, row 1").InputValueAsync());
-        Assert.Contains("PORTAL-BULK-2, 5-9, nobody, medium", await page.GetByLabel("Cases of row 1, one per line").InputValueAsync());
-        Assert.Equal("#cases-0", await page.Locator("#error-summary a").First.GetAttributeAsync("href"));
+        Assert.Equal(3, await page.Locator("#row-1 fieldset.case").CountAsync());
+        Assert.Equal(200, (await page.SubmitAsync("Add 3 more cases to row 1")).Status);
+        Assert.EndsWith("#case-0-3", page.Url);
+        Assert.Equal(6, await page.Locator("#row-0 fieldset.case").CountAsync());
+        Assert.Equal("PORTAL-BULK-2", await page.Locator("#case-0-1-code").InputValueAsync());
+
+        // An area without a receiving agency yet is allowed: its cases are checked and reported as not handed over.
+        await page.GetByLabel("Area, row 2").SelectOptionAsync(new SelectOptionValue { Label = "Demo Camp 1" });
+        await FillCaseAsync(page, "case-1-0", "PORTAL-BULK-3", "15 to 17 years", "Male", "Low");
+        await FillCaseAsync(page, "case-1-1", "PORTAL-BULK-2", "0 to 4 years", "Not known", "Medium");
+        Assert.Equal(200, (await page.SubmitAsync("Add another area")).Status);
+        await page.GetByLabel("Area, row 3").SelectOptionAsync(new SelectOptionValue { Label = "Demo District" });
+
+        // What the portal can see itself is told at once, by row and case, each line linked to its field.
+        Assert.Equal(200, (await page.SubmitAsync("Start the caseload transfer")).Status);
+        Assert.EndsWith("/supervisor/bulk#error-summary", page.Url);
+        var seen = await page.Locator("#error-summary").InnerTextAsync();
+        Assert.Contains("Row 1, case 2: choose the sex.", seen);
+        Assert.Contains("Row 1, case 2: choose the risk level.", seen);
+        Assert.Contains("Row 3: this area is chosen in row 1 already; list all its cases there.", seen);
+        Assert.Equal(["#case-0-1-sex", "#case-0-1-risk", "#area-2"], await Links(page));
+        Assert.Contains("Row 1, case 2: choose the sex.", await page.Locator("#case-0-1-error").InnerTextAsync());
+        Assert.Equal("true", await page.Locator("#case-0-1-sex").GetAttributeAsync("aria-invalid"));
+        // Everything typed, chosen and ticked is kept, the added rows and cases too.
+        Assert.Equal("PORTAL-BULK-3", await page.Locator("#case-1-0-code").InputValueAsync());
+        Assert.Equal("unknown", await page.Locator("#case-1-1-sex").InputValueAsync());
+        Assert.Equal("demo-camp-1", await page.GetByLabel("Area, row 2").InputValueAsync());
+        Assert.Equal("", await page.GetByLabel("Receiving agency, row 2").InputValueAsync());
+        Assert.True(await page.Locator("#case-0-0-concerns").GetByLabel("Neglect", new() { Exact = true }).IsCheckedAsync());
+        Assert.Equal(6, await page.Locator("#row-0 fieldset.case").CountAsync());
+        await words.AssertOnAsync(page);
         await page.ScreenshotAsync("supervisor-bulk-refused");
-        var reload = await page.ReloadAsync();
-        Assert.Equal("GET", reload!.Request.Method);
+        // Post/redirect/get: a reload sends nothing.
+        Assert.Equal("GET", (await page.ReloadAsync())!.Request.Method);
         Assert.Equal(0, await page.GetByRole(AriaRole.Alert).CountAsync());
 
+        // Then what the transfer service finds, told by row and case in words: a case listed twice...
+        await page.GotoAsync("/supervisor/bulk");
         await page.GetByLabel("Area, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District" });
-        await page.GetByLabel("Receiving agency, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District Social Welfare Office (fictional)" });
+        await page.GetByLabel("Receiving agency, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Agency B Community Wellbeing (fictional)" });
+        await FillCaseAsync(page, "case-0-0", "PORTAL-BULK-1", "10 to 14 years", "Female", "High", concerns: ["Neglect"], languages: ["Arabic", "Somali"]);
+        await FillCaseAsync(page, "case-0-1", "PORTAL-BULK-2", "5 to 9 years", "Male", "Medium");
+        Assert.Equal(200, (await page.SubmitAsync("Add another area")).Status);
+        await page.GetByLabel("Area, row 2").SelectOptionAsync(new SelectOptionValue { Label = "Demo Camp 1" });
+        await FillCaseAsync(page, "case-1-0", "PORTAL-BULK-3", "15 to 17 years", "Male", "Low");
+        await FillCaseAsync(page, "case-1-1", "PORTAL-BULK-2", "0 to 4 years", "Not known", "Medium");
+        Assert.Equal(200, (await page.SubmitAsync("Start the caseload transfer")).Status);
+        Assert.Contains("Row 2, case 2, case code: Listed twice.", await page.Locator("#error-summary").InnerTextAsync());
+        Assert.Equal(["#case-1-1-code"], await Links(page));
+        await words.AssertOnAsync(page);
+        // ...then an agency that does not take case management cases in the area, named, never quoted as a code.
+        await page.Locator("#case-1-1-code").FillAsync("PORTAL-BULK-4");
+        Assert.Equal(200, (await page.SubmitAsync("Start the caseload transfer")).Status);
+        Assert.Contains("Row 1: Agency B Community Wellbeing (fictional) does not take case management cases in Demo District.", await page.Locator("#error-summary").InnerTextAsync());
+        Assert.Equal(["#agency-0"], await Links(page));
+        await words.AssertOnAsync(page);
 
-        await page.GetByLabel("Cases of row 1, one per line").FillAsync("PORTAL-BULK-1, 10-14, female, high, neglect, ar\nPORTAL-BULK-2, 5-9, male, medium");
+        await page.GetByLabel("Receiving agency, row 1").SelectOptionAsync(new SelectOptionValue { Label = "Demo District Social Welfare Office (fictional)" });
         var started = await page.SubmitAsync("Start the caseload transfer");
         Assert.Equal(200, started.Status);
         Assert.True(Regex.IsMatch(page.Url, "/supervisor/bulk/[0-9a-f-]{36}$"), $"{page.Url}: {await page.Locator("main").InnerTextAsync()}");
@@ -220,6 +247,12 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         Assert.Contains("PORTAL-BULK-2", notHandedOver);
         Assert.Contains("No consent to the transfer", notHandedOver);
         Assert.Contains("Contact the child or family", notHandedOver);
+        // The camp without a receiving agency: its cases are listed, in words, with what to do.
+        var noReceiver = page.Locator("table").Nth(1).Locator("tr", new() { HasText = "PORTAL-BULK-3" });
+        Assert.Contains("Demo Camp 1", await noReceiver.InnerTextAsync());
+        Assert.Contains("No receiving agency for the area", await noReceiver.InnerTextAsync());
+        Assert.Contains("Name a receiving case management agency for this area", await noReceiver.InnerTextAsync());
+        Assert.Contains("PORTAL-BULK-4", notHandedOver);
         Assert.Contains("PORTAL-BULK-1", await page.Locator("table").Nth(2).InnerTextAsync());
         await words.AssertOnAsync(page);
         await page.ScreenshotAsync("supervisor-bulk-report");
@@ -231,7 +264,7 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         Assert.Equal(0, await page.GetByLabel("Open the report of a caseload transfer (its id)").CountAsync());
         var listed = page.Locator("#bulk-jobs li", new() { Has = page.Locator($"a[href='{report}']") });
         var line = await listed.InnerTextAsync();
-        Assert.Contains("2 cases: 1 proceeding, 1 not handed over", line);
+        Assert.Contains("4 cases: 1 proceeding, 3 not handed over", line);
         Assert.Contains("Completed", line);
         Assert.Contains("Demo District to Demo District Social Welfare Office (fictional)", line);
         await words.AssertOnAsync(page);
@@ -241,6 +274,24 @@ public sealed class SupervisorPagesTests(Browser browser) : IAsyncLifetime
         await page.WaitForURLAsync("**" + report);
         Assert.Equal("Completed", await page.Locator(".tag").First.InnerTextAsync());
     }
+
+    /// <summary>Fills one case's boxes on the caseload form: code typed, the rest chosen or ticked by their words.</summary>
+    private static async Task FillCaseAsync(IPage page, string id, string code, string age, string? sex, string? risk, string[]? concerns = null, string[]? languages = null)
+    {
+        await page.Locator($"#{id}-code").FillAsync(code);
+        await page.Locator($"#{id}-age").SelectOptionAsync(new SelectOptionValue { Label = age });
+        if (sex is not null) await page.Locator($"#{id}-sex").SelectOptionAsync(new SelectOptionValue { Label = sex });
+        if (risk is not null) await page.Locator($"#{id}-risk").SelectOptionAsync(new SelectOptionValue { Label = risk });
+        foreach (var (fold, ticks) in new[] { ("concerns", concerns), ("languages", languages) })
+        {
+            if (ticks is null) continue;
+            await page.Locator($"#{id}-{fold} summary").ClickAsync();
+            foreach (var tick in ticks) await page.Locator($"#{id}-{fold}").GetByLabel(tick, new() { Exact = true }).CheckAsync();
+        }
+    }
+
+    private static Task<string[]> Links(IPage page) =>
+        page.Locator("#error-summary a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
 
     [Fact]
     public async Task A_provider_cannot_open_the_supervisor_pages()

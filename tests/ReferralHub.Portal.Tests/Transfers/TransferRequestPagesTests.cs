@@ -34,7 +34,7 @@ public sealed class TransferRequestPagesTests(Browser browser) : IAsyncLifetime
         await page.ScreenshotAsync("provider-transfer-requests");
 
         await page.GotoAsync($"/transfers/{id}");
-        Assert.Contains("10-14", await page.Locator("dl.payload").First.InnerTextAsync());
+        Assert.Contains("10 to 14 years", await page.Locator("dl.payload").First.InnerTextAsync());
         Assert.DoesNotContain("Nadia", await page.ContentAsync());
         Assert.DoesNotContain("PORTAL-TRANSFER-1", await page.ContentAsync()); // the sender's case code: consent-controlled
         var refused = await page.SubmitAsync("Confirm with this caseworker");

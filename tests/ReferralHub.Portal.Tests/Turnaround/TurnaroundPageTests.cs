@@ -93,6 +93,25 @@ public sealed class TurnaroundPageTests(Browser browser) : IAsyncLifetime
         await page.ScreenshotAsync("coordinator-stale");
     }
 
+    [Theory]
+    [InlineData("0", "1")]
+    [InlineData("99", "36")]
+    [InlineData("abc", "12")]
+    public async Task Months_the_report_cannot_use_are_said_beside_the_field_with_the_months_shown_instead(string typed, string used)
+    {
+        await using var context = await browser.PhoneAsync(_hub.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync("coordinator@cluster.demo");
+        await page.GotoAsync("/turnaround?Months=" + typed);
+
+        Assert.Equal($"Months back: a whole number from 1 to 36. The box now says {used}, and the figures below go back that many months.",
+            await page.Locator("#months-error").InnerTextAsync());
+        Assert.Equal(used, await page.GetByLabel("Months back").InputValueAsync());
+        Assert.Equal("true", await page.GetByLabel("Months back").GetAttributeAsync("aria-invalid"));
+        await page.GotoAsync("/turnaround?Months=6");
+        Assert.Equal("", await page.Locator("#months-error").InnerTextAsync());
+    }
+
     [Fact]
     public async Task A_provider_cannot_open_the_turnaround_figures()
     {

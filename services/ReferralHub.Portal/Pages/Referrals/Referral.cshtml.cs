@@ -13,7 +13,7 @@ namespace ReferralHub.Portal.Pages.Referrals;
 /// after acceptance the released need-to-know information, service started, and the Services Provided form.
 /// The referral service enforces every step (who, which state, consent at release); this page shows its answer.
 /// </summary>
-public sealed class ReferralModel(ReferralsApi referrals, ReferralNotesApi notes, IStringLocalizer<PortalText> text, TimeProvider clock) : PageModel
+public sealed class ReferralModel(ReferralsApi referrals, ReferralNotesApi notes, IStringLocalizer<PortalText> text, TimeProvider clock, ReferralHub.Portal.Localisation.CodeText codes) : PageModel
 {
     public static readonly IReadOnlyList<string> DeclineReasons = ReferralHub.Contracts.Taxonomy.DeclineReasons.All;
     public static readonly IReadOnlyList<string> Satisfaction = ReferralHub.Contracts.Taxonomy.Satisfaction.All;
@@ -138,7 +138,7 @@ public sealed class ReferralModel(ReferralsApi referrals, ReferralNotesApi notes
                 foreach (var p in element.EnumerateObject()) Flatten(p.Value, path.Length == 0 ? p.Name : $"{path}.{p.Name}", lines);
                 break;
             case JsonValueKind.Array:
-                var values = element.EnumerateArray().Where(v => v.ValueKind is not JsonValueKind.Null).Select(v => v.ToString()).ToList();
+                var values = element.EnumerateArray().Where(v => v.ValueKind is not JsonValueKind.Null).Select(v => Words(path, v.ToString())).ToList();
                 if (values.Count > 0) lines.Add((Label(path), string.Join(", ", values)));
                 break;
             case JsonValueKind.Null or JsonValueKind.Undefined:
@@ -147,9 +147,22 @@ public sealed class ReferralModel(ReferralsApi referrals, ReferralNotesApi notes
                 lines.Add((Label(path), element.GetBoolean() ? text["Yes"] : text["No"]));
                 break;
             default:
-                lines.Add((Label(path), element.ToString()));
+                lines.Add((Label(path), element.ValueKind == JsonValueKind.String ? Words(path, element.ToString()) : element.ToString()));
                 break;
         }
+    }
+
+    /// <summary>
+    /// A released value that is a code, in words: a sex or a language through <see cref="CodeText"/>, a channel, a
+    /// referral type or a feedback route from "PayloadValue.{path}.{code}"; anything else (names, dates, narratives) as
+    /// sent.
+    /// </summary>
+    private string Words(string path, string value)
+    {
+        if (path.EndsWith("sex", StringComparison.Ordinal)) return codes.Sex(value);
+        if (path.EndsWith("languages", StringComparison.Ordinal)) return codes.Language(value);
+        var word = text[$"PayloadValue.{path}.{value}"];
+        return word.ResourceNotFound ? value : word.Value;
     }
 
     public string Label(string path)

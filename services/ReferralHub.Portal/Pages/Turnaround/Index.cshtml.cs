@@ -25,6 +25,9 @@ public sealed class IndexModel(MetricsApi metrics, IStringLocalizer<PortalText> 
     public IReadOnlyList<string> Agencies { get; private set; } = [];
     public string? Error { get; private set; }
 
+    /// <summary>Why the months typed were not used, and which were; null when they were.</summary>
+    public string? MonthsError { get; private set; }
+
     public IReadOnlyList<MonthFigures> MonthFigures { get; private set; } = [];
     public IReadOnlyList<(Band Band, int Referrals, int HiddenGroups)> ResponseBands { get; private set; } = [];
     public IReadOnlyList<(string Reason, int Declines, int HiddenGroups)> Declines { get; private set; } = [];
@@ -49,7 +52,14 @@ public sealed class IndexModel(MetricsApi metrics, IStringLocalizer<PortalText> 
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Months = Math.Clamp(Months, 1, 36);
+        // A number of months the report cannot use ("0", "abc", "99") is said beside the field, with the months shown
+        // instead: never silently replaced (issue 22).
+        var unreadable = ModelState.TryGetValue(nameof(Months), out var entry) && entry.Errors.Count > 0;
+        if (unreadable || Months is < 1 or > 36)
+        {
+            Months = unreadable ? 12 : Math.Clamp(Months, 1, 36);
+            MonthsError = text["Turnaround.MonthsRange", Months];
+        }
         var report = await metrics.TurnaroundAsync(DateTime.UtcNow.AddMonths(-Months), null, ct);
         if (!report.Ok)
         {
