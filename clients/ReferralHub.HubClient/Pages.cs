@@ -12,6 +12,8 @@ public interface IPage<T>
     string? NextCursor { get; }
 }
 
+public partial class PageOfAgencyUserView : IPage<AgencyUserView>;
+
 public partial class PageOfAreaDto : IPage<AreaDto>;
 
 public partial class PageOfOrganisationDto : IPage<OrganisationDto>;

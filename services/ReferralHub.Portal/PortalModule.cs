@@ -18,7 +18,6 @@ public static class PortalModule
     {
         builder.AddServiceDatabase<PortalDbContext, SqlitePortalDbContext, PostgresPortalDbContext>(PortalDbContext.Name);
         builder.AddPortalAccounts();
-        builder.AddPortalSignInLimit();
         builder.Services.AddTransient<IStartupFilter, PortalSecurityHeaders>();
         builder.AddHubApiClient();
         builder.AddPortalWorkflowApis();
@@ -58,8 +57,6 @@ public static class PortalModule
                 SupportedCultures = cultures,
                 SupportedUICultures = cultures,
             });
-            // After localisation (the 429 page speaks the person's language); only the sign-in page has a policy.
-            pipeline.UseRateLimiter();
         }
         app.MapPortalStyles();
         app.MapRazorPages();

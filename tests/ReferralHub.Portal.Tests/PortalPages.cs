@@ -1,12 +1,17 @@
 using Microsoft.Playwright;
-using ReferralHub.Portal.Accounts;
+using ReferralHub.Gateway.Accounts;
 
 namespace ReferralHub.Portal.Tests;
 
 /// <summary>What a person does in the portal, in words a test reads like a flow.</summary>
 public static class PortalPages
 {
-    public static async Task<IResponse?> SignInAsync(this IPage page, string email, string password = DemoUsers.Password)
+    /// <summary>
+    /// Signs in as a person does: the portal's sign-in address sends the browser to the gateway's sign-in page, whose
+    /// form is filled and sent; the gateway sends the browser back to the portal (the OpenID Connect code round trip).
+    /// Answers the page that finally loads: the portal's home page, or the gateway's page again when refused.
+    /// </summary>
+    public static async Task<IResponse?> SignInAsync(this IPage page, string email, string password = DemoPeople.Password)
     {
         await page.GotoAsync("/account/sign-in");
         await page.GetByLabel("E-mail").FillAsync(email);

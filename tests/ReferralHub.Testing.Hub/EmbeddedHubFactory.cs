@@ -32,10 +32,31 @@ public class EmbeddedHubFactory : WebApplicationFactory<EmbeddedHost>, IAsyncLif
     /// <summary>Service replacements applied after the hub's own (e.g. a <see cref="TimeProvider"/> the test moves).</summary>
     public Action<IServiceCollection>? ConfigureTestServices { get; init; }
 
+    private Uri? _publicAddress;
+
+    /// <summary>
+    /// Serve on a real Kestrel port on loopback (call before the hub starts), chosen now so that the gateway's public
+    /// address (<c>Auth:Issuer</c>) is this host's address: people's browsers are sent there to sign in and come back
+    /// to the portal's registered callback under it, as with `dotnet run`.
+    /// </summary>
+    protected void UseKestrelOnPublicAddress()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
+        _publicAddress = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    /// <summary>The address browsers use (after <see cref="UseKestrelOnPublicAddress"/>): the gateway's and the portal's.</summary>
+    public Uri PublicAddress => _publicAddress ?? throw new InvalidOperationException("This hub does not serve on Kestrel (UseKestrelOnPublicAddress).");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        if (_publicAddress is not null) builder.UseSetting("Auth:Issuer", _publicAddress.ToString());
         foreach (var (key, value) in EnvironmentSettings) builder.UseSetting(key, value);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (ConfigureTestServices is { } configure) builder.ConfigureTestServices(configure);

@@ -2,13 +2,14 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using ReferralHub.Hosting.Auth;
-using ReferralHub.Portal.Accounts;
+using ReferralHub.Gateway.Accounts;
 
 namespace ReferralHub.Testing.Hub;
 
 /// <summary>
-/// Portal people for tests, made in the hub's real account store (the gateway reads a person's agency, roles and areas
-/// from it when it issues their token, so a test person must exist there to get one).
+/// Portal people for tests, made in the hub's real account store, the gateway's (people sign in there and their token
+/// carries what their account says). Sign them in with GatewaySignIn or PeopleSignIn; the portal knows a person (its
+/// profile of them) from their first sign-in.
 /// </summary>
 public static class PortalPeople
 {
@@ -18,27 +19,16 @@ public static class PortalPeople
     public static async Task<string> EnsurePortalPersonAsync(this EmbeddedHubFactory hub, string id, string agency, string[] roles, string[]? areas = null)
     {
         await using var scope = hub.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        if (await users.FindByIdAsync(id) is not null) return id;
         var email = $"{id}@people.test";
-        var user = new PortalUser { Id = id, UserName = email, Email = email, EmailConfirmed = true, DisplayName = id, CreatedAt = DateTime.UtcNow };
-        Check(await users.CreateAsync(user, Password));
-        Check(await users.AddClaimsAsync(user,
-            [new(HubClaims.Agency, agency), .. roles.Select(r => new Claim(HubClaims.Role, r)), .. (areas ?? []).Select(a => new Claim(HubClaims.Area, a))]));
+        Claim[] claims = [new(HubClaims.Agency, agency), .. roles.Select(r => new Claim(HubClaims.Role, r)), .. (areas ?? []).Select(a => new Claim(HubClaims.Area, a))];
+        var accounts = scope.ServiceProvider.GetRequiredService<UserManager<PersonAccount>>();
+        if (await accounts.FindByIdAsync(id) is null)
+        {
+            var account = new PersonAccount { Id = id, UserName = email, Email = email, EmailConfirmed = true, DisplayName = id, CreatedAt = DateTime.UtcNow };
+            Check(await accounts.CreateAsync(account, Password));
+            Check(await accounts.AddClaimsAsync(account, claims));
+        }
         return id;
-    }
-
-    /// <summary>What the portal proves a live session with: a hash of the account's current security stamp.</summary>
-    public static async Task<string> PortalSessionProofAsync(this EmbeddedHubFactory hub, string id) =>
-        PortalClient.SessionProof(await PortalSecurityStampAsync(hub, id));
-
-    /// <summary>The account's current security stamp (what a sign-in session of that person carries).</summary>
-    public static async Task<string> PortalSecurityStampAsync(this EmbeddedHubFactory hub, string id)
-    {
-        await using var scope = hub.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var user = await users.FindByIdAsync(id) ?? throw new InvalidOperationException($"No portal account {id}.");
-        return await users.GetSecurityStampAsync(user);
     }
 
     private static void Check(IdentityResult result)

@@ -64,7 +64,10 @@ internal sealed class ApiClientSeeder(
         await SeedPortalClientAsync(cancellationToken);
     }
 
-    /// <summary>The portal's client: only it may use the portal-user grant (tokens for signed-in portal people).</summary>
+    /// <summary>
+    /// The portal's client: a confidential OpenID Connect client (authorization code with PKCE, refresh tokens,
+    /// end-session). It gets tokens only for a person who signed in at the gateway; no grant lets it name a person.
+    /// </summary>
     private async Task SeedPortalClientAsync(CancellationToken cancellationToken)
     {
         if (portalSecret.Value is not { } secret)
@@ -73,14 +76,43 @@ internal sealed class ApiClientSeeder(
                 await applications.DeleteAsync(stale, cancellationToken);
             return;
         }
-        await CreateOrUpdateAsync(PortalClient.ClientId, new OpenIddictApplicationDescriptor
+        var portal = new OpenIddictApplicationDescriptor
         {
             ClientId = PortalClient.ClientId,
             ClientSecret = secret,
             ClientType = ClientTypes.Confidential,
             DisplayName = "ReferralHub portal",
-            Permissions = { Permissions.Endpoints.Token, Permissions.Prefixes.GrantType + PortalClient.GrantType },
-        }, cancellationToken);
+            // Explicit consent is not asked: the portal is the hub's own first-party client.
+            ConsentType = ConsentTypes.Implicit,
+            Permissions =
+            {
+                Permissions.Endpoints.Token,
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.EndSession,
+                Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
+                Permissions.Scopes.Profile, Permissions.Scopes.Email, Permissions.Prefixes.Scope + "api",
+            },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        foreach (var address in PortalAddresses(configuration))
+        {
+            portal.RedirectUris.Add(new Uri(address, PortalClient.RedirectPath.TrimStart('/')));
+            portal.PostLogoutRedirectUris.Add(new Uri(address, PortalClient.PostSignOutPath.TrimStart('/')));
+        }
+        await CreateOrUpdateAsync(PortalClient.ClientId, portal, cancellationToken);
+    }
+
+    /// <summary>
+    /// Where browsers reach the portal (<c>Portal:PublicAddresses</c>, comma-separated): its redirect and post-sign-out
+    /// addresses are registered under each, and no other. Default: the gateway's own public address (<c>Auth:Issuer</c>),
+    /// which is the portal's too when one process serves both (the embedded host).
+    /// </summary>
+    internal static IReadOnlyList<Uri> PortalAddresses(IConfiguration configuration)
+    {
+        var configured = configuration["Portal:PublicAddresses"];
+        var addresses = string.IsNullOrWhiteSpace(configured)
+            ? [configuration["Auth:Issuer"] ?? new HubAuthOptions().Issuer]
+            : configured.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return [.. addresses.Select(a => new Uri(a.EndsWith('/') ? a : a + "/", UriKind.Absolute))];
     }
 
     private async Task CreateOrUpdateAsync(string clientId, OpenIddictApplicationDescriptor descriptor, CancellationToken cancellationToken)

@@ -1,17 +1,21 @@
 using Microsoft.EntityFrameworkCore;
+using ReferralHub.Gateway.Accounts;
 using ReferralHub.Hosting.Persistence;
 
 namespace ReferralHub.Gateway.Persistence;
 
-/// <summary>The gateway's own database: OpenIddict's API clients (secrets hashed) and tokens.</summary>
+/// <summary>The gateway's own database: OpenIddict's API clients (secrets hashed) and tokens, and people's accounts.</summary>
 public abstract class GatewayDbContext(DbContextOptions options) : ServiceDbContext(options)
 {
     public const string Name = "gateway";
+
+    public DbSet<PersonAccount> People => Set<PersonAccount>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
         modelBuilder.UseOpenIddict();
+        modelBuilder.AddPersonAccounts();
     }
 }
 

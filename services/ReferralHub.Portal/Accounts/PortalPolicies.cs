@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using ReferralHub.Hosting.Auth;
 
 namespace ReferralHub.Portal.Accounts;
@@ -30,7 +29,7 @@ public static class PortalPolicies
 
     public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder authorization) => authorization
         .AddPolicy(SignedIn, policy => policy
-            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+            .AddAuthenticationSchemes(PortalSignIn.Scheme)
             .RequireAuthenticatedUser())
         .AddPolicy(AgencyAdmin, policy => PersonOfAgencyWithRole(policy, Roles.AgencyAdmin))
         .AddPolicy(PathwayMaintainer, policy => PersonOfAgencyWithRole(policy, Roles.PathwayMaintainer))
@@ -40,7 +39,7 @@ public static class PortalPolicies
 
     /// <summary>A signed-in portal person (cookie, never a bearer token) of some agency, holding the role.</summary>
     private static void PersonOfAgencyWithRole(AuthorizationPolicyBuilder policy, string role) => policy
-        .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+        .AddAuthenticationSchemes(PortalSignIn.Scheme)
         .RequireAuthenticatedUser()
         .RequireClaim(HubClaims.Agency)
         .RequireRole(role);

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using ReferralHub.Portal.Accounts;
 
 namespace ReferralHub.Portal.HubApi;
 
@@ -19,6 +18,36 @@ public sealed class AgencyClientsApi(HubApiClient api)
     public async Task<ApiResult<AgencyClientSecretView>> RotateSecretAsync(string clientId, CancellationToken ct) =>
         await ApiResult<AgencyClientSecretView>.ReadAsync(
             await api.Http.PostAsync($"api/v1/agency/clients/{Uri.EscapeDataString(clientId)}/secret", null, ct), ct);
+}
+
+/// <summary>
+/// <c>/api/v1/agency/users</c> on the gateway (the account store, the hub's identity provider), as the signed-in
+/// agency admin: what the agency people pages (Pages/Agency/Users, User, Invite) read and change.
+/// </summary>
+public sealed class AgencyUsersApi(HubApiClient api)
+{
+    public Task<ApiResult<List<AgencyUserView>>> ListAsync(CancellationToken ct) =>
+        ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfAgencyUserView, AgencyUserView>(api.Http, "api/v1/agency/users?limit=500", ct);
+
+    public async Task<ApiResult<AgencyUserView>> GetAsync(string userId, CancellationToken ct) =>
+        await ApiResult<AgencyUserView>.ReadAsync(await api.Http.GetAsync($"api/v1/agency/users/{Uri.EscapeDataString(userId)}", ct), ct);
+
+    public async Task<ApiResult<AgencyUserSetPasswordLink>> InviteAsync(string? email, string? displayName, IReadOnlyList<string> roles, CancellationToken ct) =>
+        await ApiResult<AgencyUserSetPasswordLink>.ReadAsync(
+            await api.Http.PostAsJsonAsync("api/v1/agency/users", new { email, displayName, roles }, HubApiJson.Options, ct), ct);
+
+    public async Task<ApiResult<AgencyUserView>> SetRolesAsync(string userId, IReadOnlyList<string> roles, CancellationToken ct) =>
+        await ApiResult<AgencyUserView>.ReadAsync(
+            await api.Http.PutAsJsonAsync($"api/v1/agency/users/{Uri.EscapeDataString(userId)}/roles", new { roles }, HubApiJson.Options, ct), ct);
+
+    public async Task<ApiResult<AgencyUserView>> DisableAsync(string userId, CancellationToken ct) =>
+        await ApiResult<AgencyUserView>.ReadAsync(await api.Http.PostAsync($"api/v1/agency/users/{Uri.EscapeDataString(userId)}/disable", null, ct), ct);
+
+    public async Task<ApiResult<AgencyUserView>> EnableAsync(string userId, CancellationToken ct) =>
+        await ApiResult<AgencyUserView>.ReadAsync(await api.Http.PostAsync($"api/v1/agency/users/{Uri.EscapeDataString(userId)}/enable", null, ct), ct);
+
+    public async Task<ApiResult<AgencyUserSetPasswordLink>> ResetAsync(string userId, CancellationToken ct) =>
+        await ApiResult<AgencyUserSetPasswordLink>.ReadAsync(await api.Http.PostAsync($"api/v1/agency/users/{Uri.EscapeDataString(userId)}/reset", null, ct), ct);
 }
 
 /// <summary><c>/api/v1/referrals/webhooks</c> (referral routing), as the signed-in agency admin.</summary>
@@ -48,9 +77,9 @@ public sealed class WebhooksApi(HubApiClient api)
 
 public static class AgencyAdministration
 {
-    /// <summary>What the agency admin's pages use: the portal's own accounts, and the hub's client and webhook APIs.</summary>
+    /// <summary>What the agency admin's pages use: the gateway's people and client APIs, and referral routing's webhooks.</summary>
     public static IServiceCollection AddAgencyAdministration(this IServiceCollection services) => services
-        .AddScoped<AgencyUserAdmin>()
         .AddScoped<AgencyClientsApi>()
+        .AddScoped<AgencyUsersApi>()
         .AddScoped<WebhooksApi>();
 }

@@ -40,7 +40,11 @@ public sealed record ApiResult<T>(T? Value, HttpStatusCode Status, string? Title
 
 internal static class HubApiJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    /// <summary>The services' JSON: camelCase names, enums as camelCase strings (e.g. a person's <c>status</c>).</summary>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
 }
 
 internal static class ApiPages

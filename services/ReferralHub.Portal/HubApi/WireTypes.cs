@@ -5,6 +5,8 @@
 // sent as the generated body types (`ToWire()`), so those stop compiling too; a few short bodies are still anonymous.
 global using AgencyClientSecretView = ReferralHub.Wire.AgencyClientSecret;
 global using AgencyClientView = ReferralHub.Wire.AgencyClientView;
+global using AgencyUserSetPasswordLink = ReferralHub.Wire.AgencyUserSetPasswordLink;
+global using AgencyUserView = ReferralHub.Wire.AgencyUserView;
 global using AreaView = ReferralHub.Wire.AreaDto;
 global using BulkCaseReportView = ReferralHub.Wire.BulkCaseReport;
 global using BulkJobSummaryView = ReferralHub.Wire.BulkJobSummary;

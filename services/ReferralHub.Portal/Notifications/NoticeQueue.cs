@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MassTransit;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ReferralHub.Hosting.Auth;
@@ -19,44 +18,31 @@ public sealed record NoticeFacts(string Kind, string Item, Guid ItemId, string S
 /// <summary>A portal person a notice may go to.</summary>
 public sealed record NoticePerson(string UserId, string Agency);
 
-/// <summary>Finds the people a notice is for, from the portal's own accounts (agency, role and area claims).</summary>
+/// <summary>
+/// Finds the people a notice is for, from the portal's own profiles (PortalPerson: the agency, roles and areas of each
+/// person's last sign-in at the gateway). Someone who never signed in gets no notices: the portal knows a person from
+/// their first sign-in.
+/// </summary>
 public sealed class NoticeRecipients(PortalDbContext db)
 {
-    private IQueryable<IdentityUserClaim<string>> Claims => db.Set<IdentityUserClaim<string>>();
-
-    /// <summary>Active people (a password set, not disabled) of <paramref name="agency"/> holding <paramref name="role"/>.</summary>
+    /// <summary>People of <paramref name="agency"/> holding <paramref name="role"/>.</summary>
     public async Task<List<NoticePerson>> OfAgencyAsync(string agency, string role, CancellationToken cancellationToken)
     {
-        // One statement (claims joined to accounts), not three: every offer asks this (issue 17's profile).
-        var users = await (
-                from agencyClaim in Claims
-                where agencyClaim.ClaimType == HubClaims.Agency && agencyClaim.ClaimValue == agency
-                join roleClaim in Claims on agencyClaim.UserId equals roleClaim.UserId
-                where roleClaim.ClaimType == HubClaims.Role && roleClaim.ClaimValue == role
-                join user in db.Users on agencyClaim.UserId equals user.Id
-                where user.PasswordHash != null
-                select user)
-            .AsNoTracking().ToListAsync(cancellationToken);
-        return [.. users.Where(u => !AgencyUserAdmin.IsDisabled(u)).DistinctBy(u => u.Id).Select(u => new NoticePerson(u.Id, agency))];
+        var people = await db.Set<PortalPerson>().AsNoTracking().Where(p => p.Agency == agency)
+            .Select(p => new { p.Id, p.Agency, p.Roles }).ToListAsync(cancellationToken);
+        return [.. people.Where(p => Codes(p.Roles).Contains(role)).Select(p => new NoticePerson(p.Id, p.Agency))];
     }
 
-    /// <summary>Active people holding <paramref name="role"/> for any of <paramref name="areas"/> (an area and those above it).</summary>
+    /// <summary>People holding <paramref name="role"/> for any of <paramref name="areas"/> (an area and those above it).</summary>
     public async Task<List<NoticePerson>> OfAreasAsync(IReadOnlyCollection<string> areas, string role, CancellationToken cancellationToken)
     {
         if (areas.Count == 0) return [];
-        var people = await (
-                from areaClaim in Claims
-                where areaClaim.ClaimType == HubClaims.Area && areas.Contains(areaClaim.ClaimValue!)
-                join roleClaim in Claims on areaClaim.UserId equals roleClaim.UserId
-                where roleClaim.ClaimType == HubClaims.Role && roleClaim.ClaimValue == role
-                join user in db.Users on areaClaim.UserId equals user.Id
-                where user.PasswordHash != null
-                from agencyClaim in Claims.Where(c => c.UserId == user.Id && c.ClaimType == HubClaims.Agency).DefaultIfEmpty()
-                select new { User = user, Agency = agencyClaim == null ? null : agencyClaim.ClaimValue })
-            .AsNoTracking().ToListAsync(cancellationToken);
-        // A person may hold the role for two areas of the chain: one notice each.
-        return [.. people.Where(p => !AgencyUserAdmin.IsDisabled(p.User)).DistinctBy(p => p.User.Id).Select(p => new NoticePerson(p.User.Id, p.Agency ?? ""))];
+        var people = await db.Set<PortalPerson>().AsNoTracking().Where(p => p.Areas != "")
+            .Select(p => new { p.Id, p.Agency, p.Roles, p.Areas }).ToListAsync(cancellationToken);
+        return [.. people.Where(p => Codes(p.Roles).Contains(role) && Codes(p.Areas).Intersect(areas).Any()).Select(p => new NoticePerson(p.Id, p.Agency))];
     }
+
+    private static string[] Codes(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries);
 }
 
 /// <summary>

@@ -19,7 +19,8 @@ namespace ReferralHub.Portal.Notifications;
 /// </summary>
 public sealed class NotificationSweep(
     PortalDbContext db, NoticeRecipients recipients, NoticeQueue queue, NoticeComposer composer, IEnumerable<INotificationChannel> channels,
-    HubTime time, IConfiguration configuration, IOptions<NotificationOptions> options, TimeProvider clock, ILogger<NotificationSweep> logger) : IRedriveSweep
+    HubTime time, IConfiguration configuration, IOptions<NotificationOptions> options, TimeProvider clock, PortalProfiles profiles,
+    ILogger<NotificationSweep> logger) : IRedriveSweep
 {
     private const int Batch = 50;
 
@@ -100,15 +101,16 @@ public sealed class NotificationSweep(
         var sent = 0;
         foreach (var delivery in due)
         {
-            var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == delivery.UserId, cancellationToken);
+            // Where to reach the person: their profile as their last sign-in at the gateway gave it (encrypted at rest).
+            var person = await db.Set<PortalPerson>().AsNoTracking().SingleOrDefaultAsync(p => p.Id == delivery.UserId, cancellationToken);
             var settings = await db.Set<PersonSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.UserId == delivery.UserId, cancellationToken);
-            if (user is null || AgencyUserAdmin.IsDisabled(user))
+            if (person is null)
             {
-                Fail(delivery, "recipient-disabled", now, final: true);
+                Fail(delivery, "recipient-unknown", now, final: true);
                 await db.SaveChangesAsync(cancellationToken);
                 continue;
             }
-            var recipient = new NotificationRecipient(user.Id, user.Email, user.PhoneNumber, CultureOf(settings));
+            var recipient = new NotificationRecipient(person.Id, profiles.Unprotect(person.Email), profiles.Unprotect(person.Phone), CultureOf(settings));
             var channel = channels.FirstOrDefault(c => c.Name == delivery.Channel && c.CanReach(recipient))
                 ?? channels.FirstOrDefault(c => c.CanReach(recipient));
             if (channel is null)

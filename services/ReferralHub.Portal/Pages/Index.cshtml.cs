@@ -15,7 +15,7 @@ public sealed class IndexModel : PageModel
 
     public void OnGet()
     {
-        DisplayName = User.FindFirst(ReferralHub.Portal.Accounts.PortalClaimsFactory.DisplayName)?.Value ?? User.Identity?.Name ?? "";
+        DisplayName = User.FindFirst(ReferralHub.Portal.Accounts.PortalSignIn.DisplayNameClaim)?.Value ?? User.Identity?.Name ?? "";
         Areas = [.. User.FindAll(HubClaims.Area).Select(c => c.Value)];
         var pages = new List<(string, string)>();
         if (User.IsInRole(Roles.Provider)) pages.Add(("/referrals", "Nav.Referrals"));

@@ -10,11 +10,9 @@ public abstract class PortalDbContext(DbContextOptions options) : ServiceDbConte
 {
     public const string Name = "portal";
 
-    public DbSet<PortalUser> Users => Set<PortalUser>();
-
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.AddPortalAccounts();
+        modelBuilder.AddPortalSessions();
         modelBuilder.AddNotifications();
         base.OnModelCreating(modelBuilder);
     }

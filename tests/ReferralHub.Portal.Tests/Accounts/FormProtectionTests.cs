@@ -1,10 +1,13 @@
 using System.Net;
 using Microsoft.Playwright;
-using ReferralHub.Portal.Accounts;
+using ReferralHub.Gateway.Accounts;
 
 namespace ReferralHub.Portal.Tests.Accounts;
 
-/// <summary>Forms refuse posts from elsewhere (antiforgery), and repeated wrong passwords lock the account.</summary>
+/// <summary>
+/// Forms refuse posts from elsewhere (antiforgery: the gateway's sign-in form and the portal's sign-out), and repeated
+/// wrong passwords at the gateway lock the account, with the same words as any other failure.
+/// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class FormProtectionTests(Browser browser) : IAsyncLifetime
 {
@@ -20,15 +23,15 @@ public sealed class FormProtectionTests(Browser browser) : IAsyncLifetime
     {
         await using var context = await browser.PhoneAsync(_hub.BaseAddress);
 
-        // What a page on another site could post: right credentials, no token.
-        var response = await context.APIRequest.PostAsync("/account/sign-in", new()
+        // What a page on another site could post to the gateway's sign-in: right credentials, no token.
+        var response = await context.APIRequest.PostAsync("/identity/sign-in", new()
         {
-            Form = context.APIRequest.CreateFormData().Set("email", "admin@agency-a.demo").Set("password", DemoUsers.Password),
+            Form = context.APIRequest.CreateFormData().Set("email", "admin@agency-a.demo").Set("password", DemoPeople.Password),
             MaxRedirects = 0,
         });
 
         Assert.Equal((int)HttpStatusCode.BadRequest, response.Status);
-        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "referralhub-portal");
+        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name is "referralhub-portal" or "referralhub-identity");
     }
 
     [Fact]
@@ -56,8 +59,9 @@ public sealed class FormProtectionTests(Browser browser) : IAsyncLifetime
         var withRightPassword = await page.SignInAsync("coordinator@cluster.demo");
 
         Assert.Equal(400, withRightPassword!.Status);
-        Assert.Contains("locked", await page.GetByRole(AriaRole.Alert).InnerTextAsync());
-        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "referralhub-portal");
+        // The gateway's one answer for every failure: a locked account is not told apart from a wrong password.
+        Assert.Contains("cannot sign in now", await page.GetByRole(AriaRole.Alert).InnerTextAsync());
+        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name is "referralhub-portal" or "referralhub-identity");
         await page.ScreenshotAsync("sign-in-locked");
 
         // Another person's account is not affected.

@@ -15,10 +15,10 @@ public sealed class SecurityHeadersTests(Browser browser, PortalHub hub) : IClas
     {
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = hub.BaseAddress };
 
-        using var page = await client.GetAsync("/account/sign-in");
-        using var redirect = await client.GetAsync("/agency/users");
+        using var page = await client.GetAsync("/account/sign-in?signedOut=true");
+        using var redirect = await client.GetAsync("/agency/users"); // to the gateway's sign-in (the OpenID Connect challenge)
         using var missing = await client.GetAsync("/no-such-page");
-        using var forged = await client.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = "a@b.c" }));
+        using var forged = await client.PostAsync("/account/sign-out", new FormUrlEncodedContent(new Dictionary<string, string> { ["x"] = "y" }));
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);

@@ -4,7 +4,10 @@ using Microsoft.Playwright;
 
 namespace ReferralHub.Portal.Tests.Accounts;
 
-/// <summary>Individual accounts: sign in, see your own agency only, be refused what your role may not see, sign out.</summary>
+/// <summary>
+/// Individual accounts, signed in at the gateway (the portal is its OpenID Connect client): sign in, see your own
+/// agency only, be refused what your role may not see, sign out.
+/// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class SignInTests(Browser browser, PortalHub hub) : IClassFixture<PortalHub>
 {
@@ -57,9 +60,10 @@ public sealed class SignInTests(Browser browser, PortalHub hub) : IClassFixture<
         var page = await context.NewPageAsync();
 
         await page.GotoAsync("/agency/users");
-        Assert.Matches("/account/sign-in\\?ReturnUrl=%2Fagency%2Fusers$", page.Url);
+        // The gateway's page, on its way back to the gateway's authorize endpoint for the portal.
+        Assert.Contains("/identity/sign-in?returnUrl=%2Fconnect%2Fauthorize", page.Url);
         await page.GetByLabel("E-mail").FillAsync("admin@agency-a.demo");
-        await page.GetByLabel("Password").FillAsync(Portal.Accounts.DemoUsers.Password);
+        await page.GetByLabel("Password").FillAsync(ReferralHub.Gateway.Accounts.DemoPeople.Password);
         await page.SubmitAsync("Sign in");
 
         Assert.EndsWith("/agency/users", page.Url);
@@ -92,6 +96,7 @@ public sealed class SignInTests(Browser browser, PortalHub hub) : IClassFixture<
 
         Assert.Contains("You are signed out.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
         await page.GotoAsync("/");
-        Assert.Contains("/account/sign-in", page.Url);
+        // The gateway's session ended too: it asks for the password again.
+        Assert.Contains("/identity/sign-in", page.Url);
     }
 }

@@ -1,16 +1,21 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Playwright;
-using ReferralHub.Portal.Accounts;
+using ReferralHub.Gateway.Accounts;
+using ReferralHub.Testing.Hub;
 using ZXing;
 
 namespace ReferralHub.Portal.Tests.Agency;
 
 /// <summary>
-/// Agency A's admin manages agency A's portal accounts from a phone, JavaScript off: invite (a one-time link shown
-/// once after post/redirect/get, as a read-only field and a QR code drawn on the server; no e-mail), disable (an open session ends at its next request), reset (the old password stops working), and
-/// nothing of another agency, even by a forged post.
+/// Agency A's admin manages agency A's people from a phone, JavaScript off, through the portal's pages, which read and
+/// change the accounts at the gateway (the hub's identity provider, <c>/api/v1/agency/users</c>): invite (the gateway's
+/// one-time set-password link shown once after post/redirect/get, as a read-only field and a QR code drawn on the
+/// server; no e-mail), disable (the person's gateway session ends: their refresh token is refused), reset (the old
+/// password stops working), unlock, and nothing of another agency, even by a forged post. The person's side is the
+/// gateway's: its set-password page in a browser, and sign-in at its own page (<see cref="GatewaySignIn"/>).
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFixture<PortalHub>
@@ -40,7 +45,7 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         var field = admin.GetByLabel("Set-password link");
         Assert.True(await field.IsEditableAsync() is false, "the link's field is read-only");
         var link = await field.InputValueAsync();
-        Assert.Contains("/account/set-password?user=", link);
+        Assert.Contains("/identity/set-password?user=", link); // the gateway's own page
         Assert.Contains("shown only now", await admin.Locator(".issued-link").InnerTextAsync());
         // The QR code, drawn on the server, reads back as the very same link.
         Assert.Equal(link, ReadQr(await admin.Locator("svg.qr").EvaluateAsync<string>("e => e.outerHTML")));
@@ -61,30 +66,26 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
 
         await using var personContext = await browser.PhoneAsync(hub.BaseAddress);
         var person = await personContext.NewPageAsync();
-        Assert.Equal(400, (await person.SignInAsync("amina@agency-a.demo", NewPassword))!.Status); // no password yet
+        await Assert.ThrowsAsync<InvalidOperationException>(() => SignInAtGatewayAsync("amina@agency-a.demo", NewPassword)); // no password yet
         await SetPasswordAsync(person, link, NewPassword);
-        Assert.Equal("Your password is set.", await person.GetByRole(AriaRole.Status).InnerTextAsync());
+        Assert.Contains("Your password is set.", await person.GetByRole(AriaRole.Status).InnerTextAsync());
 
-        await person.SignInAsync("amina@agency-a.demo", NewPassword);
-        Assert.Equal("Signed in as Amina Yusuf", await person.Locator("h1").InnerTextAsync());
-        var who = await person.Locator("dl").InnerTextAsync();
-        Assert.Contains("Agency A Child Protection International (fictional)", who);
-        Assert.Contains("Supervisor", who);
+        // The person signs in at the gateway; their token carries the agency and the role the admin gave.
+        var token = new JsonWebTokenHandler().ReadJsonWebToken((await SignInAtGatewayAsync("amina@agency-a.demo", NewPassword)).AccessToken);
+        Assert.Equal("agency-a", token.GetClaim("agency").Value);
+        Assert.Equal(["supervisor"], token.Claims.Where(c => c.Type == "role").Select(c => c.Value));
 
         // The link worked once.
-        var again = await person.GotoAsync(link);
+        var again = await person.GotoAsync(AtHub(link));
         Assert.Equal(400, again!.Status);
-        Assert.Contains("not valid any more", await person.GetByRole(AriaRole.Alert).InnerTextAsync());
+        Assert.Contains("not valid", await person.GetByRole(AriaRole.Alert).InnerTextAsync());
     }
 
     [Fact]
-    public async Task Disabling_ends_an_open_session_at_its_next_request_and_refuses_sign_in_until_enabled()
+    public async Task Disabling_ends_the_persons_session_and_refuses_sign_in_until_enabled()
     {
         var email = await PersonWithPasswordAsync("disable");
-        await using var personContext = await browser.PhoneAsync(hub.BaseAddress);
-        var person = await personContext.NewPageAsync();
-        await person.SignInAsync(email, NewPassword);
-        Assert.Equal("Signed in as Person disable", await person.Locator("h1").InnerTextAsync());
+        var session = await SignInAtGatewayAsync(email, NewPassword);
 
         await using var adminContext = await browser.PhoneAsync(hub.BaseAddress);
         var admin = await adminContext.NewPageAsync();
@@ -96,26 +97,52 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         await admin.ScreenshotAsync("agency-user-disabled");
         Assert.Equal(200, disabled.Status);
 
-        // The person's very next request finds the session gone.
-        await person.GotoAsync("/");
-        Assert.Contains("/account/sign-in", person.Url);
-        Assert.Equal(400, (await person.SignInAsync(email, NewPassword))!.Status);
-        // The same words as a wrong password (accounts cannot be probed), which mention a disabled account.
-        Assert.Contains("locked or disabled", await person.GetByRole(AriaRole.Alert).InnerTextAsync());
+        // The person's session at the gateway is over (its refresh token is refused) and sign-in is refused.
+        Assert.Equal(HttpStatusCode.BadRequest, (await GatewaySignIn.RefreshAsync(hub, session.RefreshToken!)).StatusCode);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => SignInAtGatewayAsync(email, NewPassword));
 
         await admin.SubmitAsync("Enable the account");
         Assert.Equal("The account is enabled.", await admin.GetByRole(AriaRole.Status).InnerTextAsync());
-        await person.SignInAsync(email, NewPassword);
-        Assert.Equal("Signed in as Person disable", await person.Locator("h1").InnerTextAsync());
+        Assert.NotNull((await SignInAtGatewayAsync(email, NewPassword)).AccessToken);
+    }
+
+    [Fact]
+    public async Task A_locked_account_shows_until_when_in_local_time_and_utc_and_the_admin_unlocks_it()
+    {
+        var email = await PersonWithPasswordAsync("locked");
+        using (var gateway = GatewayBrowser())
+            for (var i = 0; i < 5; i++) // the gateway locks an account after five wrong passwords
+                await GatewaySignIn.PostSignInAsync(gateway, "/identity/sign-in", email, "not the password " + i);
+        DateTimeOffset until;
+        await using (var scope = hub.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PersonAccount>>();
+            until = (await users.FindByEmailAsync(email))!.LockoutEnd ?? throw new InvalidOperationException("not locked");
+        }
+        var iso = until.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+        await using var adminContext = await browser.PhoneAsync(hub.BaseAddress);
+        var admin = await adminContext.NewPageAsync();
+        await admin.SignInAsync(Admin);
+        await admin.GotoAsync("/agency/users");
+        var row = admin.Locator("tr", new() { HasText = email });
+        Assert.StartsWith("Locked until ", await row.Locator(".tag").InnerTextAsync());
+        Assert.Equal(iso, await row.Locator("time.hub-time").GetAttributeAsync("datetime"));
+        Assert.Contains("UTC", await row.Locator("time.hub-time").InnerTextAsync());
+
+        await admin.GotoAsync($"/agency/users/{await IdOfAsync(email)}");
+        Assert.Equal(iso, await admin.Locator("dl time.hub-time").GetAttributeAsync("datetime"));
+        await admin.SubmitAsync("Unlock the account");
+        Assert.Equal("The account is unlocked.", await admin.GetByRole(AriaRole.Status).InnerTextAsync());
+        Assert.Contains("Active", await admin.Locator("dl").InnerTextAsync());
+        Assert.NotNull((await SignInAtGatewayAsync(email, NewPassword)).AccessToken);
     }
 
     [Fact]
     public async Task A_reset_stops_the_old_password_and_session_and_gives_a_new_one_time_link()
     {
         var email = await PersonWithPasswordAsync("reset");
-        await using var personContext = await browser.PhoneAsync(hub.BaseAddress);
-        var person = await personContext.NewPageAsync();
-        await person.SignInAsync(email, NewPassword);
+        var session = await SignInAtGatewayAsync(email, NewPassword);
 
         await using var adminContext = await browser.PhoneAsync(hub.BaseAddress);
         var admin = await adminContext.NewPageAsync();
@@ -129,13 +156,13 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         await admin.ReloadAsync();
         Assert.Equal(0, await admin.Locator("#set-password-link").CountAsync());
 
-        await person.GotoAsync("/");
-        Assert.Contains("/account/sign-in", person.Url);
-        Assert.Equal(400, (await person.SignInAsync(email, NewPassword))!.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await GatewaySignIn.RefreshAsync(hub, session.RefreshToken!)).StatusCode);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => SignInAtGatewayAsync(email, NewPassword));
 
+        await using var personContext = await browser.PhoneAsync(hub.BaseAddress);
+        var person = await personContext.NewPageAsync();
         await SetPasswordAsync(person, link, "another long pass phrase");
-        await person.SignInAsync(email, "another long pass phrase");
-        Assert.Equal("Signed in as Person reset", await person.Locator("h1").InnerTextAsync());
+        Assert.NotNull((await SignInAtGatewayAsync(email, "another long pass phrase")).AccessToken);
     }
 
     [Fact]
@@ -164,10 +191,7 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
             Assert.DoesNotContain("set-password", await forged.TextAsync());
         }
 
-        await using var providerContext = await browser.PhoneAsync(hub.BaseAddress);
-        var providerPage = await providerContext.NewPageAsync();
-        await providerPage.SignInAsync("provider@agency-b.demo");
-        Assert.Equal("Signed in as Provider focal point (agency B)", await providerPage.Locator("h1").InnerTextAsync());
+        Assert.NotNull((await SignInAtGatewayAsync("provider@agency-b.demo", DemoPeople.Password)).AccessToken); // not disabled, password kept
     }
 
     [Fact]
@@ -245,9 +269,7 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
     public async Task An_admin_changes_a_persons_roles_the_open_session_ends_and_a_refused_change_keeps_the_boxes_as_ticked()
     {
         var email = await PersonWithPasswordAsync("roles"); // a supervisor
-        await using var personContext = await browser.PhoneAsync(hub.BaseAddress);
-        var person = await personContext.NewPageAsync();
-        await person.SignInAsync(email, NewPassword);
+        var session = await SignInAtGatewayAsync(email, NewPassword);
 
         await using var adminContext = await browser.PhoneAsync(hub.BaseAddress);
         var admin = await adminContext.NewPageAsync();
@@ -273,13 +295,10 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         Assert.Contains("The roles are saved", await admin.GetByRole(AriaRole.Status).InnerTextAsync());
         Assert.Equal(["provider"], await RolesOfAsync(email));
 
-        // The person's open session ends; the next sign-in carries the new role.
-        await person.GotoAsync("/");
-        Assert.Contains("/account/sign-in", person.Url);
-        await person.SignInAsync(email, NewPassword);
-        var who = await person.Locator("dl").InnerTextAsync();
-        Assert.Contains("Provider focal point", who);
-        Assert.DoesNotContain("Supervisor", who);
+        // The person's session ends (the refresh token is refused); the next sign-in carries the new role.
+        Assert.Equal(HttpStatusCode.BadRequest, (await GatewaySignIn.RefreshAsync(hub, session.RefreshToken!)).StatusCode);
+        var token = new JsonWebTokenHandler().ReadJsonWebToken((await SignInAtGatewayAsync(email, NewPassword)).AccessToken);
+        Assert.Equal(["provider"], token.Claims.Where(c => c.Type == "role").Select(c => c.Value));
 
         // An admin cannot take away their own admin role.
         await admin.GotoAsync($"/agency/users/{await IdOfAsync(Admin)}");
@@ -290,10 +309,23 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         Assert.Contains("agency-admin", await RolesOfAsync(Admin));
     }
 
+    [Fact]
+    public void Every_refusal_the_gateway_words_has_the_portals_words_in_the_persons_language()
+    {
+        // The pages translate the gateway's sentences they know (UserRefusals); a changed sentence must not slip into
+        // the pages in English unnoticed.
+        Assert.All(new[]
+        {
+            AgencyPeople.Messages.Email, AgencyPeople.Messages.EmailTaken, AgencyPeople.Messages.DisplayName,
+            AgencyPeople.Messages.RolesAllowed, AgencyPeople.Messages.SelfAdmin, ReferralHub.Hosting.Auth.Roles.FourEyesMessage,
+        }, m => Assert.True(ReferralHub.Portal.Pages.Agency.UserRefusals.Knows(m), m));
+        Assert.Equal(AgencyPeople.AssignableRoles, ReferralHub.Portal.Pages.Agency.UserRefusals.AssignableRoles);
+    }
+
     private async Task<IReadOnlyList<string>> RolesOfAsync(string email)
     {
         await using var scope = hub.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PersonAccount>>();
         var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"no account {email}");
         return [.. (await users.GetClaimsAsync(user)).Where(c => c.Type == ReferralHub.Hosting.Auth.HubClaims.Role).Select(c => c.Value).Order()];
     }
@@ -333,19 +365,37 @@ public sealed class AgencyUsersTests(Browser browser, PortalHub hub) : IClassFix
         return email;
     }
 
-    private static async Task SetPasswordAsync(IPage page, string link, string password)
+    /// <summary>The gateway's set-password page, in a browser, as the person opens the link.</summary>
+    private async Task SetPasswordAsync(IPage page, string link, string password)
     {
-        await page.GotoAsync(link);
+        await page.GotoAsync(AtHub(link));
         await page.GetByLabel("New password", new() { Exact = true }).FillAsync(password);
-        await page.GetByLabel("New password again").FillAsync(password);
-        Assert.Equal(200, (await page.SubmitAsync("Set my password")).Status);
+        await page.GetByLabel("The same password again").FillAsync(password);
+        Assert.Equal(200, (await page.SubmitAsync("Set password")).Status);
     }
+
+    /// <summary>
+    /// The link as this test's browser reaches it: the gateway writes it on its public address (Auth:Issuer), which
+    /// in this test is the embedded hub on a free port.
+    /// </summary>
+    private string AtHub(string link) => new Uri(hub.BaseAddress, new Uri(link).PathAndQuery).ToString();
+
+    /// <summary>Sign-in at the gateway's own page (code + PKCE for the portal's client), as the portal's browser does it.</summary>
+    private async Task<GatewaySignIn.Tokens> SignInAtGatewayAsync(string email, string password)
+    {
+        using var gateway = GatewayBrowser();
+        return await hub.SignInAsync(gateway, email, password);
+    }
+
+    /// <summary>A cookie-keeping HTTP "browser" on the hub's real port that shows each redirect.</summary>
+    private HttpClient GatewayBrowser() =>
+        new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }, disposeHandler: true) { BaseAddress = hub.BaseAddress };
 
     private async Task<string> IdOfAsync(string email) => await IdOrNullAsync(email) ?? throw new InvalidOperationException($"no account {email}");
 
     private async Task<string?> IdOrNullAsync(string email)
     {
         await using var scope = hub.Services.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(email))?.Id;
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<PersonAccount>>().FindByEmailAsync(email))?.Id;
     }
 }

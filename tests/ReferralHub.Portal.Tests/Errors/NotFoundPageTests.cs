@@ -45,7 +45,8 @@ public sealed class NotFoundPageTests(Browser browser) : IAsyncLifetime
 
         await page.GotoAsync("/nothing-here");
 
-        Assert.Contains("/account/sign-in", page.Url, StringComparison.OrdinalIgnoreCase);
+        // The gateway's sign-in page (people sign in at the hub's identity provider).
+        Assert.Contains("/identity/sign-in", page.Url, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(1, await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).CountAsync());
     }
 

@@ -84,7 +84,7 @@ public sealed class LanguagePagesTests(Browser browser, PortalHub hub) : IClassF
     {
         await page.GotoAsync("/account/sign-in");
         await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync(ReferralHub.Portal.Accounts.DemoUsers.Password);
+        await page.Locator("#password").FillAsync(ReferralHub.Gateway.Accounts.DemoPeople.Password);
         await page.RunAndWaitForResponseAsync(() => page.Locator("main form button[type=submit]").ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Frame == page.MainFrame && r.Status is < 300 or >= 400);
     }

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReferralHub.Hosting.Auth;
@@ -11,9 +10,10 @@ using ReferralHub.Testing.Hub;
 namespace ReferralHub.Portal.Tests.Notifications;
 
 /// <summary>
-/// Who an offer or an escalation notice goes to, read in one statement per lookup (issue 17): only active people (a
-/// password set, not disabled) of the agency holding the role, each once; and what is queued for them follows their
-/// own choice, else their agency's defaults, and never twice for the same notice. On the hub's real portal database.
+/// Who an offer or an escalation notice goes to, read in one statement per lookup (issue 17): only people the portal
+/// knows (a profile, written at their sign-in at the gateway) of the agency holding the role, each once; and what is
+/// queued for them follows their own choice, else their agency's defaults, and never twice for the same notice. On the
+/// hub's real portal database.
 /// </summary>
 public sealed class NoticeRecipientsTests(PortalHub hub) : IClassFixture<PortalHub>
 {
@@ -24,8 +24,7 @@ public sealed class NoticeRecipientsTests(PortalHub hub) : IClassFixture<PortalH
         var active = await AddAsync($"{agency}-active", [new(HubClaims.Agency, agency), new(HubClaims.Role, Roles.Provider)]);
         var ownChoice = await AddAsync($"{agency}-own", [new(HubClaims.Agency, agency), new(HubClaims.Role, Roles.Provider)]);
         var escalationsOnly = await AddAsync($"{agency}-esc", [new(HubClaims.Agency, agency), new(HubClaims.Role, Roles.Provider)]);
-        await AddAsync($"{agency}-invited", [new(HubClaims.Agency, agency), new(HubClaims.Role, Roles.Provider)], password: false);
-        await AddAsync($"{agency}-disabled", [new(HubClaims.Agency, agency), new(HubClaims.Role, Roles.Provider)], disabled: true);
+        await AddAsync($"{agency}-invited", [new(HubClaims.Agency, agency), new(HubClaims.Role, Roles.Provider)], signedIn: false);
         await AddAsync($"{agency}-supervisor", [new(HubClaims.Agency, agency), new(HubClaims.Role, Roles.Supervisor)]);
         await AddAsync($"{agency}-elsewhere", [new(HubClaims.Agency, agency + "x"), new(HubClaims.Role, Roles.Provider)]);
 
@@ -64,7 +63,7 @@ public sealed class NoticeRecipientsTests(PortalHub hub) : IClassFixture<PortalH
         var ofBoth = await AddAsync($"{camp}-both", [new(HubClaims.Agency, "agency-d"), new(HubClaims.Role, Roles.PathwayMaintainer),
             new(HubClaims.Area, camp), new(HubClaims.Area, district)]);
         var noAgency = await AddAsync($"{district}-fp", [new(HubClaims.Role, Roles.PathwayMaintainer), new(HubClaims.Area, district)]);
-        await AddAsync($"{district}-off", [new(HubClaims.Agency, "agency-c"), new(HubClaims.Role, Roles.PathwayMaintainer), new(HubClaims.Area, district)], disabled: true);
+        await AddAsync($"{district}-off", [new(HubClaims.Agency, "agency-c"), new(HubClaims.Role, Roles.PathwayMaintainer), new(HubClaims.Area, district)], signedIn: false);
         await AddAsync($"{district}-prov", [new(HubClaims.Agency, "agency-c"), new(HubClaims.Role, Roles.Provider), new(HubClaims.Area, district)]);
 
         await using var scope = hub.Services.CreateAsyncScope();
@@ -76,19 +75,24 @@ public sealed class NoticeRecipientsTests(PortalHub hub) : IClassFixture<PortalH
         Assert.Empty(await scope.ServiceProvider.GetRequiredService<NoticeRecipients>().OfAreasAsync([], Roles.PathwayMaintainer, CancellationToken.None));
     }
 
-    private async Task<string> AddAsync(string id, Claim[] claims, bool password = true, bool disabled = false)
+    /// <summary>The profile a sign-in at the gateway writes (PortalSessions); someone who never signed in has none.</summary>
+    private async Task<string> AddAsync(string id, Claim[] claims, bool signedIn = true)
     {
+        if (!signedIn) return id;
         await using var scope = hub.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var email = $"{id}@notices.test";
-        var user = new PortalUser { Id = id, UserName = email, Email = email, EmailConfirmed = true, DisplayName = id, CreatedAt = DateTime.UtcNow };
-        Assert.True((password ? await users.CreateAsync(user, PortalPeople.Password) : await users.CreateAsync(user)).Succeeded);
-        Assert.True((await users.AddClaimsAsync(user, claims)).Succeeded);
-        if (disabled)
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var profiles = scope.ServiceProvider.GetRequiredService<PortalProfiles>();
+        db.Set<PortalPerson>().Add(new PortalPerson
         {
-            user.LockoutEnd = AgencyUserAdmin.DisabledUntil;
-            Assert.True((await users.UpdateAsync(user)).Succeeded);
-        }
+            Id = id,
+            DisplayName = profiles.Protect(id)!,
+            Email = profiles.Protect($"{id}@notices.test"),
+            Agency = claims.FirstOrDefault(c => c.Type == HubClaims.Agency)?.Value ?? "",
+            Roles = string.Join(',', claims.Where(c => c.Type == HubClaims.Role).Select(c => c.Value)),
+            Areas = string.Join(',', claims.Where(c => c.Type == HubClaims.Area).Select(c => c.Value)),
+            SignedInAt = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync();
         return id;
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using netDumbster.smtp;
 using ReferralHub.Hosting.Auth;
-using ReferralHub.Portal.Accounts;
+using ReferralHub.Gateway.Accounts;
 using ReferralHub.Portal.Notifications;
 using ReferralHub.Portal.Persistence;
 using ReferralHub.Testing;
@@ -57,7 +57,9 @@ public sealed class NotificationEmailTests : IAsyncLifetime
     public async Task An_offer_reminder_and_escalation_go_once_each_to_the_people_who_chose_them_without_personal_data()
     {
         // Agency B's provider focal points: the demo one and a colleague (both with the defaults: every notice), one who
-        // chose escalations only, and one invited who never set a password (not an active account: nothing).
+        // chose escalations only, and one invited who never set a password (never signed in: nothing). The portal knows
+        // people from their sign-in at the gateway (its profile of them), so the demo people sign in once first.
+        await SignInOnceAsync("provider@agency-b.demo", "focalpoint@district.demo");
         await AddProviderAsync("colleague@agency-b.demo", withPassword: true, kinds: null);
         await AddProviderAsync("escalations-only@agency-b.demo", withPassword: true, kinds: NoticeKinds.Escalation);
         await AddProviderAsync("invited@agency-b.demo", withPassword: false, kinds: null);
@@ -82,7 +84,7 @@ public sealed class NotificationEmailTests : IAsyncLifetime
             var page = await context.NewPageAsync();
             await page.GotoAsync($"/referrals/{id}");
             await page.GetByLabel("E-mail").FillAsync("provider@agency-b.demo");
-            await page.GetByLabel("Password").FillAsync(DemoUsers.Password);
+            await page.GetByLabel("Password").FillAsync(ReferralHub.Gateway.Accounts.DemoPeople.Password);
             await page.SubmitAsync("Sign in");
             Assert.EndsWith($"/referrals/{id}", page.Url);
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Accept" })).ToBeVisibleAsync();
@@ -124,6 +126,7 @@ public sealed class NotificationEmailTests : IAsyncLifetime
     [Fact]
     public async Task A_transfer_capacity_request_reaches_the_receiving_agency_without_its_case_code()
     {
+        await SignInOnceAsync("casework@agency-d.demo");
         var caseCode = $"NTT-{Guid.NewGuid():N}"[..16];
         var id = await WorkflowData.RequestTransferAsync(_hub, caseCode);
 
@@ -149,10 +152,11 @@ public sealed class NotificationEmailTests : IAsyncLifetime
     {
         // The SMTP server is down: the notice is retried, then shown to agency A's admin as not delivered.
         _smtp.Stop();
+        await SignInOnceAsync("supervisor@agency-a.demo");
         await using (var scope = _hub.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PersonAccount>>();
             var supervisor = await users.FindByEmailAsync("supervisor@agency-a.demo");
             db.Set<NotificationDelivery>().Add(new NotificationDelivery
             {
@@ -190,17 +194,30 @@ public sealed class NotificationEmailTests : IAsyncLifetime
         Assert.Contains("approval", mail.Subject, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>An agency B provider's account at the gateway; signed in once (so the portal has their profile) when they have a password.</summary>
     private async Task AddProviderAsync(string email, bool withPassword, string? kinds)
     {
         await using var scope = _hub.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email };
-        Assert.True((withPassword ? await users.CreateAsync(user, DemoUsers.Password) : await users.CreateAsync(user)).Succeeded);
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PersonAccount>>();
+        var user = new PersonAccount { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email, CreatedAt = DateTime.UtcNow };
+        Assert.True((withPassword ? await users.CreateAsync(user, DemoPeople.Password) : await users.CreateAsync(user)).Succeeded);
         await users.AddClaimsAsync(user, [new(HubClaims.Agency, "agency-b"), new(HubClaims.Role, Roles.Provider)]);
+        if (withPassword) await SignInOnceAsync(email);
         if (kinds is null) return;
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         db.Set<PersonSettings>().Add(new PersonSettings { UserId = user.Id, NoticeKinds = kinds });
         await db.SaveChangesAsync();
+    }
+
+    /// <summary>Each person signs in to the portal once, over HTTP at the gateway's page (the shared helper).</summary>
+    private async Task SignInOnceAsync(params string[] emails)
+    {
+        foreach (var email in emails)
+        {
+            using var http = PeopleSignIn.SocketBrowser(_hub.BaseAddress);
+            using var home = await PeopleSignIn.SignInToPortalAsync(http, _hub.BaseAddress, email, DemoPeople.Password);
+            Assert.Equal(System.Net.HttpStatusCode.OK, home.StatusCode);
+        }
     }
 
     /// <summary>

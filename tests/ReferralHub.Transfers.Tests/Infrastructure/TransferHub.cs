@@ -45,15 +45,13 @@ public class TransferHub : EmbeddedHubFactory
     /// </summary>
     public TransferHub OnKestrel()
     {
-        UseKestrel(0);
+        // People sign in to the portal at the gateway's public address: it must be this host's.
+        UseKestrelOnPublicAddress();
         return this;
     }
 
     /// <summary>The Kestrel address (after <see cref="OnKestrel"/>), loopback.</summary>
-    public Uri BaseAddress =>
-        new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)
-            .Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+    public Uri BaseAddress => PublicAddress;
 
     /// <summary>
     /// The CaseResponsibilityTransferred messages the transfer service published for a transfer (its outbox rows),

@@ -260,24 +260,21 @@ public static class WholeLifeFlow
         ["/", "/referrals", "/transfers", "/notifications", "/supervisor", "/turnaround", "/turnaround/stale", "/agency/notices", "/agency/users"];
 
     /// <summary>
-    /// Signs a demo person in to the portal with plain HTTP (the sign-in form and its antiforgery token, the session
-    /// cookie kept by the handler): the pages are then read exactly as a browser would load them, without one.
+    /// Signs a demo person in to the portal with plain HTTP, at the gateway's sign-in page (the shared helper
+    /// PeopleSignIn.SignInToPortalAsync; the session cookies kept by the handler): the pages are then read exactly as a
+    /// browser would load them, without one.
     /// </summary>
     private static async Task<HttpClient> PortalSessionAsync(TransferHub hub, string email)
     {
-        var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = true }) { BaseAddress = hub.BaseAddress };
-        var form = await http.GetStringAsync("/account/sign-in");
-        var token = Regex.Match(form, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"");
-        Assert.True(token.Success, "the sign-in page carries an antiforgery token");
-        using var signedIn = await http.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        var cookies = new CookieContainer();
+        using (var browser = ReferralHub.Testing.PeopleSignIn.SocketBrowser(hub.BaseAddress, cookies))
         {
-            ["email"] = email, ["password"] = ReferralHub.Portal.Accounts.DemoUsers.Password, ["returnUrl"] = "/",
-            ["__RequestVerificationToken"] = token.Groups[1].Value,
-        }));
-        var page = await signedIn.Content.ReadAsStringAsync();
-        Assert.True(signedIn.IsSuccessStatusCode && !page.Contains("name=\"password\"", StringComparison.Ordinal),
-            $"{email} signs in to the portal: {(int)signedIn.StatusCode} {signedIn.RequestMessage?.RequestUri}");
-        return http;
+            using var signedIn = await ReferralHub.Testing.PeopleSignIn.SignInToPortalAsync(browser, hub.BaseAddress, email, ReferralHub.Gateway.Accounts.DemoPeople.Password);
+            var page = await signedIn.Content.ReadAsStringAsync();
+            Assert.True(signedIn.IsSuccessStatusCode && !page.Contains("name=\"password\"", StringComparison.Ordinal),
+                $"{email} signs in to the portal: {(int)signedIn.StatusCode} {signedIn.RequestMessage?.RequestUri}");
+        }
+        return new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = true }) { BaseAddress = hub.BaseAddress };
     }
 
     /// <summary>Exactly the <paramref name="readable"/> markers appear in what the party read; every other one is absent.</summary>

@@ -13,7 +13,7 @@ namespace ReferralHub.Portal.Pages.Agency;
 /// to them with their delivery state (not delivered ones first), with "send again" for one given up on. The agency
 /// always comes from the admin's sign-in: another agency's notice is "not found".
 /// </summary>
-public sealed class NoticesModel(PortalDbContext db, IOptions<NotificationOptions> options, TimeProvider clock) : PageModel
+public sealed class NoticesModel(PortalDbContext db, IOptions<NotificationOptions> options, TimeProvider clock, ReferralHub.Portal.Accounts.PortalProfiles profiles) : PageModel
 {
     public const int Shown = 50;
 
@@ -68,7 +68,9 @@ public sealed class NoticesModel(PortalDbContext db, IOptions<NotificationOption
         var rows = await db.Set<NotificationDelivery>().AsNoTracking().Where(d => d.AgencyCode == Agency)
             .OrderByDescending(d => d.State == DeliveryStates.Failed).ThenByDescending(d => d.CreatedAt).Take(Shown).ToListAsync(ct);
         var userIds = rows.Select(r => r.UserId).Distinct().ToList();
-        var emails = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, ct);
+        // The people's e-mail addresses as their last sign-in gave them (the portal's own profile, encrypted at rest).
+        var emails = (await db.Set<ReferralHub.Portal.Accounts.PortalPerson>().AsNoTracking().Where(p => userIds.Contains(p.Id)).ToListAsync(ct))
+            .ToDictionary(p => p.Id, p => profiles.Unprotect(p.Email));
         Deliveries = [.. rows.Select(r => new Row(r.Id, r.CreatedAt, emails.GetValueOrDefault(r.UserId), r.Kind, r.State, r.Attempts, r.LastError, r.Channel))];
     }
 }

@@ -18,21 +18,26 @@ public static class SetPasswordLink
 {
     private const string Key = "set-password-link";
 
-    /// <summary>The link shown once: for whom (the e-mail, on an invitation) and the address itself.</summary>
-    public sealed record Issued(string? Email, string Link)
+    /// <summary>
+    /// The link shown once: for whom (the e-mail, on an invitation), the address itself (the gateway's own
+    /// set-password page) and how many hours it works.
+    /// </summary>
+    public sealed record Issued(string? Email, string Link, int Hours)
     {
         /// <summary>The link as an SVG QR code (see <see cref="QrSvg"/>); a method, so it never goes into the cookie.</summary>
         public string Qr() => QrSvg(Link);
     }
 
-    public static string For(HttpRequest request, string userId, string token) =>
-        $"{request.Scheme}://{request.Host}{request.PathBase}/account/set-password?user={Uri.EscapeDataString(userId)}&token={Uri.EscapeDataString(token)}";
-
     /// <summary>A page showing a link or secret once must not be kept by the browser or a proxy.</summary>
     public static void NoStore(HttpResponse response) => response.Headers.CacheControl = "no-store";
 
     /// <summary>Keeps the link for the next view only (the GET after the post's redirect), through <see cref="ShownOnce"/>.</summary>
-    public static void Keep(PageModel page, string? email, string link) => ShownOnce.Put(page, Key, new Issued(email, link));
+    public static void Keep(PageModel page, string? email, AgencyUserSetPasswordLink link)
+    {
+        // Hours as the person will read them: the gateway's lifetime, rounded (never "0 hours").
+        var hours = Math.Max(1, (int)Math.Round((link.ExpiresAt - DateTime.UtcNow).TotalHours));
+        ShownOnce.Put(page, Key, new Issued(email, link.SetPasswordLink, hours));
+    }
 
     /// <summary>The link kept by the post, once (and the answer marked not to be stored); null on any other view.</summary>
     public static Issued? Take(PageModel page)

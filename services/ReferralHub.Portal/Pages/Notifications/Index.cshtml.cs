@@ -15,7 +15,7 @@ namespace ReferralHub.Portal.Pages.Notifications;
 /// The person's own choices: the portal's language (remembered on the account and in a cookie; the browser's by
 /// default) and which notices they get, one by one or in a daily summary (their agency's defaults until they choose).
 /// </summary>
-public sealed class IndexModel(PortalDbContext db, IOptions<NotificationOptions> options, IConfiguration configuration) : PageModel
+public sealed class IndexModel(PortalDbContext db, IOptions<NotificationOptions> options, IConfiguration configuration, ReferralHub.Portal.Accounts.PortalProfiles profiles) : PageModel
 {
     public IReadOnlyList<CultureInfo> Cultures { get; private set; } = [];
 
@@ -74,6 +74,6 @@ public sealed class IndexModel(PortalDbContext db, IOptions<NotificationOptions>
         FollowsAgency = own?.NoticeKinds is null;
         Culture = own?.Culture;
         Cultures = PortalCultures.Supported(configuration);
-        Email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(ct);
+        Email = profiles.Unprotect(await db.Set<ReferralHub.Portal.Accounts.PortalPerson>().Where(p => p.Id == userId).Select(p => p.Email).SingleOrDefaultAsync(ct));
     }
 }

@@ -1,20 +1,20 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace ReferralHub.Portal.Accounts;
+namespace ReferralHub.Gateway.Accounts;
 
 /// <summary>
-/// The ASP.NET Core Identity user tables (users, claims, external logins, tokens) mapped into the portal's own
-/// DbContext, which must derive from ServiceDbContext (outbox/inbox) and so cannot derive from IdentityUserContext.
-/// Same shape as IdentityUserContext's model.
+/// The ASP.NET Core Identity user tables (users, claims, external logins, tokens) in the gateway's own DbContext,
+/// which derives from ServiceDbContext (outbox/inbox) and so cannot derive from IdentityUserContext. Same shape as
+/// IdentityUserContext's model.
 /// </summary>
-internal static class PortalAccountsModel
+internal static class AccountsModel
 {
-    public static ModelBuilder AddPortalAccounts(this ModelBuilder modelBuilder)
+    public static ModelBuilder AddPersonAccounts(this ModelBuilder modelBuilder)
     {
-        modelBuilder.Entity<PortalUser>(user =>
+        modelBuilder.Entity<PersonAccount>(user =>
         {
-            user.ToTable("portal_users");
+            user.ToTable("person_accounts");
             user.HasKey(u => u.Id);
             user.HasIndex(u => u.NormalizedUserName).IsUnique();
             user.HasIndex(u => u.NormalizedEmail);
@@ -30,19 +30,20 @@ internal static class PortalAccountsModel
         });
         modelBuilder.Entity<IdentityUserClaim<string>>(claim =>
         {
-            claim.ToTable("portal_user_claims");
+            claim.ToTable("person_account_claims");
             claim.HasKey(c => c.Id);
+            claim.HasIndex(c => new { c.ClaimType, c.ClaimValue });
         });
         modelBuilder.Entity<IdentityUserLogin<string>>(login =>
         {
-            login.ToTable("portal_user_logins");
+            login.ToTable("person_account_logins");
             login.HasKey(l => new { l.LoginProvider, l.ProviderKey });
             login.Property(l => l.LoginProvider).HasMaxLength(128);
             login.Property(l => l.ProviderKey).HasMaxLength(128);
         });
         modelBuilder.Entity<IdentityUserToken<string>>(token =>
         {
-            token.ToTable("portal_user_tokens");
+            token.ToTable("person_account_tokens");
             token.HasKey(t => new { t.UserId, t.LoginProvider, t.Name });
             token.Property(t => t.LoginProvider).HasMaxLength(128);
             token.Property(t => t.Name).HasMaxLength(128);
