@@ -29,7 +29,7 @@ public sealed class Browser : IAsyncLifetime
 
     /// <summary>A phone: 360 px wide, JavaScript off unless asked, asking for <paramref name="locale"/> pages (Accept-Language).</summary>
     public Task<IBrowserContext> PhoneAsync(Uri baseAddress, bool javaScript = false, string locale = "en-GB") =>
-        _browser!.NewContextAsync(new BrowserNewContextOptions
+        OpenAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 360, Height = 740 },
@@ -42,13 +42,26 @@ public sealed class Browser : IAsyncLifetime
     /// zoom). JavaScript on only so a test can measure the layout: the portal itself sends no script.
     /// </summary>
     public Task<IBrowserContext> ScreenAsync(Uri baseAddress, int width) =>
-        _browser!.NewContextAsync(new BrowserNewContextOptions
+        OpenAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = 740 },
             JavaScriptEnabled = true,
             Locale = "en-GB",
         });
+
+    /// <summary>
+    /// Playwright's 30 s default is too short for the first sign-in of a run (gateway, token server and portal all
+    /// warming up) on a 2-core CI machine under load: it failed there once at load ~100 (session 10). Waiting longer
+    /// changes no assertion; a page that never comes still fails.
+    /// </summary>
+    private async Task<IBrowserContext> OpenAsync(BrowserNewContextOptions options)
+    {
+        var context = await _browser!.NewContextAsync(options);
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
+        return context;
+    }
 
     public async Task DisposeAsync()
     {
