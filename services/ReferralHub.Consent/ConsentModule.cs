@@ -25,6 +25,8 @@ public static class ConsentModule
         builder.AddPersonalDataProtection<ConsentRegistryDbContext>();
         builder.Services.AddSingleton<IConsentTextProtector, ConsentTextProtector>();
         builder.Services.AddScoped<ConsentDecider>();
+        // Routing's pre-checks log their decisions in shared commits (ConsentDecider.PreCheckCandidatesAsync).
+        builder.Services.AddSingleton<GroupCommit<ConsentRegistryDbContext>>();
         builder.AddBusConsumers("consent", consumers => consumers.Add<CheckConsentResponder>().Add<CheckConsentForCandidatesResponder>());
         return builder;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Diagnostics.Tracing.Etlx;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
 namespace ReferralHub.Bench.Profiling;
 
@@ -8,7 +9,9 @@ namespace ReferralHub.Bench.Profiling;
 /// tells where the CPU went: samples of threads that were running (a thread parked in a wait, a socket poll or the
 /// thread pool's idle semaphore is not time spent), grouped by who owns the innermost interesting frame (EF Core and
 /// SQLite, MassTransit, ASP.NET Core, serialization, encryption, logging, our code by slice), then the top methods by
-/// exclusive and inclusive samples. Options: FILE, --top N (25).
+/// exclusive and inclusive samples. A trace with allocation events (<c>referral-flow --alloc-trace FILE</c>, or
+/// <c>dotnet-trace collect --profile gc-verbose</c>) gets an allocation view instead: bytes by who allocated, by our call
+/// site, by type. Options: FILE, --top N (25), --referrals N (the burst's size, for bytes per referral).
 /// </summary>
 public sealed class ProfileReportScenario : IBenchScenario
 {
@@ -30,8 +33,16 @@ public sealed class ProfileReportScenario : IBenchScenario
             ?? throw new ArgumentException("usage: profile-report FILE.nettrace [--top N]");
         var topIndex = Array.IndexOf(options, "--top");
         var top = topIndex >= 0 && topIndex + 1 < options.Length ? int.Parse(options[topIndex + 1], CultureInfo.InvariantCulture) : 25;
+        var referralsIndex = Array.IndexOf(options, "--referrals");
+        var referrals = referralsIndex >= 0 && referralsIndex + 1 < options.Length ? int.Parse(options[referralsIndex + 1], CultureInfo.InvariantCulture) : 0;
 
         using var log = TraceLog.OpenOrConvert(TraceLog.CreateFromEventPipeDataFile(file));
+        if (!log.Events.Any(e => e.ProviderName == "Microsoft-DotNETCore-SampleProfiler"))
+        {
+            var allocations = AllocationView(file, log, top, referrals);
+            if (allocations.Count == 0) Console.WriteLine($"{file}: neither CPU samples nor allocation ticks in it");
+            return Task.FromResult<IReadOnlyList<BenchResult>>(allocations);
+        }
         var all = 0;
         var running = 0;
         var byOwner = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -121,6 +132,91 @@ public sealed class ProfileReportScenario : IBenchScenario
         ];
         return Task.FromResult(results);
     }
+
+    /// <summary>
+    /// The allocation view of a trace with the runtime's AllocationTick events (<c>referral-flow --alloc-trace FILE</c>,
+    /// or <c>dotnet-trace collect --profile gc-verbose</c>): each tick stands for the ~100 KB a thread allocated since
+    /// the last one and carries the stack of the allocation that crossed the mark, so summing the ticks' amounts by
+    /// stack is a sample of who allocates, by bytes. Also the collections and the time the runtime was suspended for them.
+    /// </summary>
+    private static List<BenchResult> AllocationView(string file, TraceLog log, int top, int referrals)
+    {
+        long total = 0;
+        var ticks = 0;
+        double first = double.MaxValue, last = 0;
+        var byType = new Dictionary<string, long>(StringComparer.Ordinal);
+        var byOwner = new Dictionary<string, long>(StringComparer.Ordinal);
+        var byAllocator = new Dictionary<string, long>(StringComparer.Ordinal);
+        var bySite = new Dictionary<string, long>(StringComparer.Ordinal);
+        var bySlice = new Dictionary<string, long>(StringComparer.Ordinal);
+        var collections = new int[3];
+        double suspendedMs = 0, suspendStart = -1;
+
+        var source = log.Events.GetSource();
+        source.Clr.GCAllocationTick += tick =>
+        {
+            var frames = new List<string>();
+            for (var frame = tick.CallStack(); frame is not null; frame = frame.Caller)
+            {
+                var name = frame.CodeAddress.FullMethodName;
+                if (!string.IsNullOrEmpty(name)) frames.Add(name);
+            }
+            var bytes = tick.AllocationAmount64;
+            ticks++;
+            total += bytes;
+            first = Math.Min(first, tick.TimeStampRelativeMSec);
+            last = Math.Max(last, tick.TimeStampRelativeMSec);
+            Add(byType, string.IsNullOrEmpty(tick.TypeName) ? "?" : tick.TypeName, bytes);
+            var owner = frames.Select(Owner).FirstOrDefault(o => o is not null) ?? "runtime, BCL, unresolved (no owner frame)";
+            Add(byOwner, owner, bytes);
+            // The innermost named frame that is not the BCL's: the method whose work allocated (EF Core's, MassTransit's, ours).
+            Add(byAllocator, Short(frames.FirstOrDefault(f => Owner(f) is not null) ?? frames.FirstOrDefault() ?? "?"), bytes);
+            // Our innermost frame: the call site in our code that the allocation happened under, and whose library did it.
+            var ours = frames.FirstOrDefault(f => f.StartsWith("ReferralHub.", StringComparison.Ordinal) && !f.StartsWith("ReferralHub.Bench", StringComparison.Ordinal));
+            Add(bySite, ours is null ? $"(no frame of ours) → {owner}" : $"{Short(ours)} → {(owner.StartsWith("ours", StringComparison.Ordinal) ? "our own code" : owner)}", bytes);
+            foreach (var slice in frames.Select(Slice).OfType<string>().Distinct(StringComparer.Ordinal)) Add(bySlice, slice, bytes);
+        };
+        source.Clr.GCStart += gc =>
+        {
+            if (gc.Depth is >= 0 and < 3) collections[gc.Depth]++;
+        };
+        source.Clr.GCSuspendEEStart += e => suspendStart = e.TimeStampRelativeMSec;
+        source.Clr.GCRestartEEStop += e =>
+        {
+            if (suspendStart >= 0) suspendedMs += e.TimeStampRelativeMSec - suspendStart;
+            suspendStart = -1;
+        };
+        source.Process();
+        if (ticks == 0) return [];
+
+        var seconds = (last - first) / 1000;
+        string Mb(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
+        string Pct(long bytes) => (100.0 * bytes / total).ToString("F1", CultureInfo.InvariantCulture);
+        var per = referrals > 0 ? $", {(total / 1024.0 / referrals).ToString("F0", CultureInfo.InvariantCulture)} KB per referral (--referrals {referrals})" : "";
+        Console.WriteLine($"\n{file}: {ticks} allocation ticks over {seconds:F1} s ≈ {Mb(total)} MB allocated ({(total / 1048576.0 / Math.Max(seconds, 0.001)).ToString("F0", CultureInfo.InvariantCulture)} MB/s){per}");
+        Console.WriteLine($"collections: gen0 {collections[0]}, gen1 {collections[1]}, gen2 {collections[2]}; runtime suspended for them {suspendedMs:F0} ms ({(100 * suspendedMs / Math.Max(last - first, 1)).ToString("F1", CultureInfo.InvariantCulture)} % of the window)\n");
+        void Table(string title, Dictionary<string, long> rows)
+        {
+            Console.WriteLine($"| {title} | MB | % |\n|---|---:|---:|");
+            foreach (var (key, bytes) in rows.OrderByDescending(p => p.Value).Take(top)) Console.WriteLine($"| {Cell(key)} | {Mb(bytes)} | {Pct(bytes)} |");
+            Console.WriteLine();
+        }
+        Table("allocated by (owner of the innermost interesting frame)", byOwner);
+        Table("our call site (innermost frame of ours) → who allocated under it", bySite);
+        Table("our code, by slice (inclusive: the slice is on the stack)", bySlice);
+        Table($"top {top} allocating methods (innermost named frame outside the BCL)", byAllocator);
+        Table($"top {top} types", byType);
+
+        return
+        [
+            new BenchResult("allocations: total sampled", ticks, seconds, new LatencySummary(0, 0, 0, 0),
+                new Dictionary<string, string> { ["MB"] = Mb(total), ["gen0/gen1/gen2"] = $"{collections[0]}/{collections[1]}/{collections[2]}", ["suspended ms"] = suspendedMs.ToString("F0", CultureInfo.InvariantCulture) }),
+            .. bySite.OrderByDescending(p => p.Value).Take(top).Select(p => new BenchResult($"allocation site: {p.Key}", 0, 0, new LatencySummary(0, 0, 0, 0),
+                new Dictionary<string, string> { ["MB"] = Mb(p.Value), ["%"] = Pct(p.Value) })),
+        ];
+    }
+
+    private static void Add(Dictionary<string, long> totals, string key, long bytes) => totals[key] = totals.GetValueOrDefault(key) + bytes;
 
     /// <summary>Who owns a frame, for the grouping; null for the runtime and BCL plumbing in between.</summary>
     private static string? Owner(string frame) => frame switch

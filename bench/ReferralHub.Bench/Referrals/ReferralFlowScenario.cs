@@ -19,7 +19,8 @@ namespace ReferralHub.Bench.Referrals;
 /// and a raw MassTransit publish/consume baseline on the same bus, so the hub's cost is a ratio.
 /// Options: --mode embedded|distributed|both|separate (default embedded), --burst N (500), --rates 50,100,200, --seconds S (5),
 /// --cycles N (100), --replicas N (separate only, 1), --trace FILE (a CPU sampling trace of this process over the burst,
-/// embedded or distributed; read it with <c>profile-report FILE</c>). <c>distributed</c> is the one-process hub on a local RabbitMQ +
+/// embedded or distributed; read it with <c>profile-report FILE</c>), --alloc-trace FILE (an allocation trace over the
+/// same window: the runtime's AllocationTick events with their stacks; <c>profile-report FILE --referrals N</c>). <c>distributed</c> is the one-process hub on a local RabbitMQ +
 /// PostgreSQL; <c>separate</c> runs every service as its own process (deploy/run-distributed.sh) and drives it through
 /// the gateway, with the bench's own bus on the same broker for the offered events and the raw baseline.
 /// </summary>
@@ -43,6 +44,10 @@ public sealed class ReferralFlowScenario : IBenchScenario
         var cycles = int.Parse(Option("--cycles", "100"), CultureInfo.InvariantCulture);
         var replicas = int.Parse(Option("--replicas", "1"), CultureInfo.InvariantCulture);
         TracePath = Option("--trace", "");
+        AllocationTracePath = Option("--alloc-trace", "");
+        // The hub runs in this process, under this process's GC: say which (the shipped host runs server GC).
+        Console.WriteLine($"GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, latency mode {System.Runtime.GCSettings.LatencyMode}, " +
+            $"{Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
         BenchHost.UseHostContentRoot();
         var results = new List<BenchResult>();
@@ -87,6 +92,11 @@ public sealed class ReferralFlowScenario : IBenchScenario
         (await hub.ClientForAsync("agency-a-system", "agency-a-secret"), await hub.ClientForAsync("agency-b-system", "agency-b-secret"));
 
     private static string TracePath = "";
+
+    private static string AllocationTracePath = "";
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static async Task<List<BenchResult>> MeasureAsync((HttpClient Referrer, HttpClient Provider) clients, IBus bus, string mode, int burst, int[] rates,
         double seconds, int cycles, bool inProcess = true)
@@ -155,6 +165,7 @@ public sealed class ReferralFlowScenario : IBenchScenario
         using var profile = new DbActivityProfile();
         var burstMessages = messages.Snapshot();
         var trace = inProcess ? Profiling.CpuTrace.StartIf(TracePath) : null;
+        var allocationTrace = inProcess ? Profiling.CpuTrace.StartAllocationsIf(AllocationTracePath) : null;
         profile.Start();
         var latency = new LatencyRecorder();
         var clock = Stopwatch.StartNew();
@@ -169,6 +180,7 @@ public sealed class ReferralFlowScenario : IBenchScenario
         foreach (var id in ids) await WaitOfferedAsync(id);
         profile.Stop();
         if (trace is not null) await trace.DisposeAsync();
+        if (allocationTrace is not null) await allocationTrace.DisposeAsync();
         // The database profile and the message counts see this process only: with the services in processes of their
         // own there is nothing to count here.
         if (inProcess)

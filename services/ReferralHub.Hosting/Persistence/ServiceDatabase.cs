@@ -57,10 +57,15 @@ public static class ServiceDatabase
                 (RelationalEventId.CommandError, LogLevel.Debug)));
         }
 
+        // The options are built once (a singleton), not per DbContext: built per scope (AddDbContext's default), every
+        // context re-ran this configuration — ConfigureWarnings rebuilds an immutable dictionary each time — and EF then
+        // compared the new options with its cached ones; the allocation profile of the referral burst put that at about a
+        // quarter of all bytes allocated (docs/benchmarks.md, "Issue 17, session 10"). Nothing here depends on the scope:
+        // the connection string, the interceptors (stateless, or keyed by context) and the outbox signal are per database.
         if (provider == DatabaseProvider.Postgres)
-            builder.Services.AddDbContext<TContext, TPostgres>(Configure);
+            builder.Services.AddDbContext<TContext, TPostgres>(Configure, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         else
-            builder.Services.AddDbContext<TContext, TSqlite>(Configure);
+            builder.Services.AddDbContext<TContext, TSqlite>(Configure, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
 
         builder.Services.AddHostedService<DatabaseInitializer<TContext>>();
         builder.Services.AddHostedService<OutboxDispatcher<TContext>>();

@@ -1,5 +1,8 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using ReferralHub.Consent.Decisions;
 using ReferralHub.Consent.Tests.Infrastructure;
 using ReferralHub.Contracts.Consent;
 
@@ -59,6 +62,64 @@ public sealed class CandidatesPreCheckTests(ConsentHub hub) : IClassFixture<Cons
         Assert.Equal(single.ConsentId, permit.ConsentId);
         Assert.Equal(single.ConsentVersion, permit.ConsentVersion);
         Assert.Equal(single.WithheldItems, permit.WithheldItems);
+    }
+
+    [Fact]
+    public async Task Concurrent_pre_checks_are_each_in_the_log_when_answered()
+    {
+        // Their decisions share commits (the decision log's group commit); each answer is sent only once its own decisions are logged.
+        var client = await hub.AgencyAAsync();
+        var caseCode = ConsentApi.NewCase();
+        await client.RecordAsync(ConsentApi.Consent(caseCode, ["medical"], hub.Clock, organisations: ["agency-d"]));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(async () =>
+        {
+            var answer = await PreCheckAsync(caseCode, ["agency-b", "agency-d"]);
+            return (answer, loggedThen: await LoggedAsync(client, caseCode)); // the log as soon as this answer arrived
+        })));
+
+        Assert.All(answers, a => Assert.Equal([false, true], a.answer.Decisions.Select(d => d.Permitted)));
+        Assert.All(answers, a => Assert.Subset(a.loggedThen.ToHashSet(), a.answer.Decisions.Select(d => d.DecisionId).ToHashSet()));
+        var answered = answers.SelectMany(a => a.answer.Decisions.Select(d => d.DecisionId)).ToHashSet();
+        Assert.Equal(24, answered.Count);
+        Assert.Equal(answered.Order(), (await LoggedAsync(client, caseCode)).Order());
+    }
+
+    [Fact]
+    public async Task A_redelivered_pre_check_is_answered_from_the_log_even_when_both_run_at_once()
+    {
+        var client = await hub.AgencyAAsync();
+        var caseCode = ConsentApi.NewCase();
+        await client.RecordAsync(ConsentApi.Consent(caseCode, ["medical"], hub.Clock, organisations: ["agency-d"]));
+        var request = new CheckConsentForCandidates("agency-a", caseCode, ["agency-b", "agency-c", "agency-d"], "medical", "referral:9", "agency-a-caseworker");
+        var requestId = Guid.NewGuid();
+
+        async Task<IReadOnlyList<ConsentDecision>> DeliverAsync()
+        {
+            await using var scope = hub.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<ConsentDecider>().PreCheckCandidatesAsync(request, requestId, ConsentDecider.ChannelBus, CancellationToken.None);
+        }
+        var twice = await Task.WhenAll(Task.Run(DeliverAsync), Task.Run(DeliverAsync));
+        var later = await DeliverAsync();
+
+        Assert.Equal([false, false, true], later.Select(d => d.Permitted));
+        Assert.Equal(later.Select(d => d.DecisionId), twice[0].Select(d => d.DecisionId));
+        Assert.Equal(later.Select(d => d.DecisionId), twice[1].Select(d => d.DecisionId));
+        Assert.Equal(later.Select(d => d.DecisionId).Order(), (await LoggedAsync(client, caseCode)).Order());
+    }
+
+    private static async Task<List<Guid>> LoggedAsync(HttpClient client, string caseCode)
+    {
+        var ids = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"/api/v1/consents/{caseCode}/decisions?limit=100{(cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}")}");
+            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("decisionId").GetGuid()));
+            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (cursor is not null);
+        return ids;
     }
 
     private async Task<CandidatesConsentDecision> PreCheckAsync(string caseCode, string[] recipients)
