@@ -53,11 +53,16 @@ public sealed class ScaleScenario : IBenchScenario
         void Progress(string what) => Console.WriteLine($"[{run.Elapsed:mm\\:ss}] {what} (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
 
         BenchHost.UseHostContentRoot();
-        // The outbox dispatcher's cleanup (the sweep that bounds the outbox and inbox) runs every few seconds here
-        // instead of every 10 minutes, so the bench can show it; what it deletes (older than 7/30 days) is unchanged.
+        // The outbox dispatcher's cleanup (the sweep that bounds the outbox and inbox) and the webhook retention sweep
+        // (dead letters) run every few seconds here instead of every 10 minutes, so the bench can show them; what they
+        // delete (outbox rows sent 7 days ago, inbox rows 30 days old, dead letters 90 days old) is unchanged.
         await using var hub = new EmbeddedHubFactory
         {
-            Settings = { ["Logging:LogLevel:Default"] = "Warning", ["Messaging:Outbox:CleanupInterval"] = "00:00:05" },
+            Settings =
+            {
+                ["Logging:LogLevel:Default"] = "Warning", ["Messaging:Outbox:CleanupInterval"] = "00:00:05",
+                ["Referrals:Webhooks:RetentionInterval"] = "00:00:05",
+            },
         };
         await hub.InitializeAsync();
         Progress($"hub started in {hub.DataDirectory}");
@@ -97,13 +102,14 @@ public sealed class ScaleScenario : IBenchScenario
         var loadCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         Progress($"loaded {loaded.Rows:N0} rows in {load.Elapsed.TotalSeconds:F0} s ({loaded.Rows / load.Elapsed.TotalSeconds:N0} rows/s, {total / load.Elapsed.TotalSeconds:N0} referrals/s), {loadCpu:F0} s of CPU ({loadCpu * 1e6 / loaded.Rows:F1} µs per row)");
 
-        // Bounded tables: the loaded rows older than the retention are deleted by the dispatcher's cleanup sweep (the
-        // hub runs on meanwhile); then a burst adds its own rows, and the next rounds keep only what is young.
+        // Bounded tables: the loaded rows older than the retention are deleted by the dispatcher's cleanup sweep and the
+        // webhook retention sweep (the hub runs on meanwhile); then a burst adds its own rows, and the next rounds keep
+        // only what is young.
         var bounded = new List<(string Moment, Dictionary<string, long> Counts)> { ("right after loading", new Dictionary<string, long>(loaded.Counts)) };
         var sweepClock = Stopwatch.StartNew();
         while (sweepClock.Elapsed < TimeSpan.FromMinutes(5) && await AgedRowsAsync(hub) > 0) await Task.Delay(1000);
         bounded.Add(($"after the cleanup sweep ({sweepClock.Elapsed.TotalSeconds:F0} s)", await CountsAsync(hub)));
-        Progress($"the sweep left {await AgedRowsAsync(hub):N0} aged outbox/inbox rows after {sweepClock.Elapsed.TotalSeconds:F0} s");
+        Progress($"the sweeps left {await AgedRowsAsync(hub):N0} aged outbox/inbox rows and dead letters after {sweepClock.Elapsed.TotalSeconds:F0} s");
         // The turnaround roll-up: the loader marked every loaded cell stale (as the migration does for an existing
         // database); the hub's roll-up sweep recomputes them. The report is exact meanwhile, but would compute them itself.
         var rollupClock = Stopwatch.StartNew();
@@ -132,7 +138,7 @@ public sealed class ScaleScenario : IBenchScenario
         }
         foreach (var (name, after) in full.Where(p => !empty.ContainsKey(p.Key)))
             Console.WriteLine($"| {name} | | | {after.P50:F2} | {after.P99:F2} | |");
-        Console.WriteLine("\nrow counts (the outbox and inbox are kept bounded by each dispatcher's cleanup: sent rows older than 7 days, inbox rows older than 30 days)\n");
+        Console.WriteLine("\nrow counts (the outbox and inbox are kept bounded by each dispatcher's cleanup: sent rows older than 7 days, inbox rows older than 30 days; webhook dead letters by the retention sweep: older than 90 days)\n");
         var tables = bounded[0].Counts.Keys.ToList();
         Console.WriteLine($"| moment | {string.Join(" | ", tables)} |\n|---|{string.Concat(tables.Select(_ => "---:|"))}");
         foreach (var (moment, counts) in bounded) Console.WriteLine($"| {moment} | {string.Join(" | ", tables.Select(t => counts[t].ToString("N0", CultureInfo.InvariantCulture)))} |");
@@ -165,14 +171,18 @@ public sealed class ScaleScenario : IBenchScenario
         return await db.Referrals.AsNoTracking().SingleAsync(r => r.Id == id);
     }
 
-    /// <summary>Outbox rows sent more than 7 days ago and inbox rows older than 30 days in referrals.db: what the sweep deletes.</summary>
+    /// <summary>
+    /// Outbox rows sent more than 7 days ago, inbox rows older than 30 days and webhook dead letters past their age
+    /// (90 days, re-sent ones 30 days after the re-send) in referrals.db: what the cleanup and retention sweeps delete.
+    /// </summary>
     private static async Task<long> AgedRowsAsync(EmbeddedHubFactory hub)
     {
         await using var scope = hub.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReferralsDbContext>();
         var now = DateTime.UtcNow;
         return await db.OutboxMessages.LongCountAsync(m => m.SentAt != null && m.SentAt < now.AddDays(-7))
-             + await db.InboxMessages.LongCountAsync(m => m.HandledAt < now.AddDays(-30));
+             + await db.InboxMessages.LongCountAsync(m => m.HandledAt < now.AddDays(-30))
+             + await db.WebhookDeadLetters.LongCountAsync(d => (d.ResentAt == null && d.DeadAt < now.AddDays(-90)) || (d.ResentAt != null && d.ResentAt < now.AddDays(-30)));
     }
 
     private static async Task<long> StaleCellsAsync(EmbeddedHubFactory hub)
