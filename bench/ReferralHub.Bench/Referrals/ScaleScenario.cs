@@ -245,6 +245,7 @@ public sealed class ScaleScenario : IBenchScenario
             ReferralStatuses.InService];
         var clock = Stopwatch.StartNew();
         string? firstCase = null;
+        var deadLetters = new List<WebhookDeadLetter>();
         string Protect(string scopeName, byte[] plaintext, Guid keyId)
         {
             var output = new byte[1 + 16 + 12 + 16 + plaintext.Length];
@@ -307,9 +308,10 @@ public sealed class ScaleScenario : IBenchScenario
                         Sequence = ++sequence, ReferralId = referral.Id, AgencyCode = agency, Status = steps[s], OrganisationCode = s == 0 ? null : organisation,
                         ServiceId = s == 0 ? null : referral.ServiceId, Version = s + 1, ChangedAt = s == 0 ? created : answered.AddDays(s - 2),
                     });
-                    // A webhook's delivery given up on, now and then (kept for the agency to resend).
+                    // A webhook's delivery given up on, now and then (kept for the agency to resend); written with the
+                    // outbox and inbox rows below, so the retention sweep is seen deleting them rather than racing the load.
                     if (sequence % 1000 == 0)
-                        loader.Insert(new WebhookDeadLetter { Id = Guid.NewGuid(), SubscriptionId = Guid.Empty, ChangeSequence = sequence, Attempts = 10, LastError = "HTTP 503", DeadAt = answered });
+                        deadLetters.Add(new WebhookDeadLetter { Id = Guid.NewGuid(), SubscriptionId = Guid.Empty, ChangeSequence = sequence, Attempts = 10, LastError = "HTTP 503", DeadAt = answered });
                 }
                 if (referral.AcceptedAt is not null)
                     loader.Insert(new ReferralRelease
@@ -334,8 +336,9 @@ public sealed class ScaleScenario : IBenchScenario
         // A sent outbox row and an inbox row per referral, as old as the referral: what the tables would hold if their
         // cleanup never ran. Written in one transaction and counted right after it, so the sweep that deletes them
         // (the dispatcher's cleanup) is seen doing it, not racing the load.
-        progress("  sent outbox rows and inbox rows, one transaction");
+        progress("  sent outbox rows, inbox rows and webhook dead letters, one transaction");
         loader.AutoCommit = false;
+        foreach (var letter in deadLetters) loader.Insert(letter);
         for (var i = 0; i < total; i++)
         {
             var created = first + span * ((double)i / total);
@@ -350,10 +353,12 @@ public sealed class ScaleScenario : IBenchScenario
         loader.AutoCommit = true;
         var inboxRows = await loader.ScalarAsync("SELECT COUNT(*) FROM inbox_messages");
         var outboxRows = await loader.ScalarAsync("SELECT COUNT(*) FROM outbox_messages");
-        progress($"  outbox {outboxRows:N0} rows, inbox {inboxRows:N0} rows right after loading");
+        var deadLetterRows = await loader.ScalarAsync("SELECT COUNT(*) FROM webhook_dead_letters");
+        progress($"  outbox {outboxRows:N0} rows, inbox {inboxRows:N0} rows, webhook dead letters {deadLetterRows:N0} right after loading");
         var counts = await CountsAsync(hub);
         counts["referrals.db outbox_messages"] = outboxRows;
         counts["referrals.db inbox_messages"] = inboxRows;
+        counts["referrals.db webhook_dead_letters"] = deadLetterRows;
         // Rows written around the service: mark their turnaround cells stale, as the TurnaroundRollup migration does for
         // referrals stored before the roll-up (the same statement); the hub's roll-up sweep then computes them.
         await using (var stale = loader.Connection.CreateCommand())
