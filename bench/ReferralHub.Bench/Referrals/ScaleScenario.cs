@@ -53,11 +53,16 @@ public sealed class ScaleScenario : IBenchScenario
         void Progress(string what) => Console.WriteLine($"[{run.Elapsed:mm\\:ss}] {what} (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
 
         BenchHost.UseHostContentRoot();
-        // The outbox dispatcher's cleanup (the sweep that bounds the outbox and inbox) runs every few seconds here
-        // instead of every 10 minutes, so the bench can show it; what it deletes (older than 7/30 days) is unchanged.
+        // The outbox dispatcher's cleanup (the sweep that bounds the outbox and inbox) and the webhook retention sweep
+        // (dead letters) run every few seconds here instead of every 10 minutes, so the bench can show them; what they
+        // delete (outbox rows sent 7 days ago, inbox rows 30 days old, dead letters 90 days old) is unchanged.
         await using var hub = new EmbeddedHubFactory
         {
-            Settings = { ["Logging:LogLevel:Default"] = "Warning", ["Messaging:Outbox:CleanupInterval"] = "00:00:05" },
+            Settings =
+            {
+                ["Logging:LogLevel:Default"] = "Warning", ["Messaging:Outbox:CleanupInterval"] = "00:00:05",
+                ["Referrals:Webhooks:RetentionInterval"] = "00:00:05",
+            },
         };
         await hub.InitializeAsync();
         Progress($"hub started in {hub.DataDirectory}");
@@ -97,13 +102,14 @@ public sealed class ScaleScenario : IBenchScenario
         var loadCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         Progress($"loaded {loaded.Rows:N0} rows in {load.Elapsed.TotalSeconds:F0} s ({loaded.Rows / load.Elapsed.TotalSeconds:N0} rows/s, {total / load.Elapsed.TotalSeconds:N0} referrals/s), {loadCpu:F0} s of CPU ({loadCpu * 1e6 / loaded.Rows:F1} µs per row)");
 
-        // Bounded tables: the loaded rows older than the retention are deleted by the dispatcher's cleanup sweep (the
-        // hub runs on meanwhile); then a burst adds its own rows, and the next rounds keep only what is young.
+        // Bounded tables: the loaded rows older than the retention are deleted by the dispatcher's cleanup sweep and the
+        // webhook retention sweep (the hub runs on meanwhile); then a burst adds its own rows, and the next rounds keep
+        // only what is young.
         var bounded = new List<(string Moment, Dictionary<string, long> Counts)> { ("right after loading", new Dictionary<string, long>(loaded.Counts)) };
         var sweepClock = Stopwatch.StartNew();
         while (sweepClock.Elapsed < TimeSpan.FromMinutes(5) && await AgedRowsAsync(hub) > 0) await Task.Delay(1000);
         bounded.Add(($"after the cleanup sweep ({sweepClock.Elapsed.TotalSeconds:F0} s)", await CountsAsync(hub)));
-        Progress($"the sweep left {await AgedRowsAsync(hub):N0} aged outbox/inbox rows after {sweepClock.Elapsed.TotalSeconds:F0} s");
+        Progress($"the sweeps left {await AgedRowsAsync(hub):N0} aged outbox/inbox rows and dead letters after {sweepClock.Elapsed.TotalSeconds:F0} s");
         // The turnaround roll-up: the loader marked every loaded cell stale (as the migration does for an existing
         // database); the hub's roll-up sweep recomputes them. The report is exact meanwhile, but would compute them itself.
         var rollupClock = Stopwatch.StartNew();
@@ -132,7 +138,7 @@ public sealed class ScaleScenario : IBenchScenario
         }
         foreach (var (name, after) in full.Where(p => !empty.ContainsKey(p.Key)))
             Console.WriteLine($"| {name} | | | {after.P50:F2} | {after.P99:F2} | |");
-        Console.WriteLine("\nrow counts (the outbox and inbox are kept bounded by each dispatcher's cleanup: sent rows older than 7 days, inbox rows older than 30 days)\n");
+        Console.WriteLine("\nrow counts (the outbox and inbox are kept bounded by each dispatcher's cleanup: sent rows older than 7 days, inbox rows older than 30 days; webhook dead letters by the retention sweep: older than 90 days)\n");
         var tables = bounded[0].Counts.Keys.ToList();
         Console.WriteLine($"| moment | {string.Join(" | ", tables)} |\n|---|{string.Concat(tables.Select(_ => "---:|"))}");
         foreach (var (moment, counts) in bounded) Console.WriteLine($"| {moment} | {string.Join(" | ", tables.Select(t => counts[t].ToString("N0", CultureInfo.InvariantCulture)))} |");
@@ -165,14 +171,18 @@ public sealed class ScaleScenario : IBenchScenario
         return await db.Referrals.AsNoTracking().SingleAsync(r => r.Id == id);
     }
 
-    /// <summary>Outbox rows sent more than 7 days ago and inbox rows older than 30 days in referrals.db: what the sweep deletes.</summary>
+    /// <summary>
+    /// Outbox rows sent more than 7 days ago, inbox rows older than 30 days and webhook dead letters past their age
+    /// (90 days, re-sent ones 30 days after the re-send) in referrals.db: what the cleanup and retention sweeps delete.
+    /// </summary>
     private static async Task<long> AgedRowsAsync(EmbeddedHubFactory hub)
     {
         await using var scope = hub.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReferralsDbContext>();
         var now = DateTime.UtcNow;
         return await db.OutboxMessages.LongCountAsync(m => m.SentAt != null && m.SentAt < now.AddDays(-7))
-             + await db.InboxMessages.LongCountAsync(m => m.HandledAt < now.AddDays(-30));
+             + await db.InboxMessages.LongCountAsync(m => m.HandledAt < now.AddDays(-30))
+             + await db.WebhookDeadLetters.LongCountAsync(d => (d.ResentAt == null && d.DeadAt < now.AddDays(-90)) || (d.ResentAt != null && d.ResentAt < now.AddDays(-30)));
     }
 
     private static async Task<long> StaleCellsAsync(EmbeddedHubFactory hub)
@@ -235,6 +245,7 @@ public sealed class ScaleScenario : IBenchScenario
             ReferralStatuses.InService];
         var clock = Stopwatch.StartNew();
         string? firstCase = null;
+        var deadLetters = new List<WebhookDeadLetter>();
         string Protect(string scopeName, byte[] plaintext, Guid keyId)
         {
             var output = new byte[1 + 16 + 12 + 16 + plaintext.Length];
@@ -297,9 +308,10 @@ public sealed class ScaleScenario : IBenchScenario
                         Sequence = ++sequence, ReferralId = referral.Id, AgencyCode = agency, Status = steps[s], OrganisationCode = s == 0 ? null : organisation,
                         ServiceId = s == 0 ? null : referral.ServiceId, Version = s + 1, ChangedAt = s == 0 ? created : answered.AddDays(s - 2),
                     });
-                    // A webhook's delivery given up on, now and then (kept for the agency to resend).
+                    // A webhook's delivery given up on, now and then (kept for the agency to resend); written with the
+                    // outbox and inbox rows below, so the retention sweep is seen deleting them rather than racing the load.
                     if (sequence % 1000 == 0)
-                        loader.Insert(new WebhookDeadLetter { Id = Guid.NewGuid(), SubscriptionId = Guid.Empty, ChangeSequence = sequence, Attempts = 10, LastError = "HTTP 503", DeadAt = answered });
+                        deadLetters.Add(new WebhookDeadLetter { Id = Guid.NewGuid(), SubscriptionId = Guid.Empty, ChangeSequence = sequence, Attempts = 10, LastError = "HTTP 503", DeadAt = answered });
                 }
                 if (referral.AcceptedAt is not null)
                     loader.Insert(new ReferralRelease
@@ -324,8 +336,9 @@ public sealed class ScaleScenario : IBenchScenario
         // A sent outbox row and an inbox row per referral, as old as the referral: what the tables would hold if their
         // cleanup never ran. Written in one transaction and counted right after it, so the sweep that deletes them
         // (the dispatcher's cleanup) is seen doing it, not racing the load.
-        progress("  sent outbox rows and inbox rows, one transaction");
+        progress("  sent outbox rows, inbox rows and webhook dead letters, one transaction");
         loader.AutoCommit = false;
+        foreach (var letter in deadLetters) loader.Insert(letter);
         for (var i = 0; i < total; i++)
         {
             var created = first + span * ((double)i / total);
@@ -340,10 +353,12 @@ public sealed class ScaleScenario : IBenchScenario
         loader.AutoCommit = true;
         var inboxRows = await loader.ScalarAsync("SELECT COUNT(*) FROM inbox_messages");
         var outboxRows = await loader.ScalarAsync("SELECT COUNT(*) FROM outbox_messages");
-        progress($"  outbox {outboxRows:N0} rows, inbox {inboxRows:N0} rows right after loading");
+        var deadLetterRows = await loader.ScalarAsync("SELECT COUNT(*) FROM webhook_dead_letters");
+        progress($"  outbox {outboxRows:N0} rows, inbox {inboxRows:N0} rows, webhook dead letters {deadLetterRows:N0} right after loading");
         var counts = await CountsAsync(hub);
         counts["referrals.db outbox_messages"] = outboxRows;
         counts["referrals.db inbox_messages"] = inboxRows;
+        counts["referrals.db webhook_dead_letters"] = deadLetterRows;
         // Rows written around the service: mark their turnaround cells stale, as the TurnaroundRollup migration does for
         // referrals stored before the roll-up (the same statement); the hub's roll-up sweep then computes them.
         await using (var stale = loader.Connection.CreateCommand())

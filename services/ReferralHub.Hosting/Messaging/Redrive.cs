@@ -14,7 +14,7 @@ public interface IRedriveSweep
     /// <summary>How often the sweep runs.</summary>
     TimeSpan Interval { get; }
 
-    /// <summary>Returns how many items were re-driven.</summary>
+    /// <summary>Returns how many items were re-driven (or, for a retention sweep, deleted).</summary>
     Task<int> SweepAsync(CancellationToken cancellationToken);
 }
 
@@ -50,7 +50,7 @@ internal sealed class RedriveSweepRunner<TSweep, TContext>(
                 if (!await leases.HoldAsync($"sweep:{typeof(TSweep).Name}", stoppingToken)) continue;
                 await using var scope = scopes.CreateAsyncScope();
                 var count = await scope.ServiceProvider.GetRequiredService<TSweep>().SweepAsync(stoppingToken);
-                if (count > 0) logger.LogInformation("{Sweep} re-drove {Count} item(s)", typeof(TSweep).Name, count);
+                if (count > 0) logger.LogInformation("{Sweep} handled {Count} item(s)", typeof(TSweep).Name, count);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

@@ -133,8 +133,7 @@ public static class QueryEndpoints
         }
         var more = rows.Count > take;
         if (more) rows.RemoveAt(take);
-        var items = new List<InboxItem>(rows.Count);
-        foreach (var r in rows) items.Add(await gate.InboxItemAsync(r, cancellationToken));
+        var items = await gate.InboxItemsAsync(rows, cancellationToken);
         var last = more ? rows[^1] : null;
         var next = last is null ? null
             : Cursor.Format(status is null or NeedsAnswer ? last.DeadlineAt ?? DateTime.MaxValue : last.CreatedAt, last.Id);

@@ -80,27 +80,41 @@ public sealed class ReleaseGate(ReferralsDbContext db, IPersonalDataProtector<Re
     /// provider accepted: when, when the service started, and the child's initials only where the release in force
     /// gives this provider the child's name — so a focal point tells the children of a list apart without names in it.
     /// </summary>
-    public async Task<InboxItem> InboxItemAsync(Referral r, CancellationToken cancellationToken)
+    public async Task<InboxItem> InboxItemAsync(Referral r, CancellationToken cancellationToken) =>
+        (await InboxItemsAsync([r], cancellationToken))[0];
+
+    /// <summary>
+    /// A page of inbox lines (<see cref="InboxItemAsync"/> for each), with the releases the accepted ones need read in
+    /// one query for the page rather than one per line (docs/benchmarks.md, issue 17 session 10: a page of accepted
+    /// referrals cost a query each, so the "all" page of a provider with a long history grew with its share of accepted ones).
+    /// </summary>
+    public async Task<List<InboxItem>> InboxItemsAsync(IReadOnlyList<Referral> rows, CancellationToken cancellationToken)
     {
-        var summary = await SummaryAsync(r, cancellationToken);
-        var accepted = r.Status is ReferralStatuses.Accepted or ReferralStatuses.InService or ReferralStatuses.Completed;
-        return new InboxItem(r.Id, ProviderStatus.Of(r.Status), r.ServiceType, r.Priority, r.AreaCode, r.ServiceId,
-            summary?.AgeBand, summary?.Sex, summary?.Languages ?? [], summary?.CommunicationNeeds, r.OfferedAt, r.DeadlineAt, r.Overdue,
-            ConsentWithdrawn: r.ConsentWithdrawnAt is not null,
-            AcceptedAt: accepted ? r.AcceptedAt : null,
-            ServiceStartedOn: accepted && r.ServiceStartedOn is { } started ? DateOnly.FromDateTime(started) : null,
-            ChildInitials: accepted ? await InitialsAsync(r, cancellationToken) : null);
+        var releases = await ServedReleasesAsync(rows, cancellationToken);
+        var items = new List<InboxItem>(rows.Count);
+        foreach (var r in rows)
+        {
+            var summary = await SummaryAsync(r, cancellationToken);
+            var accepted = r.Status is ReferralStatuses.Accepted or ReferralStatuses.InService or ReferralStatuses.Completed;
+            items.Add(new InboxItem(r.Id, ProviderStatus.Of(r.Status), r.ServiceType, r.Priority, r.AreaCode, r.ServiceId,
+                summary?.AgeBand, summary?.Sex, summary?.Languages ?? [], summary?.CommunicationNeeds, r.OfferedAt, r.DeadlineAt, r.Overdue,
+                ConsentWithdrawn: r.ConsentWithdrawnAt is not null,
+                AcceptedAt: accepted ? r.AcceptedAt : null,
+                ServiceStartedOn: accepted && r.ServiceStartedOn is { } started ? DateOnly.FromDateTime(started) : null,
+                ChildInitials: accepted ? await InitialsAsync(r, releases.GetValueOrDefault(r.Id), cancellationToken) : null));
+        }
+        return items;
     }
 
     /// <summary>"N. A.": the first letter of the child's first and last names, null unless the name is readable to the provider now.</summary>
-    private async Task<string?> InitialsAsync(Referral r, CancellationToken cancellationToken)
+    private async Task<string?> InitialsAsync(Referral r, ReferralRelease? release, CancellationToken cancellationToken)
     {
-        var release = await ServedReleaseAsync(r, cancellationToken);
         if (release is null) return null;
         var readable = ReleaseRule.Readable(JsonSerializer.Deserialize<List<string>>(release.ItemsJson, Json) ?? [],
             JsonSerializer.Deserialize<List<string>>(release.WithheldJson, Json) ?? [], r.ConsentWithdrawnAt is not null);
         if (!readable.Contains(ReferralItems.ChildName)) return null;
-        var child = (await DecryptAsync<ReferralPayload>(r, r.PayloadProtected, cancellationToken))?.Child;
+        // The child's names only: a page has up to 100 lines, and the rest of the payload is never shown in a list.
+        var child = (await DecryptAsync<PayloadChildNames>(r, r.PayloadProtected, cancellationToken))?.Child;
         var initials = new[] { child?.FirstName, child?.LastName }
             .Where(n => !string.IsNullOrWhiteSpace(n))
             // A text element, not a char: a name in Bengali or Arabic script starts with more than one UTF-16 unit.
@@ -281,11 +295,26 @@ public sealed class ReleaseGate(ReferralsDbContext db, IPersonalDataProtector<Re
     /// <summary>The release served to the addressed provider now: accepted or later, released to it, consent not withdrawn.</summary>
     private async Task<ReferralRelease?> ServedReleaseAsync(Referral r, CancellationToken cancellationToken)
     {
-        if (r.Status is not (ReferralStatuses.Accepted or ReferralStatuses.InService or ReferralStatuses.Completed)) return null;
-        if (r.ConsentWithdrawnAt is not null) return null;
+        if (!Served(r)) return null;
         return await db.Releases.AsNoTracking().Where(x => x.ReferralId == r.Id && x.OrganisationCode == r.OrganisationCode)
             .OrderByDescending(x => x.ReleasedAt).FirstOrDefaultAsync(cancellationToken);
     }
+
+    /// <summary><see cref="ServedReleaseAsync"/> for many referrals in one query: the latest release to each one's addressed provider, by referral id.</summary>
+    private async Task<Dictionary<Guid, ReferralRelease>> ServedReleasesAsync(IReadOnlyList<Referral> rows, CancellationToken cancellationToken)
+    {
+        var served = rows.Where(Served).ToDictionary(r => r.Id);
+        if (served.Count == 0) return [];
+        var ids = served.Keys.ToList();
+        var releases = await db.Releases.AsNoTracking().Where(x => ids.Contains(x.ReferralId)).ToListAsync(cancellationToken);
+        // Only releases to the provider the referral is addressed to now (an earlier provider's release is not this one's).
+        return releases.Where(x => x.OrganisationCode == served[x.ReferralId].OrganisationCode)
+            .GroupBy(x => x.ReferralId)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(x => x.ReleasedAt).First());
+    }
+
+    private static bool Served(Referral r) =>
+        (r.Status is ReferralStatuses.Accepted or ReferralStatuses.InService or ReferralStatuses.Completed) && r.ConsentWithdrawnAt is null;
 
     /// <summary>
     /// When a case transfer moved the referral: for the sending agency the first move away from it, for the receiving
@@ -339,4 +368,10 @@ public sealed class ReleaseGate(ReferralsDbContext db, IPersonalDataProtector<Re
 
     private async Task<string?> TextAsync(Referral r, string? ciphertext, CancellationToken cancellationToken) =>
         string.IsNullOrEmpty(ciphertext) ? null : await protector.UnprotectAsync(ReferralVault.Scope(r), ciphertext, cancellationToken);
+}
+
+/// <summary>What the inbox's initials read of a decrypted payload (<see cref="ReferralPayload"/>'s JSON): the child's names, nothing else.</summary>
+internal sealed record PayloadChildNames(PayloadChildNames.Names? Child)
+{
+    internal sealed record Names(string? FirstName, string? LastName);
 }

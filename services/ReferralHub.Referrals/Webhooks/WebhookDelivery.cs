@@ -7,6 +7,7 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ReferralHub.Hosting.Messaging;
 using ReferralHub.Hosting.Persistence;
 using ReferralHub.Hosting.Protection;
 using ReferralHub.Referrals.Model;
@@ -43,6 +44,22 @@ public sealed class WebhookOptions
     public bool? AllowPrivateNetworks { get; set; }
 
     public bool PrivateNetworksAllowed(IHostEnvironment environment) => AllowPrivateNetworks ?? environment.IsDevelopment();
+
+    /// <summary>
+    /// How long a dead letter nobody re-sent is kept (<see cref="WebhookRetentionSweep"/>): long enough for an agency to
+    /// notice a broken endpoint, fix it and re-send (a quarter); the delivery log shows no older changes, so it never
+    /// calls a swept dead letter "delivered".
+    /// </summary>
+    public TimeSpan KeepDeadLetters { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long a re-sent dead letter (delivered by hand) is kept after the re-send; the delivery log then shows its change as delivered.</summary>
+    public TimeSpan KeepResent { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the retention sweep runs.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Rows one delete statement of the retention sweep removes at most.</summary>
+    public int RetentionBatch { get; set; } = 1000;
 }
 
 /// <summary>
@@ -85,6 +102,7 @@ public static class WebhookDeliveryRegistration
         builder.Services.AddScoped<WebhookSender>();
         builder.Services.AddSingleton<WebhookCircuits>();
         builder.Services.AddHostedService<WebhookDispatcher>();
+        builder.Services.AddRedriveSweep<WebhookRetentionSweep, ReferralsDbContext>();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ReferralHub.Hosting.Auth;
 using ReferralHub.Referrals.Persistence;
 using ReferralHub.Hosting.Web;
@@ -24,7 +25,8 @@ public sealed record WebhookDeliveryView(string DeliveryId, long Sequence, Guid 
 }
 
 /// <summary>
-/// <c>GET /api/v1/referrals/webhooks/{id}/deliveries</c>: the subscription's most recent callbacks, newest first.
+/// <c>GET /api/v1/referrals/webhooks/{id}/deliveries</c>: the subscription's most recent callbacks, newest first,
+/// as far back as dead letters are kept (<see cref="WebhookOptions.KeepDeadLetters"/>).
 /// Delivery walks the change log with a cursor, so the log is read from the cursor, the retry state and the dead
 /// letters rather than kept as another table: a change at or before the cursor was delivered (or dead-lettered).
 /// </summary>
@@ -40,7 +42,8 @@ public static class WebhookDeliveryLog
     }
 
     private static async Task<Results<Ok<Page<WebhookDeliveryView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        Guid id, string? cursor, int? limit, ClaimsPrincipal user, ReferralsDbContext db, CancellationToken cancellationToken)
+        Guid id, string? cursor, int? limit, ClaimsPrincipal user, ReferralsDbContext db, TimeProvider clock, IOptions<WebhookOptions> options,
+        CancellationToken cancellationToken)
     {
         var agency = user.Agency();
         var subscription = await db.WebhookSubscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.AgencyCode == agency, cancellationToken);
@@ -50,8 +53,12 @@ public static class WebhookDeliveryLog
         if (errors.Any) return Problems.Invalid(errors);
 
         // Changes made since the subscription began (its cursor started at the newest change then), newest first: the
-        // page's cursor is the oldest sequence it gave, the next page the changes before it.
-        var since = db.Changes.AsNoTracking().Where(c => c.AgencyCode == subscription.AgencyCode && c.ChangedAt >= subscription.CreatedAt);
+        // page's cursor is the oldest sequence it gave, the next page the changes before it. No change older than the
+        // dead letters are kept (WebhookRetentionSweep): past it a change without a dead letter may have been given up
+        // on, so "delivered" could be untrue.
+        var kept = clock.GetUtcNow().UtcDateTime - options.Value.KeepDeadLetters;
+        var from = subscription.CreatedAt > kept ? subscription.CreatedAt : kept;
+        var since = db.Changes.AsNoTracking().Where(c => c.AgencyCode == subscription.AgencyCode && c.ChangedAt >= from);
         var changes = await (cursor is null ? since : since.Where(c => c.Sequence < before))
             .OrderByDescending(c => c.Sequence).Take(take + 1).ToListAsync(cancellationToken);
         var page = Paging.Trim(changes, take, c => Paging.Cursor(c.Sequence));
