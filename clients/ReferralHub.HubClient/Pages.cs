@@ -48,6 +48,8 @@ public partial class PageOfAgencyClientView : IPage<AgencyClientView>;
 
 public partial class PageOfEscalatedTransferView : IPage<EscalatedTransferView>;
 
+public partial class PageOfCaseworkerCaseload : IPage<CaseworkerCaseload>;
+
 public partial class PageOfHistoryDto : IPage<HistoryDto>;
 
 public partial class PageOfPathwayDto : IPage<PathwayDto>;

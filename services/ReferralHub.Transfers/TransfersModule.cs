@@ -46,6 +46,7 @@ public static class TransfersModule
         TransferQueries.Map(transfers);
         RequestTransfer.Map(transfers);
         AnswerCapacity.Map(transfers);
+        CaseworkerCaseloads.Map(transfers);
         ApproveTransfer.Map(transfers);
         AddAttachment.Map(transfers);
         GetPackage.Map(transfers);

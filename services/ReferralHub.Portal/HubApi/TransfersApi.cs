@@ -33,6 +33,10 @@ public sealed class TransfersApi(HubApiClient api)
         ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfTransferView, TransferViewModel>(api.Http,
             $"api/v1/transfers?direction={direction}&limit=200" + (status is null ? "" : "&status=" + Uri.EscapeDataString(status)), ct);
 
+    /// <summary>The agency's receiving caseworker codes with their open cases, by code (the agency is the person's own).</summary>
+    public Task<ApiResult<List<CaseworkerCaseloadView>>> CaseworkersAsync(CancellationToken ct) =>
+        ApiPages.ReadAllAsync<ReferralHub.Wire.PageOfCaseworkerCaseload, CaseworkerCaseloadView>(api.Http, "api/v1/transfers/caseworkers?limit=500", ct, maxPages: 2);
+
     public async Task<ApiResult<TransferViewModel>> GetAsync(Guid id, CancellationToken ct) =>
         await ApiResult<TransferViewModel>.ReadAsync(await api.Http.GetAsync($"api/v1/transfers/{id}", ct), ct);
 

@@ -13,6 +13,7 @@ global using BulkJobSummaryView = ReferralHub.Wire.BulkJobSummary;
 global using BulkJobViewModel = ReferralHub.Wire.BulkJobView;
 global using CapacitySummaryViewModel = ReferralHub.Wire.CapacitySummaryView;
 global using CaseworkerCapacityView = ReferralHub.Wire.CaseworkerCapacity;
+global using CaseworkerCaseloadView = ReferralHub.Wire.CaseworkerCaseload;
 global using ContactView = ReferralHub.Wire.FocalPointSnapshot;
 global using DeadLetterView = ReferralHub.Wire.DeadLetterView;
 global using DirectoryServiceView = ReferralHub.Wire.ServiceDto;

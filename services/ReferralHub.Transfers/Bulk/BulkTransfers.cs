@@ -198,7 +198,7 @@ internal static class BulkTransfers
         var capacity = new List<CaseworkerCapacity>();
         foreach (var cw in caseworkers)
         {
-            var load = await Transfers.Capacity.AnswerCapacity.CaseloadAsync(db, cw.ReceivingAgency, cw.ReceivingCaseworkerId!, cancellationToken);
+            var load = await Transfers.Capacity.Caseloads.OfAsync(db, cw.ReceivingAgency, cw.ReceivingCaseworkerId!, cancellationToken);
             capacity.Add(new CaseworkerCapacity(cw.ReceivingAgency, cw.ReceivingCaseworkerId!, load, load > TransferCodes.CaseloadLimit));
         }
         return new BulkJobView(job.Id, job.Status, job.Total, job.Processed, outcomes, proceeding, notHandedOver, capacity, job.CreatedAt, job.CompletedAt);

@@ -60,8 +60,8 @@ internal static class AnswerCapacity
         else
         {
             transfer.ReceivingCaseworkerId = body.CaseworkerId;
-            var caseload = await CaseloadAsync(db, agency!, body.CaseworkerId!, cancellationToken);
-            if (caseload + 1 > TransferCodes.CaseloadLimit)
+            var caseload = await Caseloads.OfAsync(db, agency!, body.CaseworkerId!, cancellationToken);
+            if (Caseloads.OneMoreExceedsLimit(caseload))
                 warnings.Add($"Caseworker '{body.CaseworkerId}' would have {caseload + 1} open cases received by transfer; seed 004 sets at most {TransferCodes.CaseloadLimit} per caseworker.");
             var next = transfer.ApprovalRequired && transfer.ApprovedAt is null ? TransferStatuses.AwaitingApproval : TransferStatuses.AwaitingConsent;
             TransferSteps.MoveTo(db, transfer, next, null, user.ClientOrUserId(), now);
@@ -80,10 +80,4 @@ internal static class AnswerCapacity
         await steps.CheckConsentAndReleaseAsync(transfer, cancellationToken);
         return TypedResults.Ok(TransferViews.ToView(transfer, agency!, warnings));
     }
-
-    /// <summary>Cases a receiving caseworker holds through transfers: confirmed and not ended, or acknowledged.</summary>
-    public static Task<int> CaseloadAsync(TransfersDbContext db, string agency, string caseworker, CancellationToken cancellationToken) =>
-        db.Transfers.CountAsync(t => t.ReceivingAgency == agency && t.ReceivingCaseworkerId == caseworker
-            && (t.Status == TransferStatuses.AwaitingApproval || t.Status == TransferStatuses.AwaitingConsent
-                || t.Status == TransferStatuses.Released || t.Status == TransferStatuses.Acknowledged), cancellationToken);
 }

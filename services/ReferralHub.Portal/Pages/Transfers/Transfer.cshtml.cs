@@ -8,14 +8,21 @@ namespace ReferralHub.Portal.Pages.Transfers;
 
 /// <summary>
 /// One transfer capacity request: the non-personal summary, then confirm with the receiving caseworker (a code, not a
-/// name) or decline with a reason. The transfer service checks the agency and the step; its caseload warning (more
-/// than 25 cases, seed 004) is shown as it answers.
+/// name: picked from the codes the agency already uses, each with its open cases, or another typed) or decline with a
+/// reason. The transfer service checks the agency, the step and the code; its caseload warning (more than 25 cases,
+/// seed 004) is shown as it answers.
 /// </summary>
 public sealed class TransferModel(TransfersApi transfers, IStringLocalizer<PortalText> text) : PageModel
 {
     public static readonly IReadOnlyList<string> DeclineReasons = ReferralHub.Contracts.Taxonomy.TransferDeclineReasons.All;
 
+    /// <summary>The radio value for "another caseworker": never a code (a code starts with a letter or a digit).</summary>
+    public const string AnotherCaseworker = "+another";
+
     public TransferViewModel? Transfer { get; private set; }
+
+    /// <summary>The agency's caseworker codes with their open cases, to pick from (only while capacity is asked).</summary>
+    public IReadOnlyList<CaseworkerCaseloadView> Caseworkers { get; private set; } = [];
 
     public string? Message { get; private set; }
 
@@ -39,16 +46,28 @@ public sealed class TransferModel(TransfersApi transfers, IStringLocalizer<Porta
 
     public string? FieldError(string field) => Failure?.Beside(text, "Transfer", field);
 
+    /// <summary>A caseworker's open cases in words; one more over 25 is said as the confirm warning says it.</summary>
+    public string OpenCases(CaseworkerCaseloadView caseworker) =>
+        caseworker.CaseloadWarning ? text["Transfer.OpenCasesWarning", caseworker.OpenCases]
+        : caseworker.OpenCases switch { 0 => text["Transfer.OpenCases.None"], 1 => text["Transfer.OpenCases.One"], var n => text["Transfer.OpenCases", n] };
+
+    /// <summary>Where the summary's caseworker line leads: the first choice when none was made, else the typed id.</summary>
+    public string CaseworkerInput => Caseworkers.Count > 0 && Typed("caseworker") is null && Typed("caseworkerId") is not { Length: > 0 } ? "caseworker-0" : "caseworkerId";
+
     public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFoundPage();
         Failure = FormFailure.Take(TempData);
+        // Without the list (the service did not answer) the typed id still works.
+        if (Transfer!.Status == "capacity-requested" && await transfers.CaseworkersAsync(ct) is { Ok: true } caseworkers) Caseworkers = caseworkers.Value!;
         if (done is "confirm" or "decline" or "acknowledge")
             Message = text["Transfer.Done." + (done == "confirm" && Transfer!.Status == "released" ? "confirm-released" : done)];
         return Page();
     }
 
-    public Task<IActionResult> OnPostConfirmAsync(Guid id, string? caseworkerId, CancellationToken ct) => AnswerAsync(id, "confirm", caseworkerId, null, ct);
+    /// <summary>The server decides: a picked code, else the typed id (when "another caseworker" is chosen, or nothing is).</summary>
+    public Task<IActionResult> OnPostConfirmAsync(Guid id, string? caseworker, string? caseworkerId, CancellationToken ct) =>
+        AnswerAsync(id, "confirm", string.IsNullOrWhiteSpace(caseworker) || caseworker == AnotherCaseworker ? caseworkerId : caseworker, null, ct);
 
     public Task<IActionResult> OnPostDeclineAsync(Guid id, string? reason, CancellationToken ct) => AnswerAsync(id, "decline", null, reason, ct);
 
