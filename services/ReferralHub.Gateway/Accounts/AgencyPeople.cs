@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using ReferralHub.Contracts.Gateway;
 using ReferralHub.Gateway.Persistence;
+using ReferralHub.Hosting.Messaging;
 using ReferralHub.Hosting.Auth;
 
 namespace ReferralHub.Gateway.Accounts;
@@ -120,10 +122,15 @@ public sealed class AgencyPeople(GatewayDbContext db, UserManager<PersonAccount>
 
         var removed = member.Roles.Where(r => AssignableRoles.Contains(r) && !chosen.Contains(r)).Select(r => new Claim(HubClaims.Role, r)).ToList();
         var added = chosen.Where(r => !member.Roles.Contains(r)).Select(r => new Claim(HubClaims.Role, r)).ToList();
-        if (removed.Count > 0) Check(await users.RemoveClaimsAsync(member.User, removed));
-        if (added.Count > 0) Check(await users.AddClaimsAsync(member.User, added));
-        Check(await users.UpdateSecurityStampAsync(member.User));
         IReadOnlyList<string> now = [.. chosen.Concat(kept).Order(StringComparer.Ordinal)];
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (removed.Count > 0) Check(await users.RemoveClaimsAsync(member.User, removed));
+            if (added.Count > 0) Check(await users.AddClaimsAsync(member.User, added));
+            Check(await users.UpdateSecurityStampAsync(member.User));
+            await PublishChangedAsync(agency, member with { Roles = now });
+            await transaction.CommitAsync(ct);
+        }
         logger.LogInformation("Person {UserId}: roles set to {Roles} by {AdminId}", userId, string.Join(",", now), adminId);
         return new(Empty, member with { Roles = now });
     }
@@ -133,9 +140,14 @@ public sealed class AgencyPeople(GatewayDbContext db, UserManager<PersonAccount>
     {
         if (await FindAsync(agency, userId, ct) is not { } member) return NotFoundOutcome;
         if (member.User.Id == adminId) return new(new Dictionary<string, string> { ["userId"] = Messages.Self });
-        Check(await users.SetLockoutEnabledAsync(member.User, true));
-        Check(await users.SetLockoutEndDateAsync(member.User, DisabledUntil));
-        Check(await users.UpdateSecurityStampAsync(member.User));
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            Check(await users.SetLockoutEnabledAsync(member.User, true));
+            Check(await users.SetLockoutEndDateAsync(member.User, DisabledUntil));
+            Check(await users.UpdateSecurityStampAsync(member.User));
+            await PublishChangedAsync(agency, member);
+            await transaction.CommitAsync(ct);
+        }
         logger.LogInformation("Person {UserId} disabled by {AdminId}", userId, adminId);
         return new(Empty, member);
     }
@@ -143,8 +155,13 @@ public sealed class AgencyPeople(GatewayDbContext db, UserManager<PersonAccount>
     public async Task<Outcome> EnableAsync(string agency, string adminId, string userId, CancellationToken ct)
     {
         if (await FindAsync(agency, userId, ct) is not { } member) return NotFoundOutcome;
-        Check(await users.SetLockoutEndDateAsync(member.User, null));
-        Check(await users.ResetAccessFailedCountAsync(member.User));
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            Check(await users.SetLockoutEndDateAsync(member.User, null));
+            Check(await users.ResetAccessFailedCountAsync(member.User));
+            await PublishChangedAsync(agency, member);
+            await transaction.CommitAsync(ct);
+        }
         logger.LogInformation("Person {UserId} enabled by {AdminId}", userId, adminId);
         return new(Empty, member);
     }
@@ -160,6 +177,20 @@ public sealed class AgencyPeople(GatewayDbContext db, UserManager<PersonAccount>
         Check(await users.UpdateSecurityStampAsync(member.User)); // also voids any earlier set-password link
         logger.LogInformation("Person {UserId}: password reset by {AdminId}", userId, adminId);
         return new(Empty, member, await SetPasswordTokenAsync(member.User));
+    }
+
+    /// <summary>
+    /// Counts the change on the account and queues <see cref="PersonAccountChanged"/> with the account's state after
+    /// it, saved with the account (the caller's transaction): the portal stops or resumes the person's notices and ends
+    /// their sessions without waiting for their next sign-in. Ids and codes only: no name, e-mail or phone on the broker.
+    /// </summary>
+    private async Task PublishChangedAsync(string agency, Member member)
+    {
+        var account = member.User;
+        account.AccountVersion++;
+        db.PublishViaOutbox(new PersonAccountChanged(account.Id, agency, !IsDisabled(account), member.Roles, member.Areas,
+            account.AccountVersion, clock.GetUtcNow().UtcDateTime), $"person-{account.Id}", clock);
+        Check(await users.UpdateAsync(account)); // saves the count and the outbox row together (optimistic concurrency on the account)
     }
 
     private Task<string> SetPasswordTokenAsync(PersonAccount user) =>

@@ -11,4 +11,11 @@ public sealed class PersonAccount : IdentityUser
     public required string DisplayName { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// Counts the changes an agency admin made to who this person is for the hub (disabled, enabled, roles): each one
+    /// publishes <c>PersonAccountChanged</c> with the new count, and the identity token carries it, so the portal can
+    /// tell an older copy from a newer one whatever order they arrive in.
+    /// </summary>
+    public long AccountVersion { get; set; }
 }

@@ -112,13 +112,14 @@ public static class AuthorizeEndpoint
         identity.SetClaim(HubClaims.Agency, agency);
         identity.SetClaims(HubClaims.Role, [.. roles]);
         identity.SetClaims(HubClaims.Area, [.. claims.Where(c => c.Type == HubClaims.Area).Select(c => c.Value).Distinct()]);
+        identity.SetClaim(PortalClient.AccountVersionClaim, account.AccountVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
         identity.SetClaim(PersonIdClaim, account.Id);
         identity.SetClaim(PeopleSession.StampClaim, await users.GetSecurityStampAsync(account));
         identity.SetAudiences(auth.Audience);
         identity.SetDestinations(claim => claim.Type switch
         {
             // Name, e-mail and phone only to the portal (identity token), not to every API; the id and stamp stay inside codes and refresh tokens.
-            Claims.Name or Claims.Email or Claims.PhoneNumber => [Destinations.IdentityToken],
+            Claims.Name or Claims.Email or Claims.PhoneNumber or PortalClient.AccountVersionClaim => [Destinations.IdentityToken],
             PersonIdClaim or PeopleSession.StampClaim => [],
             _ => [Destinations.AccessToken, Destinations.IdentityToken],
         });

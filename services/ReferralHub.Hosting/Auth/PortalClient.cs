@@ -25,6 +25,12 @@ public static class PortalClient
 
     /// <summary>Where the gateway's end-session endpoint returns the browser after sign-out.</summary>
     public const string PostSignOutPath = "/signout-callback-oidc";
+
+    /// <summary>
+    /// In the identity token: the account's change count at the gateway (<c>PersonAccountChanged.Version</c>) when the
+    /// token was issued, so the portal's profile written at sign-in and the events it hears can be put in order.
+    /// </summary>
+    public const string AccountVersionClaim = "account_version";
 }
 
 /// <summary>Marks a process that hosts the portal (the embedded host, or the portal alone).</summary>

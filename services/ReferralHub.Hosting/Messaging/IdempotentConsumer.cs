@@ -18,6 +18,8 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db, ILogge
 
     protected TimeProvider Clock { get; } = clock;
 
+    protected ILogger Logger { get; } = logger;
+
     /// <summary>The name the inbox records; stable across deployments (the type name, not its assembly version).</summary>
     protected virtual string ConsumerName => GetType().FullName ?? GetType().Name;
 
@@ -35,7 +37,7 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db, ILogge
             var seen = await Db.InboxMessages.AnyAsync(m => m.MessageId == messageId && m.Consumer == consumer, context.CancellationToken);
             if (seen)
             {
-                logger.LogInformation("{Consumer} already handled message {MessageId}; skipped", consumer, messageId);
+                Logger.LogInformation("{Consumer} already handled message {MessageId}; skipped", consumer, messageId);
                 return;
             }
 

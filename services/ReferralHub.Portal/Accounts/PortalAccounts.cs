@@ -1,4 +1,6 @@
+using ReferralHub.Hosting.Messaging;
 using ReferralHub.Portal.HubApi;
+using ReferralHub.Portal.Persistence;
 
 namespace ReferralHub.Portal.Accounts;
 
@@ -18,6 +20,11 @@ public static class PortalAccounts
         builder.Services.AddAuthorizationBuilder().AddPortalPolicies();
         // The agency admin's pages: the gateway's people and API clients, the referral service's webhooks.
         builder.Services.AddAgencyAdministration();
+        // The gateway's word that a person was disabled, enabled or given other roles (PersonAccountChangedConsumer),
+        // and the sweep that deletes sessions past their absolute lifetime (PortalSessionSweep).
+        builder.Services.Configure<PortalSessionOptions>(builder.Configuration.GetSection("Portal:Sessions"));
+        builder.Services.AddRedriveSweep<PortalSessionSweep, PortalDbContext>();
+        builder.AddBusConsumers("portal", consumers => consumers.Add<PersonAccountChangedConsumer>());
         return builder;
     }
 }

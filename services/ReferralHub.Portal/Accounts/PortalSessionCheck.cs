@@ -13,7 +13,8 @@ namespace ReferralHub.Portal.Accounts;
 /// (sign-out deletes it, so a copy of the old cookie is refused at once). When the person's access token expires
 /// within a minute, the refresh token is redeemed at the gateway, which checks the account again: new tokens go back
 /// into the cookie; a refusal (signed out at the gateway, disabled, reset, other roles) ends the portal session too
-/// and the person is sent to sign in.
+/// and the person is sent to sign in. A session row also ends when the gateway says the person was disabled or given
+/// other roles (<see cref="PersonAccountChangedConsumer"/>) and after its absolute lifetime (<see cref="PortalSessionOptions"/>).
 /// </summary>
 internal static class PortalSessionCheck
 {
@@ -25,13 +26,14 @@ internal static class PortalSessionCheck
         var db = services.GetRequiredService<PortalDbContext>();
         var cancellationToken = context.HttpContext.RequestAborted;
         var sessionId = context.Principal?.FindFirstValue(PortalSignIn.SessionClaim);
-        if (!await PortalSessions.IsOpenAsync(db, sessionId, cancellationToken))
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var lifetime = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalSessionOptions>>().Value.AbsoluteLifetime;
+        if (!await PortalSessions.IsOpenAsync(db, sessionId, now.UtcDateTime - lifetime, cancellationToken))
         {
             await RejectAsync(context);
             return;
         }
 
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var expiresAt = context.Properties.GetTokenValue("expires_at");
         if (DateTimeOffset.TryParse(expiresAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var expiry) && expiry - now > RefreshAhead)
             return;

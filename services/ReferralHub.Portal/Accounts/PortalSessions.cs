@@ -50,6 +50,18 @@ public sealed class PortalPerson
 
     public DateTime SignedInAt { get; set; }
 
+    /// <summary>
+    /// False while the gateway says the account is disabled (<c>PersonAccountChanged</c>): no notice is queued or sent
+    /// to the person. A sign-in sets it again (only an enabled account can sign in).
+    /// </summary>
+    public bool Active { get; set; } = true;
+
+    /// <summary>
+    /// The account's change count at the gateway this profile reflects (from the identity token at sign-in, or the last
+    /// <c>PersonAccountChanged</c> applied): an event or a token with a lower count is older and changes nothing.
+    /// </summary>
+    public long AccountVersion { get; set; }
+
     // DisplayName, Email and Phone hold the encrypted values (PortalProfiles.Protect).
 }
 
@@ -90,12 +102,23 @@ internal static class PortalSessions
         var name = token.FindFirstValue("name") ?? id;
         var sessionId = Base64Url(RandomNumberGenerator.GetBytes(32));
 
+        // A token without the count (an older gateway) counts as the oldest state: it never undoes an event already applied.
+        var accountVersion = long.TryParse(token.FindFirstValue(PortalClient.AccountVersionClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
+
         var db = services.GetRequiredService<PortalDbContext>();
         var people = services.GetRequiredService<PortalProfiles>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-        db.Set<PortalSession>().Add(new PortalSession { Id = Hash(sessionId), PersonId = id, StartedAt = now });
         var person = await db.Set<PortalPerson>().SingleOrDefaultAsync(p => p.Id == id, context.HttpContext.RequestAborted);
+        if (person is not null && person.AccountVersion > accountVersion)
+        {
+            // The portal already heard of a later change to the account (disabled, other roles) than this token shows.
+            context.Fail("The account changed at the gateway after this identity token was issued.");
+            return;
+        }
+        db.Set<PortalSession>().Add(new PortalSession { Id = Hash(sessionId), PersonId = id, StartedAt = now });
         if (person is null) db.Set<PortalPerson>().Add(person = new PortalPerson { Id = id, DisplayName = "", Agency = agency });
+        person.Active = true;
+        person.AccountVersion = accountVersion;
         person.DisplayName = people.Protect(name) ?? "";
         person.Email = people.Protect(token.FindFirstValue("email"));
         person.Phone = people.Protect(token.FindFirstValue("phone_number"));
@@ -121,10 +144,17 @@ internal static class PortalSessions
         if (PortalCultures.Supported(configuration).FirstOrDefault(c => c.Name == chosen) is { } culture) PortalLanguage.Remember(context.Response, culture);
     }
 
-    /// <summary>Whether the cookie's session is still open (not signed out, not ended by a refused refresh).</summary>
-    public static Task<bool> IsOpenAsync(PortalDbContext db, string? sessionId, CancellationToken cancellationToken) =>
-        string.IsNullOrEmpty(sessionId) ? Task.FromResult(false)
-            : db.Set<PortalSession>().AnyAsync(s => s.Id == Hash(sessionId), cancellationToken);
+    /// <summary>
+    /// Whether the cookie's session is still open: not signed out, not ended by a refused refresh or by the gateway's
+    /// word (disabled, other roles), and younger than the absolute lifetime (<paramref name="startedAfter"/>), however
+    /// often the sliding cookie was renewed.
+    /// </summary>
+    public static Task<bool> IsOpenAsync(PortalDbContext db, string? sessionId, DateTime startedAfter, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(sessionId)) return Task.FromResult(false);
+        var hash = Hash(sessionId);
+        return db.Set<PortalSession>().AnyAsync(s => s.Id == hash && s.StartedAt > startedAfter, cancellationToken);
+    }
 
     public static async Task EndAsync(PortalDbContext db, string? sessionId, CancellationToken cancellationToken)
     {

@@ -20,15 +20,15 @@ public sealed record NoticePerson(string UserId, string Agency);
 
 /// <summary>
 /// Finds the people a notice is for, from the portal's own profiles (PortalPerson: the agency, roles and areas of each
-/// person's last sign-in at the gateway). Someone who never signed in gets no notices: the portal knows a person from
-/// their first sign-in.
+/// person's last sign-in at the gateway, or the gateway's later <c>PersonAccountChanged</c>). Someone who never signed in
+/// gets no notices: the portal knows a person from their first sign-in; a person disabled at the gateway gets none.
 /// </summary>
 public sealed class NoticeRecipients(PortalDbContext db)
 {
     /// <summary>People of <paramref name="agency"/> holding <paramref name="role"/>.</summary>
     public async Task<List<NoticePerson>> OfAgencyAsync(string agency, string role, CancellationToken cancellationToken)
     {
-        var people = await db.Set<PortalPerson>().AsNoTracking().Where(p => p.Agency == agency)
+        var people = await db.Set<PortalPerson>().AsNoTracking().Where(p => p.Agency == agency && p.Active)
             .Select(p => new { p.Id, p.Agency, p.Roles }).ToListAsync(cancellationToken);
         return [.. people.Where(p => Codes(p.Roles).Contains(role)).Select(p => new NoticePerson(p.Id, p.Agency))];
     }
@@ -37,7 +37,7 @@ public sealed class NoticeRecipients(PortalDbContext db)
     public async Task<List<NoticePerson>> OfAreasAsync(IReadOnlyCollection<string> areas, string role, CancellationToken cancellationToken)
     {
         if (areas.Count == 0) return [];
-        var people = await db.Set<PortalPerson>().AsNoTracking().Where(p => p.Areas != "")
+        var people = await db.Set<PortalPerson>().AsNoTracking().Where(p => p.Areas != "" && p.Active)
             .Select(p => new { p.Id, p.Agency, p.Roles, p.Areas }).ToListAsync(cancellationToken);
         return [.. people.Where(p => Codes(p.Roles).Contains(role) && Codes(p.Areas).Intersect(areas).Any()).Select(p => new NoticePerson(p.Id, p.Agency))];
     }

@@ -104,9 +104,10 @@ public sealed class NotificationSweep(
             // Where to reach the person: their profile as their last sign-in at the gateway gave it (encrypted at rest).
             var person = await db.Set<PortalPerson>().AsNoTracking().SingleOrDefaultAsync(p => p.Id == delivery.UserId, cancellationToken);
             var settings = await db.Set<PersonSettings>().AsNoTracking().SingleOrDefaultAsync(s => s.UserId == delivery.UserId, cancellationToken);
-            if (person is null)
+            if (person is null || !person.Active)
             {
-                Fail(delivery, "recipient-unknown", now, final: true);
+                // Disabled at the gateway after the notice was queued: it is not sent (re-enabling does not revive it).
+                Fail(delivery, person is null ? "recipient-unknown" : PersonAccountChangedConsumer.RecipientDisabled, now, final: true);
                 await db.SaveChangesAsync(cancellationToken);
                 continue;
             }

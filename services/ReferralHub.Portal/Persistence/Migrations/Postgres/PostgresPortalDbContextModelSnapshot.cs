@@ -95,6 +95,12 @@ namespace ReferralHub.Portal.Persistence.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<long>("AccountVersion")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Agency")
                         .IsRequired()
                         .HasMaxLength(100)

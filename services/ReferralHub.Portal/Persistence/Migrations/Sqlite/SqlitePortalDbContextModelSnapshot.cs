@@ -88,6 +88,12 @@ namespace ReferralHub.Portal.Persistence.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("AccountVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Agency")
                         .IsRequired()
                         .HasMaxLength(100)
