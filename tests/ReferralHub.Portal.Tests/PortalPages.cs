@@ -19,11 +19,22 @@ public static class PortalPages
         return await page.SubmitAsync("Sign in");
     }
 
-    /// <summary>Presses a form's button and answers the page that finally loads (after any redirect).</summary>
-    public static Task<IResponse> SubmitAsync(this IPage page, string button) =>
-        page.RunAndWaitForResponseAsync(
+    /// <summary>
+    /// Presses a form's button and answers the page that finally loads (after any redirect), once that page is the one
+    /// in the browser: the response can arrive while the old document is still shown, and a test that reads or presses
+    /// at that moment acts on the old page (seen under load: the caseload form "grew" from a stale form). The old
+    /// document is marked before the press; the wait ends when an unmarked one is there.
+    /// </summary>
+    public static async Task<IResponse> SubmitAsync(this IPage page, string button)
+    {
+        await page.EvaluateAsync("() => document.documentElement.setAttribute('data-left', '')");
+        var response = await page.RunAndWaitForResponseAsync(
             () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
             response => response.Request.IsNavigationRequest && response.Frame == page.MainFrame && response.Status is < 300 or >= 400);
+        await page.Locator("html:not([data-left])").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.WaitForLoadStateAsync(LoadState.Load); // the new document's, now that it is the one shown
+        return response;
+    }
 
     /// <summary>Writes a screenshot for the README to docs/screenshots/ (committed; refreshed by every run).</summary>
     public static async Task ScreenshotAsync(this IPage page, string name)
