@@ -29,6 +29,9 @@ public static class TurnaroundRollupChecks
         var hub = new ModuleHost();
         // The test runs the sweep itself, at the moments it checks; the background one would race it.
         hub.Settings["Referrals:Turnaround:RollupInterval"] = "01:00:00";
+        // So would the deadline sweep (it marks seeded offers overdue and re-drives seeded unplaced ones): under load it
+        // updated rows the test was saving and the test's save lost the race (a concurrency exception, session 10).
+        hub.Settings["Referrals:SweepInterval"] = "01:00:00";
         foreach (var (key, value) in settings ?? []) hub.Settings[key] = value;
         return hub;
     }
