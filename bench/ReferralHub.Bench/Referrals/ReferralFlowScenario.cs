@@ -18,7 +18,7 @@ namespace ReferralHub.Bench.Referrals;
 /// a burst of submissions, submit→offered latency at fixed rates, the full cycle to completion, messages per referral,
 /// and a raw MassTransit publish/consume baseline on the same bus, so the hub's cost is a ratio.
 /// Options: --mode embedded|distributed|both|separate (default embedded), --burst N (500), --rates 50,100,200, --seconds S (5),
-/// --cycles N (100), --replicas N (separate only, 1), --trace FILE (a CPU sampling trace of this process over the burst,
+/// --cycles N (100), --warmup N (5000, referrals before anything is measured; 20 before session 11), --replicas N (separate only, 1), --trace FILE (a CPU sampling trace of this process over the burst,
 /// embedded or distributed; read it with <c>profile-report FILE</c>), --alloc-trace FILE (an allocation trace over the
 /// same window: the runtime's AllocationTick events with their stacks; <c>profile-report FILE --referrals N</c>). <c>distributed</c> is the one-process hub on a local RabbitMQ +
 /// PostgreSQL; <c>separate</c> runs every service as its own process (deploy/run-distributed.sh) and drives it through
@@ -45,6 +45,7 @@ public sealed class ReferralFlowScenario : IBenchScenario
         var replicas = int.Parse(Option("--replicas", "1"), CultureInfo.InvariantCulture);
         TracePath = Option("--trace", "");
         AllocationTracePath = Option("--alloc-trace", "");
+        WarmUp = int.Parse(Option("--warmup", "5000"), CultureInfo.InvariantCulture);
         // The hub runs in this process, under this process's GC: say which (the shipped host runs server GC).
         Console.WriteLine($"GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, latency mode {System.Runtime.GCSettings.LatencyMode}, " +
             $"{Environment.ProcessorCount} cores, load average {LoadAverage()}");
@@ -94,6 +95,15 @@ public sealed class ReferralFlowScenario : IBenchScenario
     private static string TracePath = "";
 
     private static string AllocationTracePath = "";
+
+    /// <summary>
+    /// Referrals run through the hub before anything is measured (--warmup N, 0 for a cold hub). The runtime compiles a
+    /// method three times (quick, instrumented, optimised) and only once the process has been busy long enough: 20
+    /// referrals left most of the burst running unoptimised code (a perf profile of session 11: JIT and instrumented
+    /// code ~30 % of the CPU), so the burst measured warm-up, not the hub a camp's emergency meets after days of running. 5,000 is where the
+    /// embedded burst stopped getting faster on the quiet 2-core machine (docs/benchmarks.md, session 11).
+    /// </summary>
+    private static int WarmUp = 5000;
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
@@ -153,12 +163,20 @@ public sealed class ReferralFlowScenario : IBenchScenario
             await waiter.Task.WaitAsync(TimeSpan.FromSeconds(120));
         }
 
-        // 0. Warm-up (not measured): the first referrals pay for JIT, connection pools and caches in every process.
-        await Parallel.ForEachAsync(Enumerable.Range(0, 20), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (_, _) =>
+        // 0. Warm-up (not measured): the first referrals pay for JIT, connection pools and caches in every process. The
+        // first 20 one at a time-ish, the rest as a burst, so the burst's own paths are compiled optimised before it runs.
+        var warmUp = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, Math.Min(WarmUp, 20)), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (_, _) =>
         {
             var (id, _) = await SubmitAsync();
             await WaitOfferedAsync(id);
         });
+        await Parallel.ForEachAsync(Enumerable.Range(0, Math.Max(0, WarmUp - 20)), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (_, _) =>
+        {
+            var (id, _) = await SubmitAsync();
+            await WaitOfferedAsync(id);
+        });
+        Console.WriteLine($"{mode}: warm-up of {WarmUp} referrals took {warmUp.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s (load average {LoadAverage()})");
 
         // 1. Burst: how many submissions per second the API takes (32 concurrent clients). The database profile and the
         // message mix are taken over this phase only, from the first submit until every referral is offered.
