@@ -20,7 +20,8 @@ namespace ReferralHub.Referrals.Tests.Metrics;
 /// The turnaround report read from the monthly roll-up gives the figures the report computed from every referral
 /// before the roll-up existed (<see cref="OldTurnaround"/>, the previous code kept here as the oracle): on a seeded
 /// history, with every cell stale, after the roll-up sweep, after changes (answers, a cell moved, a referral
-/// deleted), after a rolled-back change, for whole-month and cut windows; on SQLite and PostgreSQL.
+/// deleted) while the sweep waits to recompute cells it stored moments ago and after it does, after a rolled-back
+/// change, for whole-month and cut windows; on SQLite and PostgreSQL.
 /// </summary>
 public static class TurnaroundRollupChecks
 {
@@ -82,6 +83,13 @@ public static class TurnaroundRollupChecks
             await db.SaveChangesAsync();
             await transaction.RollbackAsync();
         }
+        // The changed cells were stored moments ago: the sweep leaves them stale (a burst does not make it re-read a
+        // month every round), and the report recomputes them meanwhile.
+        await SweepAsync(hub);
+        Assert.True(await StaleCountAsync(hub) > 0, "cells stored moments ago wait for the next recomputation");
+        await AssertSameAsOldAsync(hub, windows, "after changes and a sweep that waited");
+
+        hub.Clock.Advance(new TurnaroundOptions().RecomputeAtMostEvery);
         await SweepAsync(hub);
         Assert.Equal(0, await StaleCountAsync(hub));
         await AssertSameAsOldAsync(hub, windows, "after changes and the sweep");
