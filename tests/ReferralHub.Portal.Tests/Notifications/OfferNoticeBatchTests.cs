@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReferralHub.Contracts.Referrals;
 using ReferralHub.Hosting.Auth;
+using ReferralHub.Hosting.Messaging;
 using ReferralHub.Portal.Notifications;
 using ReferralHub.Portal.Persistence;
 
@@ -114,6 +115,14 @@ public sealed class OfferNoticeBatchTests(PortalHub hub) : IClassFixture<PortalH
         var watched = (await WatchedAsync([first]))[first.ReferralId];
         Assert.Equal((b, 4, reOffer.OfferedAt), (watched.OrganisationCode, watched.Version, watched.OfferedAt));
         Assert.Contains(await QueuedAsync([first]), q => q.UserId == b1 && q.DedupKey.StartsWith($"offer:{first.ReferralId}:{reOffer.OfferedAt.Ticks}|", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_offer_notices_keep_their_queue_name()
+    {
+        // Deployments, the error queue operators watch and messages already waiting use it (docs/messaging.md).
+        var owned = Assert.Single(hub.Services.GetRequiredService<QueueOwnership>().Queues, q => q.Consumer == typeof(OfferNoticeConsumer));
+        Assert.Equal("portal-offer-notice", owned.Queue);
     }
 
     private static string Organisation(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..14];
