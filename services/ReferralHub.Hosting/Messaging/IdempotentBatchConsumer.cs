@@ -67,20 +67,30 @@ public abstract class IdempotentBatchConsumer<TMessage, TContext>(TContext db, I
             var seen = (await Db.InboxMessages.Where(m => m.Consumer == consumer && ids.Contains(m.MessageId)).Select(m => m.MessageId)
                 .ToListAsync(cancellationToken)).ToHashSet();
             var now = Clock.GetUtcNow().UtcDateTime;
+            var fresh = new List<ConsumeContext<TMessage>>(messages.Count);
             foreach (var message in messages)
             {
-                var messageId = message.MessageId!.Value;
-                if (seen.Contains(messageId))
-                {
-                    logger.LogInformation("{Consumer} already handled message {MessageId}; skipped", consumer, messageId);
-                    continue;
-                }
-                await HandleAsync(message);
-                Db.InboxMessages.Add(new InboxMessage { MessageId = messageId, Consumer = consumer, HandledAt = now });
+                if (seen.Contains(message.MessageId!.Value))
+                    logger.LogInformation("{Consumer} already handled message {MessageId}; skipped", consumer, message.MessageId);
+                else
+                    fresh.Add(message);
             }
+            if (fresh.Count > 0) await HandleBatchAsync(fresh, cancellationToken);
+            foreach (var message in fresh)
+                Db.InboxMessages.Add(new InboxMessage { MessageId = message.MessageId!.Value, Consumer = consumer, HandledAt = now });
             await Db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
+    }
+
+    /// <summary>
+    /// Changes state on <see cref="Db"/> for the messages of one transaction not handled before, in the batch's order
+    /// (never calls SaveChanges). By default one <see cref="HandleAsync"/> after the other; a consumer overrides it to read
+    /// or write for the whole batch at once (one statement, not one per message).
+    /// </summary>
+    protected virtual async Task HandleBatchAsync(IReadOnlyList<ConsumeContext<TMessage>> messages, CancellationToken cancellationToken)
+    {
+        foreach (var message in messages) await HandleAsync(message);
     }
 
     /// <summary>Changes state on <see cref="Db"/> for one message (may publish via the outbox); never calls SaveChanges.</summary>

@@ -26,11 +26,19 @@ public sealed record NoticePerson(string UserId, string Agency);
 public sealed class NoticeRecipients(PortalDbContext db)
 {
     /// <summary>People of <paramref name="agency"/> holding <paramref name="role"/>.</summary>
-    public async Task<List<NoticePerson>> OfAgencyAsync(string agency, string role, CancellationToken cancellationToken)
+    public async Task<List<NoticePerson>> OfAgencyAsync(string agency, string role, CancellationToken cancellationToken) =>
+        [.. (await OfAgenciesAsync([agency], role, cancellationToken))[agency]];
+
+    /// <summary>
+    /// People of each of <paramref name="agencies"/> holding <paramref name="role"/>, by agency, in one statement: a batch
+    /// of offers reads each organisation's people once, not once per offer.
+    /// </summary>
+    public async Task<ILookup<string, NoticePerson>> OfAgenciesAsync(IReadOnlyCollection<string> agencies, string role, CancellationToken cancellationToken)
     {
-        var people = await db.Set<PortalPerson>().AsNoTracking().Where(p => p.Agency == agency && p.Active)
+        if (agencies.Count == 0) return Array.Empty<NoticePerson>().ToLookup(p => p.Agency, StringComparer.Ordinal);
+        var people = await db.Set<PortalPerson>().AsNoTracking().Where(p => agencies.Contains(p.Agency) && p.Active)
             .Select(p => new { p.Id, p.Agency, p.Roles }).ToListAsync(cancellationToken);
-        return [.. people.Where(p => Codes(p.Roles).Contains(role)).Select(p => new NoticePerson(p.Id, p.Agency))];
+        return people.Where(p => Codes(p.Roles).Contains(role)).Select(p => new NoticePerson(p.Id, p.Agency)).ToLookup(p => p.Agency, StringComparer.Ordinal);
     }
 
     /// <summary>People holding <paramref name="role"/> for any of <paramref name="areas"/> (an area and those above it).</summary>
@@ -45,19 +53,31 @@ public sealed class NoticeRecipients(PortalDbContext db)
     private static string[] Codes(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries);
 }
 
+/// <summary>One notice to queue: who may get it, its de-duplication key and what it says to each of them.</summary>
+public sealed record NoticeToQueue(IEnumerable<NoticePerson> People, string DedupKey, Func<NoticePerson, NoticeFacts> Facts);
+
 /// <summary>
 /// Queues notices in the caller's transaction (the portal's notification outbox): one row per person who chose this
 /// kind, held for the digest when they chose one, and never twice for the same <c>dedupKey</c> and person.
 /// </summary>
 public sealed class NoticeQueue(PortalDbContext db, IOptions<NotificationOptions> options)
 {
-    public async Task<int> QueueAsync(IEnumerable<NoticePerson> people, string dedupKey, Func<NoticePerson, NoticeFacts> facts, DateTime now,
-        CancellationToken cancellationToken)
+    public Task<int> QueueAsync(IEnumerable<NoticePerson> people, string dedupKey, Func<NoticePerson, NoticeFacts> facts, DateTime now,
+        CancellationToken cancellationToken) =>
+        QueueAllAsync([new NoticeToQueue(people, dedupKey, facts)], now, cancellationToken);
+
+    /// <summary>
+    /// Several notices (a batch of offers) with one read of the people's choices and their agencies' defaults and one of
+    /// the notices already queued, for all of them. A notice and person met twice in <paramref name="notices"/> is
+    /// queued once, as it would be one call after the other.
+    /// </summary>
+    public async Task<int> QueueAllAsync(IReadOnlyCollection<NoticeToQueue> notices, DateTime now, CancellationToken cancellationToken)
     {
-        var recipients = people.DistinctBy(p => p.UserId).ToList();
-        if (recipients.Count == 0) return 0;
-        var userIds = recipients.Select(p => p.UserId).ToList();
-        var agencies = recipients.Select(p => p.Agency).Distinct().ToList();
+        var toQueue = notices.Select(n => (Notice: n, Recipients: n.People.DistinctBy(p => p.UserId).ToList())).Where(n => n.Recipients.Count > 0).ToList();
+        if (toQueue.Count == 0) return 0;
+        var everyone = toQueue.SelectMany(n => n.Recipients).ToList();
+        var userIds = everyone.Select(p => p.UserId).Distinct().ToList();
+        var agencies = everyone.Select(p => p.Agency).Distinct().ToList();
         // The people's own choices and their agencies' defaults in one statement (UNION ALL), not two.
         var choices = await db.Set<PersonSettings>().Where(s => userIds.Contains(s.UserId))
             .Select(s => new { Own = true, Key = s.UserId, s.NoticeKinds, s.Digest })
@@ -67,24 +87,28 @@ public sealed class NoticeQueue(PortalDbContext db, IOptions<NotificationOptions
         var settings = choices.Where(c => c.Own).ToDictionary(c => c.Key, c => new PersonSettings { UserId = c.Key, NoticeKinds = c.NoticeKinds, Digest = c.Digest });
         var defaults = choices.Where(c => !c.Own).ToDictionary(c => c.Key,
             c => new AgencyNoticeDefaults { AgencyCode = c.Key, NoticeKinds = c.NoticeKinds ?? "", Digest = c.Digest ?? false });
-        var keys = userIds.Select(id => Key(dedupKey, id)).ToList();
+        var keys = toQueue.SelectMany(n => n.Recipients.Select(p => Key(n.Notice.DedupKey, p.UserId))).Distinct().ToList();
         var existing = (await db.Set<NotificationDelivery>().Where(d => keys.Contains(d.DedupKey)).Select(d => d.DedupKey).ToListAsync(cancellationToken)).ToHashSet();
 
         var queued = 0;
-        foreach (var person in recipients)
+        foreach (var (notice, recipients) in toQueue)
         {
-            var key = Key(dedupKey, person.UserId);
-            if (existing.Contains(key)) continue;
-            var (kinds, digest) = Effective(settings.GetValueOrDefault(person.UserId), defaults.GetValueOrDefault(person.Agency), options.Value);
-            var fact = facts(person);
-            if (!kinds.Contains(fact.Kind)) continue;
-            db.Set<NotificationDelivery>().Add(new NotificationDelivery
+            foreach (var person in recipients)
             {
-                Id = NewId.NextGuid(), DedupKey = key, UserId = person.UserId, AgencyCode = person.Agency, Kind = fact.Kind, Channel = "",
-                FactsJson = JsonSerializer.Serialize(new[] { fact }, Json), State = digest ? DeliveryStates.Held : DeliveryStates.Pending,
-                CreatedAt = now, NextAttemptAt = now,
-            });
-            queued++;
+                // Already queued, by an earlier event or earlier in this batch (the rows added here are not saved yet).
+                var key = Key(notice.DedupKey, person.UserId);
+                if (!existing.Add(key)) continue;
+                var (kinds, digest) = Effective(settings.GetValueOrDefault(person.UserId), defaults.GetValueOrDefault(person.Agency), options.Value);
+                var fact = notice.Facts(person);
+                if (!kinds.Contains(fact.Kind)) continue;
+                db.Set<NotificationDelivery>().Add(new NotificationDelivery
+                {
+                    Id = NewId.NextGuid(), DedupKey = key, UserId = person.UserId, AgencyCode = person.Agency, Kind = fact.Kind, Channel = "",
+                    FactsJson = JsonSerializer.Serialize(new[] { fact }, Json), State = digest ? DeliveryStates.Held : DeliveryStates.Pending,
+                    CreatedAt = now, NextAttemptAt = now,
+                });
+                queued++;
+            }
         }
         return queued;
     }

@@ -1,4 +1,5 @@
 using ReferralHub.Contracts.Directory;
+using ReferralHub.Contracts.Referrals;
 using ReferralHub.Hosting.Messaging;
 using ReferralHub.Portal.Localisation;
 using ReferralHub.Portal.Persistence;
@@ -20,7 +21,7 @@ public static class NotificationsModule
         builder.Services.AddScoped<AreaChains>();
         builder.Services.AddRedriveSweep<NotificationSweep, PortalDbContext>();
         builder.AddBusConsumers("portal", consumers => consumers
-            .Add<OfferNoticeConsumer>()
+            .AddBatch<OfferNoticeConsumer, ReferralOffered>()
             .Add<OfferClosedNoticeConsumer>()
             .Add<ReferralEscalationNoticeConsumer>()
             .Add<TransferNoticeConsumer>()

@@ -75,8 +75,10 @@ public sealed class NoticeRecipientsTests(PortalHub hub) : IClassFixture<PortalH
         Assert.Empty(await scope.ServiceProvider.GetRequiredService<NoticeRecipients>().OfAreasAsync([], Roles.PathwayMaintainer, CancellationToken.None));
     }
 
+    private Task<string> AddAsync(string id, Claim[] claims, bool signedIn = true) => AddProfileAsync(hub, id, claims, signedIn);
+
     /// <summary>The profile a sign-in at the gateway writes (PortalSessions); someone who never signed in has none.</summary>
-    private async Task<string> AddAsync(string id, Claim[] claims, bool signedIn = true)
+    internal static async Task<string> AddProfileAsync(PortalHub hub, string id, Claim[] claims, bool signedIn = true)
     {
         if (!signedIn) return id;
         await using var scope = hub.Services.CreateAsyncScope();
