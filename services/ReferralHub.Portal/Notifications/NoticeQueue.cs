@@ -89,6 +89,10 @@ public sealed class NoticeQueue(PortalDbContext db, IOptions<NotificationOptions
             c => new AgencyNoticeDefaults { AgencyCode = c.Key, NoticeKinds = c.NoticeKinds ?? "", Digest = c.Digest ?? false });
         var keys = toQueue.SelectMany(n => n.Recipients.Select(p => Key(n.Notice.DedupKey, p.UserId))).Distinct().ToList();
         var existing = (await db.Set<NotificationDelivery>().Where(d => keys.Contains(d.DedupKey)).Select(d => d.DedupKey).ToListAsync(cancellationToken)).ToHashSet();
+        // And those queued earlier in this transaction, not saved yet: a consumer that queues twice under one key (an
+        // escalation tells the area's focal points and the provider's; one person may be both) queues once, instead of
+        // a second row breaking the unique key and sending the whole event to the error queue.
+        existing.UnionWith(db.ChangeTracker.Entries<NotificationDelivery>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.DedupKey));
 
         var queued = 0;
         foreach (var (notice, recipients) in toQueue)
