@@ -39,7 +39,7 @@ public static class ReferralsModule
         builder.Services.AddRedriveSweep<TurnaroundRollupSweep, ReferralsDbContext>();
         builder.AddWebhookDelivery();
         builder.AddBusConsumers("referrals", consumers => consumers
-            .AddBatch<OfferSubmittedReferralConsumer, ReferralSubmitted>()
+            .AddBatch<OfferSubmittedReferralConsumer, ReferralSubmitted>(concurrencyLimit: RoutingBatchesAtOnce(builder))
             .Add<OfferToNextServiceConsumer>()
             .Add<ConsentWithdrawnConsumer>()
             .Add<CaseResponsibilityTransferredConsumer>()
@@ -47,6 +47,17 @@ public static class ReferralsModule
             .Add<SupervisorOverrideConsumer>());
         return builder;
     }
+
+    /// <summary>
+    /// How many batches of new referrals routing works on at once. A batch's time is mostly waiting (the consent
+    /// pre-check's round trip, then its transaction's statements), nearly the same for 1 message as for 8; on the broker
+    /// the time limit closed batches of 2–3 on average while a backlog waited in the queue, so 2 at once capped the
+    /// distributed shape on a busy machine (docs/benchmarks.md, issue 17, session 12: 30–65 % more offered per second
+    /// there with 8; on a quieter one the burst waits elsewhere). PostgreSQL commits transactions side by side: 8.
+    /// SQLite keeps 2: one writer, so more batches would queue for its lock and commit smaller groups (not measured).
+    /// </summary>
+    internal static int RoutingBatchesAtOnce(IHostApplicationBuilder builder) =>
+        ServiceDatabase.Resolve(builder.Configuration, builder.Environment, ReferralsDbContext.Name).Provider == DatabaseProvider.Postgres ? 8 : 2;
 
     public static IEndpointRouteBuilder MapReferrals(this IEndpointRouteBuilder app)
     {

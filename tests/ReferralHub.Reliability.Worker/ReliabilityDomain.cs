@@ -112,6 +112,7 @@ public sealed class ProcessRequestBatchConsumer(ReliabilityDbContext db, ILogger
 {
     public override async Task Consume(ConsumeContext<Batch<ProcessRequest>> context)
     {
+        await failures.BatchesReleased;
         await base.Consume(context);
         // The acknowledgement of the whole batch lost after its commit: every message of it comes back.
         var lost = false;
@@ -165,6 +166,23 @@ public sealed class FailureInjection
     }
 
     public bool IsPoison(long requestId) => PoisonRequests.Contains(requestId);
+
+    private TaskCompletionSource _batches = Released();
+
+    /// <summary>Batches of the batch consumer wait here before they commit (released by default).</summary>
+    public Task BatchesReleased => _batches.Task;
+
+    /// <summary>Holds every batch in consumption until <see cref="ReleaseBatches"/>: a commit that takes long.</summary>
+    public void HoldBatches() => _batches = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseBatches() => _batches.TrySetResult();
+
+    private static TaskCompletionSource Released()
+    {
+        var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        released.SetResult();
+        return released;
+    }
 }
 
 /// <summary>Requests still pending after <see cref="FailureInjection.StuckAfter"/> are sent again (a lost in-memory message, a crash).</summary>

@@ -46,8 +46,10 @@ public sealed class ServiceConsumers(string service, IBusRegistrationConfigurato
     /// <summary>
     /// A consumer of <see cref="Batch{T}"/> (e.g. an <see cref="IdempotentBatchConsumer{TMessage,TContext}"/>): up to
     /// <paramref name="messageLimit"/> messages at a time, a partial batch after <paramref name="timeLimitMs"/> (so one
-    /// message alone waits at most that long), <paramref name="concurrencyLimit"/> batches at once. Limit × concurrency
-    /// stays within the endpoint's <c>Messaging:ConcurrentMessageLimit</c> (16).
+    /// message alone waits at most that long), <paramref name="concurrencyLimit"/> batches at once. A message waits in its
+    /// batch until the batch commits, so the endpoint must hold limit × concurrency messages at once: MassTransit's batch
+    /// options raise its prefetch and concurrent message limit to that after <c>Messaging:ConcurrentMessageLimit</c> (16)
+    /// was applied (tested: <c>DistributedModeBatchDeliveryTests</c>).
     /// </summary>
     public ServiceConsumers AddBatch<TConsumer, TMessage>(int messageLimit = 8, int timeLimitMs = 5, int concurrencyLimit = 2)
         where TConsumer : class, IConsumer<Batch<TMessage>>
