@@ -10,7 +10,8 @@ namespace ReferralHub.Bench.Hosting;
 /// the bench), Development settings, from process start to the first <c>/health</c> 200; with a fresh data folder
 /// (databases created, migrated and seeded, keys generated, the directory imported) and again with the data of the
 /// previous run. The first fresh run's log lines are printed with their time since start: where the time goes.
-/// Options: --runs N (3 each).
+/// Options: --runs N (3 each); --host PATH/ReferralHub.Host.dll to start another build of the host, e.g. the
+/// ReadyToRun publish the container image ships (deploy/Dockerfile).
 /// </summary>
 public sealed class StartScenario : IBenchScenario
 {
@@ -22,9 +23,11 @@ public sealed class StartScenario : IBenchScenario
     {
         var i = Array.IndexOf(options, "--runs");
         var runs = i >= 0 && i + 1 < options.Length ? int.Parse(options[i + 1], CultureInfo.InvariantCulture) : 3;
-        var root = RepositoryRoot();
-        var host = Path.Combine(root, "services", "ReferralHub.Host", "bin", "Release", "net10.0", "ReferralHub.Host.dll");
-        if (!File.Exists(host)) throw new InvalidOperationException($"{host} is missing: build the bench in Release (dotnet run -c Release builds it).");
+        var h = Array.IndexOf(options, "--host");
+        var host = h >= 0 && h + 1 < options.Length
+            ? Path.GetFullPath(options[h + 1])
+            : Path.Combine(RepositoryRoot(), "services", "ReferralHub.Host", "bin", "Release", "net10.0", "ReferralHub.Host.dll");
+        if (!File.Exists(host)) throw new InvalidOperationException($"{host} is missing: build the bench in Release (dotnet run -c Release builds it), or pass --host PATH/ReferralHub.Host.dll.");
 
         var fresh = new LatencyRecorder();
         var withData = new LatencyRecorder();
