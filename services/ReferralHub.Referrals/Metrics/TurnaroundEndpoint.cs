@@ -69,10 +69,7 @@ public static class TurnaroundEndpoint
             // Whole when no referral of the month can fall outside the window: none before start, none after end
             // (a month ending by 'end', or 'end' not before now: nothing is created in the future).
             if (month >= start && (next <= end || end >= now)) { whole.Add(TurnaroundCellKey.MonthOf(month)); continue; }
-            var (lo, hi) = (month < start ? start : month, next);
-            var rows = await db.Referrals.AsNoTracking().Where(r => r.CreatedAt >= lo && r.CreatedAt < hi && r.CreatedAt <= end)
-                .Select(TurnaroundRow.FromReferral).ToListAsync(cancellationToken);
-            cells.AddRange(TurnaroundFigures.Cells(rows));
+            cells.AddRange(await CutMonthAsync(db, month, start, end, now, cancellationToken));
         }
 
         if (whole.Count > 0)
@@ -91,5 +88,61 @@ public static class TurnaroundEndpoint
         }
 
         return TurnaroundFigures.Order(cells);
+    }
+
+    /// <summary>
+    /// The cells of a month the window cuts (referrals created in [start, end] of it). Its whole days inside the window
+    /// are added up from the roll-up's day tallies (<see cref="TurnaroundMonth.DaysJson"/>), the cut days' referrals
+    /// are read; a cell whose stored tallies are stale (or missing) is computed from its referrals in the window. So
+    /// "the last 30 days" no longer reads a month of referrals (issue 17, `scale`), and the figures stay exact.
+    /// </summary>
+    private static async Task<List<TurnaroundCell>> CutMonthAsync(
+        ReferralsDbContext db, DateTime month, DateTime start, DateTime end, DateTime now, CancellationToken cancellationToken)
+    {
+        var next = month.AddMonths(1);
+        var lo = month < start ? start : month;
+        // Whole days: [wholeFrom, wholeTo). A day is whole when none of its referrals can be outside the window.
+        var wholeFrom = lo == lo.Date ? lo : lo.Date.AddDays(1);
+        var wholeTo = end >= now ? next : end.AddTicks(1).Date;
+        if (wholeTo > next) wholeTo = next;
+        if (wholeFrom >= wholeTo)
+            return TurnaroundFigures.Cells(await db.Referrals.AsNoTracking().Where(r => r.CreatedAt >= lo && r.CreatedAt < next && r.CreatedAt <= end)
+                .Select(TurnaroundRow.FromReferral).ToListAsync(cancellationToken));
+
+        var monthText = TurnaroundCellKey.MonthOf(month);
+        var stale = (await db.Set<TurnaroundStaleCell>().AsNoTracking().Where(m => m.Month == monthText).Select(m => m.Cell).Distinct().ToListAsync(cancellationToken))
+            .Select(c => TurnaroundCellKey.Parse(c).Text).ToHashSet(StringComparer.Ordinal);
+        var stored = await db.Set<TurnaroundMonth>().AsNoTracking().Where(m => m.Month == monthText)
+            .Select(m => new { m.Cell, m.DaysJson }).ToListAsync(cancellationToken);
+        // The referrals of the cut days, before wholeFrom and from wholeTo on (each an indexed range on CreatedAt).
+        var cutRows = await db.Referrals.AsNoTracking().Where(r => r.CreatedAt >= lo && r.CreatedAt < wholeFrom)
+            .Select(TurnaroundRow.FromReferral).ToListAsync(cancellationToken);
+        cutRows.AddRange(await db.Referrals.AsNoTracking().Where(r => r.CreatedAt >= wholeTo && r.CreatedAt < next && r.CreatedAt <= end)
+            .Select(TurnaroundRow.FromReferral).ToListAsync(cancellationToken));
+        var cutByCell = cutRows.GroupBy(r => r.Key.Text, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+        // Cells read from their referrals: stale ones, ones stored without days, and any not stored at all.
+        var fromRows = new HashSet<string>(stale, StringComparer.Ordinal);
+        foreach (var m in stored) if (m.DaysJson is null) fromRows.Add(m.Cell);
+        var storedCells = stored.Select(m => m.Cell).ToHashSet(StringComparer.Ordinal);
+        foreach (var cell in cutByCell.Keys) if (!storedCells.Contains(cell)) fromRows.Add(cell);
+
+        var cells = new List<TurnaroundCell>();
+        var (firstDay, endDay) = (TurnaroundTally.DayOf(wholeFrom), TurnaroundTally.DayOf(wholeTo));
+        foreach (var m in stored.Where(m => !fromRows.Contains(m.Cell)))
+        {
+            var tally = new TurnaroundTally();
+            foreach (var (day, dayTally) in TurnaroundTally.DeserializeDays(m.DaysJson!))
+                if (string.CompareOrdinal(day, firstDay) >= 0 && string.CompareOrdinal(day, endDay) < 0) tally.Merge(dayTally);
+            if (cutByCell.TryGetValue(m.Cell, out var rows)) foreach (var row in rows) tally.Add(row);
+            if (tally.Sent > 0) cells.Add(TurnaroundFigures.Figures(TurnaroundCellKey.Parse(m.Cell), tally));
+        }
+        foreach (var cell in fromRows)
+        {
+            var key = TurnaroundCellKey.Parse(cell);
+            var rows = (await TurnaroundRollup.RowsAsync(db, key, lo, next, cancellationToken)).Where(r => r.CreatedAt <= end).ToList();
+            if (rows.Count > 0) cells.Add(TurnaroundFigures.Compute(key, rows));
+        }
+        return cells;
     }
 }

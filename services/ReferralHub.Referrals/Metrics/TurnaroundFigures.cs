@@ -61,23 +61,27 @@ public static class TurnaroundFigures
 
     public static TurnaroundCell Compute(TurnaroundCellKey key, IReadOnlyList<TurnaroundRow> list)
     {
-        var small = list.Count < SmallCell;
-        var responses = list.Where(r => r.RespondedAt is not null && r.OfferedAt is not null)
-            .Select(r => (r.RespondedAt!.Value - r.OfferedAt!.Value).TotalHours).Order().ToList();
-        var starts = list.Where(r => r.ServiceStartedOn is not null).Select(r => (r.ServiceStartedOn!.Value - r.CreatedAt.Date).TotalDays).Order().ToList();
-        var offered = list.Where(r => r.OfferedAt is not null).ToList();
-        var inTime = offered.Count(r => r.RespondedAt is not null && r.RespondedAt <= r.DeadlineAt);
+        var tally = new TurnaroundTally();
+        foreach (var row in list) tally.Add(row);
+        return Figures(key, tally);
+    }
+
+    /// <summary>A cell's figures from what its referrals add up to (<see cref="Compute"/>, or days' tallies merged).</summary>
+    public static TurnaroundCell Figures(TurnaroundCellKey key, TurnaroundTally tally)
+    {
+        var small = tally.Sent < SmallCell;
+        var responses = tally.ResponseHours.Order().ToList();
+        var starts = tally.StartDays.Order().ToList();
         return new TurnaroundCell(key.ServiceType, key.Agency, key.Area, key.Priority, key.Month,
-            Count(list.Count),
-            Count(list.Count(r => r.AcceptedAt is not null)),
+            Count(tally.Sent),
+            Count(tally.Accepted),
             // Ordered by reason so that a cell reads the same whichever order the database returned its rows in.
-            list.Where(r => r.DeclineReason is not null).GroupBy(r => r.DeclineReason!).OrderBy(d => d.Key, StringComparer.Ordinal)
-                .ToDictionary(d => d.Key, d => Count(d.Count())),
-            Count(list.Count(r => r.Status == ReferralStatuses.Withdrawn)),
-            Count(list.Count(r => r.OverdueAt is not null)),
+            tally.DeclinedByReason.OrderBy(d => d.Key, StringComparer.Ordinal).ToDictionary(d => d.Key, d => Count(d.Value)),
+            Count(tally.Withdrawn),
+            Count(tally.Overdue),
             small ? null : Percentile(responses, 0.5), small ? null : Percentile(responses, 0.9),
             small ? null : Percentile(starts, 0.5), small ? null : Percentile(starts, 0.9),
-            small || offered.Count == 0 ? null : Math.Round((double)inTime / offered.Count, 3),
+            small || tally.Offered == 0 ? null : Math.Round((double)tally.AnsweredInTime / tally.Offered, 3),
             // The distribution behind the median: answered referrals per band, each band under 5 shown as "<5".
             small ? null : ResponseBands.ToDictionary(b => b.Key, b => Count(responses.Count(h => BandOf(h) == b.Key))));
     }
@@ -89,4 +93,86 @@ public static class TurnaroundFigures
     /// <summary>Nearest-rank percentile of sorted values; null when there are none.</summary>
     private static double? Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? null : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)], 2);
+}
+
+/// <summary>
+/// What a cell's figures are computed from, added up over its referrals: counts, and the times behind the medians
+/// (a median cannot be added up, the times can). The roll-up stores one per day of the month
+/// (<see cref="TurnaroundMonth.DaysJson"/>), so a window that cuts the month is summed from its whole days instead of
+/// re-reading the month's referrals; the figures are the same as from the referrals themselves.
+/// </summary>
+public sealed class TurnaroundTally
+{
+    public int Sent { get; set; }
+
+    public int Accepted { get; set; }
+
+    public Dictionary<string, int> DeclinedByReason { get; set; } = new(StringComparer.Ordinal);
+
+    public int Withdrawn { get; set; }
+
+    public int Overdue { get; set; }
+
+    public int Offered { get; set; }
+
+    /// <summary>Offered and answered by the deadline.</summary>
+    public int AnsweredInTime { get; set; }
+
+    /// <summary>Hours from offer to answer, one per answered referral.</summary>
+    public List<double> ResponseHours { get; set; } = [];
+
+    /// <summary>Days from the day of submission to the service start, one per started referral.</summary>
+    public List<double> StartDays { get; set; } = [];
+
+    public void Add(TurnaroundRow row)
+    {
+        Sent++;
+        if (row.AcceptedAt is not null) Accepted++;
+        if (row.DeclineReason is not null) DeclinedByReason[row.DeclineReason] = DeclinedByReason.GetValueOrDefault(row.DeclineReason) + 1;
+        if (row.Status == ReferralStatuses.Withdrawn) Withdrawn++;
+        if (row.OverdueAt is not null) Overdue++;
+        if (row.OfferedAt is not null)
+        {
+            Offered++;
+            if (row.RespondedAt is not null && row.RespondedAt <= row.DeadlineAt) AnsweredInTime++;
+        }
+        if (row.RespondedAt is not null && row.OfferedAt is not null) ResponseHours.Add((row.RespondedAt.Value - row.OfferedAt.Value).TotalHours);
+        if (row.ServiceStartedOn is not null) StartDays.Add((row.ServiceStartedOn.Value - row.CreatedAt.Date).TotalDays);
+    }
+
+    public void Merge(TurnaroundTally other)
+    {
+        Sent += other.Sent;
+        Accepted += other.Accepted;
+        foreach (var (reason, count) in other.DeclinedByReason) DeclinedByReason[reason] = DeclinedByReason.GetValueOrDefault(reason) + count;
+        Withdrawn += other.Withdrawn;
+        Overdue += other.Overdue;
+        Offered += other.Offered;
+        AnsweredInTime += other.AnsweredInTime;
+        ResponseHours.AddRange(other.ResponseHours);
+        StartDays.AddRange(other.StartDays);
+    }
+
+    /// <summary>The day a referral counts in: its day of submission (UTC), as yyyy-MM-dd.</summary>
+    public static string DayOf(DateTime createdAt) => createdAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Tallies per day of submission of these rows (one cell's).</summary>
+    public static SortedDictionary<string, TurnaroundTally> ByDay(IEnumerable<TurnaroundRow> rows)
+    {
+        var days = new SortedDictionary<string, TurnaroundTally>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var day = DayOf(row.CreatedAt);
+            if (!days.TryGetValue(day, out var tally)) days[day] = tally = new TurnaroundTally();
+            tally.Add(row);
+        }
+        return days;
+    }
+
+    public static string SerializeDays(SortedDictionary<string, TurnaroundTally> days) => JsonSerializer.Serialize(days, JsonOptions);
+
+    public static Dictionary<string, TurnaroundTally> DeserializeDays(string json) =>
+        JsonSerializer.Deserialize<Dictionary<string, TurnaroundTally>>(json, JsonOptions)!;
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 }

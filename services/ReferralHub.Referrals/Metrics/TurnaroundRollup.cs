@@ -20,6 +20,13 @@ public sealed class TurnaroundMonth
     /// <summary>The cell (<see cref="TurnaroundCell"/>) as JSON: counts already shown as "&lt;5" where small.</summary>
     public required string FiguresJson { get; set; }
 
+    /// <summary>
+    /// The cell's <see cref="TurnaroundTally"/> per day of submission (JSON), so a report window that cuts the month adds
+    /// up its whole days instead of reading the month's referrals. Null for figures stored before days were kept (the
+    /// report then reads that cell's referrals).
+    /// </summary>
+    public string? DaysJson { get; set; }
+
     public DateTime ComputedAt { get; set; }
 }
 
@@ -97,15 +104,24 @@ public static class TurnaroundRollup
     /// <summary>A cell's figures from its referrals now; null when it has none.</summary>
     public static async Task<TurnaroundCell?> ComputeAsync(ReferralsDbContext db, TurnaroundCellKey key, CancellationToken cancellationToken)
     {
-        var start = key.MonthStart;
-        var end = start.AddMonths(1);
-        // One indexed range: (OriginAgencyCode, ServiceType, Priority, AreaCode, CreatedAt).
-        var rows = await db.Referrals.AsNoTracking()
-            .Where(r => r.OriginAgencyCode == key.Agency && r.ServiceType == key.ServiceType && r.Priority == key.Priority
-                        && r.AreaCode == key.Area && r.CreatedAt >= start && r.CreatedAt < end)
-            .Select(TurnaroundRow.FromReferral).ToListAsync(cancellationToken);
+        var rows = await RowsAsync(db, key, key.MonthStart, key.MonthStart.AddMonths(1), cancellationToken);
         return rows.Count == 0 ? null : TurnaroundFigures.Compute(key, rows);
     }
+
+    /// <summary>A cell's figures and its tallies per day from its referrals now; null when it has none.</summary>
+    public static async Task<(TurnaroundCell Cell, SortedDictionary<string, TurnaroundTally> Days)?> ComputeWithDaysAsync(
+        ReferralsDbContext db, TurnaroundCellKey key, CancellationToken cancellationToken)
+    {
+        var rows = await RowsAsync(db, key, key.MonthStart, key.MonthStart.AddMonths(1), cancellationToken);
+        return rows.Count == 0 ? null : (TurnaroundFigures.Compute(key, rows), TurnaroundTally.ByDay(rows));
+    }
+
+    /// <summary>The cell's referrals created in [from, to): one indexed range, (OriginAgencyCode, ServiceType, Priority, AreaCode, CreatedAt).</summary>
+    public static Task<List<TurnaroundRow>> RowsAsync(ReferralsDbContext db, TurnaroundCellKey key, DateTime from, DateTime to, CancellationToken cancellationToken) =>
+        db.Referrals.AsNoTracking()
+            .Where(r => r.OriginAgencyCode == key.Agency && r.ServiceType == key.ServiceType && r.Priority == key.Priority
+                        && r.AreaCode == key.Area && r.CreatedAt >= from && r.CreatedAt < to)
+            .Select(TurnaroundRow.FromReferral).ToListAsync(cancellationToken);
 
     public static string Serialize(TurnaroundCell cell) => JsonSerializer.Serialize(cell, ReferralJson.Options);
 
@@ -158,27 +174,25 @@ public sealed class TurnaroundRollupSweep(ReferralsDbContext db, TimeProvider cl
         var dueSpellings = due.SelectMany(k => spellings[k]).ToList();
         var ids = await db.Set<TurnaroundStaleCell>().AsNoTracking().Where(m => dueSpellings.Contains(m.Cell)).Select(m => m.Id).ToListAsync(cancellationToken);
 
-        var figures = new Dictionary<string, TurnaroundCell?>(StringComparer.Ordinal);
+        var figures = new Dictionary<string, (TurnaroundCell Cell, SortedDictionary<string, TurnaroundTally> Days)?>(StringComparer.Ordinal);
         foreach (var key in due)
-            figures[key] = await TurnaroundRollup.ComputeAsync(db, TurnaroundCellKey.Parse(key), cancellationToken);
+            figures[key] = await TurnaroundRollup.ComputeWithDaysAsync(db, TurnaroundCellKey.Parse(key), cancellationToken);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var stored = await db.Set<TurnaroundMonth>().Where(m => due.Contains(m.Cell)).ToDictionaryAsync(m => m.Cell, StringComparer.Ordinal, cancellationToken);
-        foreach (var (key, cell) in figures)
+        foreach (var (key, computed) in figures)
         {
             stored.TryGetValue(key, out var row);
-            if (cell is null)
+            if (computed is null)
             {
                 if (row is not null) db.Remove(row); // the cell's last referral left it
                 continue;
             }
-            if (row is null)
-                db.Add(new TurnaroundMonth { Cell = key, Month = cell.Month, FiguresJson = TurnaroundRollup.Serialize(cell), ComputedAt = now });
-            else
-            {
-                row.FiguresJson = TurnaroundRollup.Serialize(cell);
-                row.ComputedAt = now;
-            }
+            var (cell, days) = computed.Value;
+            if (row is null) db.Add(row = new TurnaroundMonth { Cell = key, Month = cell.Month, FiguresJson = "" });
+            row.FiguresJson = TurnaroundRollup.Serialize(cell);
+            row.DaysJson = TurnaroundTally.SerializeDays(days);
+            row.ComputedAt = now;
         }
         await db.SaveChangesAsync(cancellationToken);
         await db.Set<TurnaroundStaleCell>().Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(cancellationToken);

@@ -124,6 +124,9 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Postgres
                     b.Property<DateTime>("ComputedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DaysJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("FiguresJson")
                         .IsRequired()
                         .HasColumnType("text");

@@ -117,6 +117,9 @@ namespace ReferralHub.Referrals.Persistence.Migrations.Sqlite
                     b.Property<DateTime>("ComputedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DaysJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FiguresJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
