@@ -92,11 +92,12 @@ public sealed class BusTopologyCheck(
         try
         {
             var deadline = DateTime.UtcNow.AddMinutes(2);
+            // Polled often: /health waits for this report, so every poll interval is added to the start (issue 17).
             while (bus.CheckHealth().Status != BusHealthStatus.Healthy && DateTime.UtcNow < deadline)
-                await Task.Delay(200, stoppingToken);
+                await Task.Delay(50, stoppingToken);
             // Endpoints report Ready one by one; give the last ones a moment.
-            for (var i = 0; i < 50 && ownership.Queues.Any(q => !endpoints.Known.Contains(q.Queue)); i++)
-                await Task.Delay(100, stoppingToken);
+            for (var i = 0; i < 200 && ownership.Queues.Any(q => !endpoints.Known.Contains(q.Queue)); i++)
+                await Task.Delay(25, stoppingToken);
             _report = await CheckAsync(stoppingToken);
             foreach (var problem in _report.Problems) logger.LogError("Bus topology: {Problem}", problem);
             foreach (var warning in _report.Warnings) logger.LogWarning("Bus topology: {Warning}", warning);
