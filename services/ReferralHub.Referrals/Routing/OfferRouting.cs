@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using ReferralHub.Hosting.Persistence;
 using ReferralHub.Contracts.Consent;
 using ReferralHub.Contracts.Referrals;
 using ReferralHub.Hosting.Messaging;
@@ -22,6 +23,14 @@ public sealed record OfferPlan(Guid ReferralId, int RoutingStep, string Outcome,
 /// </summary>
 public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckConsentForCandidates> consent, TimeProvider clock)
 {
+    // Compiled once: every batch runs both, and EF's per-call work on a LINQ query (parameter extraction, hashing the
+    // expression tree for its cache) cost as much as the statement (issue 17's profile).
+    private static readonly CompiledQuery<Func<ReferralsDbContext, List<Guid>, IAsyncEnumerable<Referral>>> ReferralsToPlan = new(() => EF.CompileAsyncQuery(
+        (ReferralsDbContext db, List<Guid> ids) => db.Referrals.AsNoTracking().Where(r => ids.Contains(r.Id))));
+
+    private static readonly CompiledQuery<Func<ReferralsDbContext, List<Guid>, IAsyncEnumerable<Referral>>> ReferralsToApply = new(() => EF.CompileAsyncQuery(
+        (ReferralsDbContext db, List<Guid> ids) => db.Referrals.Where(r => ids.Contains(r.Id))));
+
     /// <summary>Null when there is nothing to do (already routed, or a stale message).</summary>
     public async Task<OfferPlan?> PlanAsync(Guid referralId, int routingStep, bool next, CancellationToken cancellationToken)
     {
@@ -37,7 +46,8 @@ public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckCons
     public async Task<OfferPlan?[]> PlanNewAsync(IReadOnlyList<(Guid ReferralId, int RoutingStep)> referrals, CancellationToken cancellationToken)
     {
         var ids = referrals.Select(r => r.ReferralId).Distinct().ToList();
-        var rows = await db.Referrals.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
+        var rows = new Dictionary<Guid, Referral>();
+        await foreach (var row in ReferralsToPlan.For(db)(db, ids).WithCancellation(cancellationToken)) rows[row.Id] = row;
         return await Task.WhenAll(referrals.Select(r => PlanAsync(rows.GetValueOrDefault(r.ReferralId), r.RoutingStep, next: false, cancellationToken)));
     }
 
@@ -84,7 +94,8 @@ public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckCons
     {
         if (plans.Count == 0) return;
         var ids = plans.Select(p => p.ReferralId).Distinct().ToList();
-        var referrals = await db.Referrals.Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
+        var referrals = new Dictionary<Guid, Referral>();
+        await foreach (var row in ReferralsToApply.For(db)(db, ids).WithCancellation(cancellationToken)) referrals[row.Id] = row;
         foreach (var plan in plans) Apply(referrals.GetValueOrDefault(plan.ReferralId), plan);
     }
 
