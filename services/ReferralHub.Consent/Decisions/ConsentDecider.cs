@@ -14,6 +14,11 @@ namespace ReferralHub.Consent.Decisions;
 public sealed class ConsentDecider(
     ConsentRegistryDbContext db, GroupCommit<ConsentRegistryDbContext> decisionLog, TimeProvider clock, ILogger<ConsentDecider> logger)
 {
+    // Compiled once: every pre-check asks it, and EF's per-call work on a LINQ query (parameter extraction, hashing the
+    // expression tree for its cache) cost as much as the statement (issue 17's profile).
+    private static readonly CompiledQuery<Func<ConsentRegistryDbContext, List<Guid>, IAsyncEnumerable<DecisionRecord>>> LoggedDecisions = new(() => EF.CompileAsyncQuery(
+        (ConsentRegistryDbContext db, List<Guid> ids) => db.Decisions.AsNoTracking().Where(d => ids.Contains(d.Id))));
+
     public const string ChannelBus = "bus";
     public const string ChannelHttp = "http";
 
@@ -72,7 +77,8 @@ public sealed class ConsentDecider(
     {
         db.ChangeTracker.Clear();
         var ids = request.RecipientOrganisations.Select((_, index) => CheckConsentForCandidatesResponder.DecisionId(requestId, index)).ToList();
-        var logged = await db.Decisions.AsNoTracking().Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, cancellationToken);
+        var logged = new Dictionary<Guid, DecisionRecord>();
+        await foreach (var record in LoggedDecisions.For(db)(db, ids).WithCancellation(cancellationToken)) logged[record.Id] = record;
         var now = clock.GetUtcNow().UtcDateTime;
         var decisions = new List<ConsentDecision>();
         foreach (var (recipient, index) in request.RecipientOrganisations.Select((r, i) => (r, i)))

@@ -14,6 +14,11 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db, ILogge
     where TMessage : class
     where TContext : ServiceDbContext
 {
+    // Compiled once: the inbox check runs for every message, and EF's per-call work on a LINQ query (parameter
+    // extraction, hashing the expression tree for its cache) cost as much as the statement (issue 17's profile).
+    private static readonly CompiledQuery<Func<TContext, Guid, string, CancellationToken, Task<bool>>> SeenQuery = new(() => EF.CompileAsyncQuery(
+        (TContext db, Guid messageId, string consumer, CancellationToken _) => db.InboxMessages.Any(m => m.MessageId == messageId && m.Consumer == consumer)));
+
     protected TContext Db { get; } = db;
 
     protected TimeProvider Clock { get; } = clock;
@@ -34,7 +39,7 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db, ILogge
         {
             Db.ChangeTracker.Clear(); // a retry must not carry half of a failed attempt
             await using var transaction = await Db.Database.BeginTransactionAsync(context.CancellationToken);
-            var seen = await Db.InboxMessages.AnyAsync(m => m.MessageId == messageId && m.Consumer == consumer, context.CancellationToken);
+            var seen = await SeenQuery.For(Db)(Db, messageId, consumer, context.CancellationToken);
             if (seen)
             {
                 Logger.LogInformation("{Consumer} already handled message {MessageId}; skipped", consumer, messageId);

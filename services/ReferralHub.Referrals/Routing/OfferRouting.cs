@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using ReferralHub.Hosting.Persistence;
 using ReferralHub.Contracts.Consent;
 using ReferralHub.Contracts.Referrals;
 using ReferralHub.Hosting.Messaging;
@@ -22,10 +23,36 @@ public sealed record OfferPlan(Guid ReferralId, int RoutingStep, string Outcome,
 /// </summary>
 public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckConsentForCandidates> consent, TimeProvider clock)
 {
+    // Compiled once: every batch runs both, and EF's per-call work on a LINQ query (parameter extraction, hashing the
+    // expression tree for its cache) cost as much as the statement (issue 17's profile).
+    private static readonly CompiledQuery<Func<ReferralsDbContext, List<Guid>, IAsyncEnumerable<Referral>>> ReferralsToPlan = new(() => EF.CompileAsyncQuery(
+        (ReferralsDbContext db, List<Guid> ids) => db.Referrals.AsNoTracking().Where(r => ids.Contains(r.Id))));
+
+    private static readonly CompiledQuery<Func<ReferralsDbContext, List<Guid>, IAsyncEnumerable<Referral>>> ReferralsToApply = new(() => EF.CompileAsyncQuery(
+        (ReferralsDbContext db, List<Guid> ids) => db.Referrals.Where(r => ids.Contains(r.Id))));
+
     /// <summary>Null when there is nothing to do (already routed, or a stale message).</summary>
     public async Task<OfferPlan?> PlanAsync(Guid referralId, int routingStep, bool next, CancellationToken cancellationToken)
     {
         var referral = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.Id == referralId, cancellationToken);
+        return await PlanAsync(referral, routingStep, next, cancellationToken);
+    }
+
+    /// <summary>
+    /// New referrals of a batch: their rows read in one statement (one per referral was a query's whole EF pipeline each:
+    /// issue 17's profile), then the consent pre-checks side by side. Each plan is null when there is nothing to do.
+    /// The context is used only for that one read, so the pre-checks may run concurrently.
+    /// </summary>
+    public async Task<OfferPlan?[]> PlanNewAsync(IReadOnlyList<(Guid ReferralId, int RoutingStep)> referrals, CancellationToken cancellationToken)
+    {
+        var ids = referrals.Select(r => r.ReferralId).Distinct().ToList();
+        var rows = new Dictionary<Guid, Referral>();
+        await foreach (var row in ReferralsToPlan.For(db)(db, ids).WithCancellation(cancellationToken)) rows[row.Id] = row;
+        return await Task.WhenAll(referrals.Select(r => PlanAsync(rows.GetValueOrDefault(r.ReferralId), r.RoutingStep, next: false, cancellationToken)));
+    }
+
+    private async Task<OfferPlan?> PlanAsync(Referral? referral, int routingStep, bool next, CancellationToken cancellationToken)
+    {
         if (referral is null || referral.RoutingStep != routingStep) return null;
         var expected = next
             ? referral.Status is ReferralStatuses.Declined || (referral.Status is ReferralStatuses.Offered && referral.Overdue)
@@ -56,9 +83,24 @@ public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckCons
         return new OfferPlan(referral.Id, routingStep, ReferralStatuses.Unplaced, -1, next ? RoutingReasons.NoFurtherService : RoutingReasons.NoServiceAvailable);
     }
 
-    public async Task ApplyAsync(OfferPlan plan, CancellationToken cancellationToken)
+    public async Task ApplyAsync(OfferPlan plan, CancellationToken cancellationToken) =>
+        Apply(await db.Referrals.SingleOrDefaultAsync(r => r.Id == plan.ReferralId, cancellationToken), plan);
+
+    /// <summary>
+    /// <see cref="ApplyAsync"/> for a batch's plans, in their order, the referrals read (tracked) in one statement. Two
+    /// plans for one referral share its tracked row, so the second sees the routing step the first moved on and does nothing.
+    /// </summary>
+    public async Task ApplyAllAsync(IReadOnlyList<OfferPlan> plans, CancellationToken cancellationToken)
     {
-        var referral = await db.Referrals.SingleOrDefaultAsync(r => r.Id == plan.ReferralId, cancellationToken);
+        if (plans.Count == 0) return;
+        var ids = plans.Select(p => p.ReferralId).Distinct().ToList();
+        var referrals = new Dictionary<Guid, Referral>();
+        await foreach (var row in ReferralsToApply.For(db)(db, ids).WithCancellation(cancellationToken)) referrals[row.Id] = row;
+        foreach (var plan in plans) Apply(referrals.GetValueOrDefault(plan.ReferralId), plan);
+    }
+
+    private void Apply(Referral? referral, OfferPlan plan)
+    {
         if (referral is null || referral.RoutingStep != plan.RoutingStep || referral.Status is not
             (ReferralStatuses.Submitted or ReferralStatuses.Declined or ReferralStatuses.Offered)) return;
 
@@ -93,11 +135,12 @@ public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckCons
 
 /// <summary>
 /// New referrals: consent pre-check, then offer to the first service of the pathway (or blocked/unplaced). Batched:
-/// the pre-checks of a batch run side by side (each in its own scope, outside any transaction: a SQLite write lock is
-/// never held across a bus round trip), then every offer of the batch commits in one transaction — one commit (one
-/// fsync of referrals.db) per batch instead of per referral, the largest wait the profile showed (docs/benchmarks.md).
+/// the batch's referrals are read in one statement and their pre-checks run side by side (outside any transaction: a
+/// SQLite write lock is never held across a bus round trip), then every offer of the batch commits in one transaction,
+/// its referrals re-read in one statement — one commit (one fsync of referrals.db) per batch instead of per referral,
+/// the largest wait the profile showed (docs/benchmarks.md).
 /// </summary>
-public sealed class OfferSubmittedReferralConsumer(ReferralsDbContext db, OfferRouting routing, IServiceScopeFactory scopes,
+public sealed class OfferSubmittedReferralConsumer(ReferralsDbContext db, OfferRouting routing,
     ILogger<OfferSubmittedReferralConsumer> logger, TimeProvider clock)
     : IdempotentBatchConsumer<ReferralSubmitted, ReferralsDbContext>(db, logger, clock)
 {
@@ -105,21 +148,19 @@ public sealed class OfferSubmittedReferralConsumer(ReferralsDbContext db, OfferR
 
     public override async Task Consume(ConsumeContext<Batch<ReferralSubmitted>> context)
     {
-        var plans = await Task.WhenAll(context.Message.Select(async message =>
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var plan = await scope.ServiceProvider.GetRequiredService<OfferRouting>()
-                .PlanAsync(message.Message.ReferralId, message.Message.RoutingStep, next: false, context.CancellationToken);
-            return (message.MessageId, Plan: plan);
-        }));
+        // Planned outside the batch's transaction (routing's own context is used only for one read, before it begins).
+        var plans = await routing.PlanNewAsync([.. context.Message.Select(m => (m.Message.ReferralId, m.Message.RoutingStep))], context.CancellationToken);
         _plans.Clear();
-        foreach (var (messageId, plan) in plans)
-            if (messageId is { } id && plan is not null) _plans[id] = plan;
+        for (var i = 0; i < plans.Length; i++)
+            if (context.Message[i].MessageId is { } id && plans[i] is { } plan) _plans[id] = plan;
         if (_plans.Count == 0) return; // nothing to move (stale or already routed): nothing to record either
         await base.Consume(context);
         foreach (var plan in _plans.Values)
             logger.LogInformation("Referral {ReferralId} routed: {Outcome} {Reason}", plan.ReferralId, plan.Outcome, plan.Reason);
     }
+
+    protected override Task HandleBatchAsync(IReadOnlyList<ConsumeContext<ReferralSubmitted>> messages, CancellationToken cancellationToken) =>
+        routing.ApplyAllAsync([.. messages.Select(m => _plans.GetValueOrDefault(m.MessageId!.Value)).OfType<OfferPlan>()], cancellationToken);
 
     protected override Task HandleAsync(ConsumeContext<ReferralSubmitted> context) =>
         _plans.TryGetValue(context.MessageId!.Value, out var plan) ? routing.ApplyAsync(plan, context.CancellationToken) : Task.CompletedTask;

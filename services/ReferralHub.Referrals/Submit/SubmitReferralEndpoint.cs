@@ -23,6 +23,12 @@ public static class SubmitReferralEndpoint
 
     private static JsonSerializerOptions Json => ReferralJson.Options;
 
+    // Compiled once: every submission asks it, and EF's per-call work on a LINQ query (parameter extraction, hashing
+    // the expression tree for its cache) cost as much as the statement (issue 17's profile).
+    private static readonly CompiledQuery<Func<ReferralsDbContext, string, string, CancellationToken, Task<Referral?>>> ByIdempotencyKey = new(() => EF.CompileAsyncQuery(
+        (ReferralsDbContext db, string agency, string key, CancellationToken _) =>
+            db.Referrals.AsNoTracking().SingleOrDefault(r => r.OriginAgencyCode == agency && r.IdempotencyKey == key)));
+
     public static RouteGroupBuilder MapSubmitReferral(this RouteGroupBuilder group)
     {
         group.MapPost("/", HandleAsync)
@@ -65,7 +71,7 @@ public static class SubmitReferralEndpoint
 
         // The same key again: same body → the same referral; another body → 422. Nothing new is stored either way.
         var hash = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, Json)));
-        var existing = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(r => r.OriginAgencyCode == agency && r.IdempotencyKey == key, cancellationToken);
+        var existing = await ByIdempotencyKey.For(db)(db, agency, key, cancellationToken);
         if (existing is not null) return await ReplayAsync(existing, hash, vault, cancellationToken);
 
         PathwayResolved pathway;
