@@ -37,8 +37,18 @@ public static class ServiceDefaults
             if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && !context.ProblemDetails.Extensions.ContainsKey("errors")
                 && context.ProblemDetails is not HttpValidationProblemDetails)
                 context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { ["Content-Type"] = ["Send application/json (charset utf-8 or none)."] };
+            // A parameter the generated request delegates refused without saying which (Web/UnparsedParameters).
+            if (context.ProblemDetails.Status == StatusCodes.Status400BadRequest && !context.ProblemDetails.Extensions.ContainsKey("errors")
+                && context.ProblemDetails is not HttpValidationProblemDetails && UnparsedParameters.Find(context.HttpContext) is { } parameter)
+            {
+                context.ProblemDetails.Detail ??= "The value is not valid for its parameter.";
+                context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [parameter] = ["The value is not valid for its parameter."] };
+            }
             SanitizeProblem(context.ProblemDetails);
         });
+        // Binding failures throw in every environment (not only Development), so that BadRequestExceptionHandler names
+        // the parameter or body field at fault; a refusal's field must not depend on the environment.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         // A policy's 403 names the role it needed (Web/ForbiddenNamesRole); registered last, so it wins over the default.
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ForbiddenNamesRole>();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
