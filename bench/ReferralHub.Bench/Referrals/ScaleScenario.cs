@@ -28,7 +28,8 @@ namespace ReferralHub.Bench.Referrals;
 /// their status history, releases, protection keys, sent outbox rows, inbox rows, webhooks and dead letters) straight
 /// into referral routing's own database, each p99 next to the empty hub's with the ratio (goal ≤ 2×). Then a burst, and
 /// the outbox/inbox row counts before, after it and after the sweep that keeps them bounded.
-/// Options: --referrals N (1,000,000), --samples S per measure (200), --burst B (500).
+/// Options: --referrals N (1,000,000), --samples S per measure (200), --burst B (500), --trace FILE (after the loaded
+/// measures, a CPU sampling trace of this process over 200 more calls of each turnaround report; read it with profile-report).
 /// </summary>
 public sealed class ScaleScenario : IBenchScenario
 {
@@ -118,6 +119,12 @@ public sealed class ScaleScenario : IBenchScenario
 
         Progress("measuring the loaded hub");
         var full = await measures.RunAsync("loaded", historyCase: loaded.FirstCase);
+        var tracePath = Option("--trace", "");
+        if (tracePath.Length > 0)
+        {
+            Progress("tracing the loaded turnaround reports");
+            await using (Profiling.CpuTrace.StartIf(tracePath)) await measures.TurnaroundCallsAsync(200);
+        }
 
         Progress($"burst of {burst}");
         await Parallel.ForEachAsync(Enumerable.Range(0, burst), new ParallelOptions { MaxDegreeOfParallelism = 32 },
@@ -427,6 +434,17 @@ public sealed class ScaleScenario : IBenchScenario
     /// <summary>The read and write paths whose cost must not grow with the history, each timed over the same samples.</summary>
     private sealed class Measures(Flow flow, HttpClient referrer, HttpClient provider, HttpClient coordinator, EmbeddedHubFactory hub, string[] cases, int samples)
     {
+        private static string LastThirtyDaysUrl =>
+            $"/api/v1/metrics/turnaround?from={Uri.EscapeDataString(DateTime.UtcNow.AddDays(-30).ToString("o", CultureInfo.InvariantCulture))}";
+
+        /// <summary>Each turnaround report called <paramref name="calls"/> times, untimed (for a profile of them).</summary>
+        public async Task TurnaroundCallsAsync(int calls)
+        {
+            foreach (var url in new[] { LastThirtyDaysUrl, "/api/v1/metrics/turnaround" })
+                for (var i = 0; i < calls; i++)
+                    using (var response = await coordinator.GetAsync(url)) response.EnsureSuccessStatusCode();
+        }
+
         public async Task<Dictionary<string, LatencySummary>> RunAsync(string phase, string? historyCase = null)
         {
             var results = new Dictionary<string, LatencySummary>();
@@ -437,7 +455,6 @@ public sealed class ScaleScenario : IBenchScenario
             long head;
             await using (var scope = hub.Services.CreateAsyncScope())
                 head = await scope.ServiceProvider.GetRequiredService<ReferralsDbContext>().Changes.Where(c => c.AgencyCode == ReferringAgency).MaxAsync(c => c.Sequence);
-            var month = DateTime.UtcNow.AddDays(-30).ToString("o", CultureInfo.InvariantCulture);
             var reads = new (string Name, HttpClient Client, string Url)[]
             {
                 ("provider inbox (needs answer)", provider, "/api/v1/inbox?limit=50"),
@@ -445,7 +462,7 @@ public sealed class ScaleScenario : IBenchScenario
                 ("change feed (poller 100 behind the head)", referrer, $"/api/v1/referrals/changes?after={head - 100}&limit=100"),
                 ("referral list (first page)", referrer, "/api/v1/referrals?limit=50"),
                 ("case export (10 referrals)", referrer, $"/api/v1/cases/{ExportCase}/export"),
-                ("turnaround metrics (last 30 days)", coordinator, $"/api/v1/metrics/turnaround?from={Uri.EscapeDataString(month)}"),
+                ("turnaround metrics (last 30 days)", coordinator, LastThirtyDaysUrl),
                 ("turnaround metrics (default: 12 months)", coordinator, "/api/v1/metrics/turnaround"),
             };
             if (historyCase is not null) reads = [.. reads, ("case export of a loaded case (10 referrals)", referrer, $"/api/v1/cases/{historyCase}/export")];

@@ -79,8 +79,7 @@ public static class TurnaroundEndpoint
                 .Where(m => string.Compare(m.Month, first) >= 0 && string.Compare(m.Month, last) <= 0)
                 .Select(m => m.Cell).Distinct().ToListAsync(cancellationToken);
             var staleSet = stale.Select(c => TurnaroundCellKey.Parse(c).Text).ToHashSet(StringComparer.Ordinal);
-            var stored = await db.Set<TurnaroundMonth>().AsNoTracking()
-                .Where(m => string.Compare(m.Month, first) >= 0 && string.Compare(m.Month, last) <= 0)
+            var stored = await TurnaroundRollup.MonthsBetween(db, first, last)
                 .Select(m => new { m.Cell, m.FiguresJson }).ToListAsync(cancellationToken);
             cells.AddRange(stored.Where(m => !staleSet.Contains(m.Cell)).Select(m => TurnaroundRollup.Deserialize(m.FiguresJson)));
             foreach (var cell in staleSet)
@@ -112,7 +111,7 @@ public static class TurnaroundEndpoint
         var monthText = TurnaroundCellKey.MonthOf(month);
         var stale = (await db.Set<TurnaroundStaleCell>().AsNoTracking().Where(m => m.Month == monthText).Select(m => m.Cell).Distinct().ToListAsync(cancellationToken))
             .Select(c => TurnaroundCellKey.Parse(c).Text).ToHashSet(StringComparer.Ordinal);
-        var stored = await db.Set<TurnaroundMonth>().AsNoTracking().Where(m => m.Month == monthText)
+        var stored = await TurnaroundRollup.MonthsBetween(db, monthText, monthText)
             .Select(m => new { m.Cell, m.DaysJson }).ToListAsync(cancellationToken);
         // The referrals of the cut days, before wholeFrom and from wholeTo on (each an indexed range on CreatedAt).
         var cutRows = await db.Referrals.AsNoTracking().Where(r => r.CreatedAt >= lo && r.CreatedAt < wholeFrom)

@@ -123,6 +123,20 @@ public static class TurnaroundRollup
                         && r.AreaCode == key.Area && r.CreatedAt >= from && r.CreatedAt < to)
             .Select(TurnaroundRow.FromReferral).ToListAsync(cancellationToken);
 
+    /// <summary>
+    /// The stored rows of the months [first, last] (yyyy-MM), read by the month index. On SQLite the index is named
+    /// (<c>INDEXED BY</c>): the planner goes by the statistics of the last ANALYZE, and statistics taken while the
+    /// table was (nearly) empty — an ANALYZE after a bulk load, before the sweep stored the loaded cells — made it scan
+    /// the whole table instead, every month of the history and their day tallies with it, twice per report
+    /// (issue 17, `scale`: most of the loaded report's time). PostgreSQL keeps its statistics current itself.
+    /// </summary>
+    public static IQueryable<TurnaroundMonth> MonthsBetween(ReferralsDbContext db, string first, string last) =>
+        (db.Database.IsSqlite()
+            ? db.Set<TurnaroundMonth>().FromSqlInterpolated(
+                $"SELECT * FROM turnaround_months INDEXED BY \"IX_turnaround_months_Month\" WHERE \"Month\" >= {first} AND \"Month\" <= {last}")
+            : db.Set<TurnaroundMonth>().Where(m => string.Compare(m.Month, first) >= 0 && string.Compare(m.Month, last) <= 0))
+        .AsNoTracking();
+
     public static string Serialize(TurnaroundCell cell) => JsonSerializer.Serialize(cell, ReferralJson.Options);
 
     public static TurnaroundCell Deserialize(string json) => JsonSerializer.Deserialize<TurnaroundCell>(json, ReferralJson.Options)!;

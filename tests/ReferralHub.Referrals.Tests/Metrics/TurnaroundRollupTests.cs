@@ -299,6 +299,55 @@ public sealed class TurnaroundRollupOnSqliteTests : IAsyncLifetime
         Assert.Equal("7", cell.GetProperty("sent").GetString());
         Assert.Equal("<5", cell.GetProperty("withdrawn").GetString());
     }
+
+    /// <summary>
+    /// The report reads the roll-up by its month index even when SQLite's statistics say the table is tiny (an
+    /// ANALYZE after a bulk load, before the sweep stored the loaded cells): with the plain query the planner then
+    /// scanned the whole table, every month of the history and its day tallies, twice per report (issue 17).
+    /// </summary>
+    [Fact]
+    public async Task The_roll_up_is_read_by_its_month_index_whatever_the_statistics_say()
+    {
+        await using var scope = _hub.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ReferralsDbContext>();
+        await db.Database.OpenConnectionAsync();
+        var connection = db.Database.GetDbConnection();
+        await Execute("ANALYZE");
+        await Execute("DELETE FROM sqlite_stat1 WHERE tbl = 'turnaround_months'");
+        await Execute("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('turnaround_months', 'IX_turnaround_months_Month', '1 1'), ('turnaround_months', 'sqlite_autoindex_turnaround_months_1', '1 1')");
+        await Execute("ANALYZE sqlite_schema"); // the connection reloads the statistics
+
+        foreach (var query in new[]
+        {
+            TurnaroundRollup.MonthsBetween(db, "2026-01", "2026-12").Select(m => new { m.Cell, Json = m.FiguresJson }).ToQueryString(),
+            TurnaroundRollup.MonthsBetween(db, "2026-05", "2026-05").Select(m => new { m.Cell, Json = m.DaysJson }).ToQueryString(),
+        })
+        {
+            await using var explain = connection.CreateCommand();
+            // ToQueryString gives SQLite's parameters as ".param set NAME VALUE" lines before the statement.
+            var lines = query.Split('\n');
+            foreach (var parameter in lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)).Select(l => l.Split(' ', 4)))
+            {
+                var p = explain.CreateParameter();
+                p.ParameterName = parameter[2];
+                p.Value = parameter[3].Trim().Trim('\'');
+                explain.Parameters.Add(p);
+            }
+            explain.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', lines.Where(l => !l.StartsWith(".param", StringComparison.Ordinal)));
+            var plan = new List<string>();
+            await using (var reader = await explain.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+            Assert.Contains(plan, step => step.Contains("USING INDEX IX_turnaround_months_Month", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal));
+        }
+
+        async Task Execute(string sql)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
+    }
 }
 
 [Collection(TestCollections.Servers)]
