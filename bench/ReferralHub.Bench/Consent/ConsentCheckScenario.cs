@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using ReferralHub.Bench.Profiling;
+using ReferralHub.Bench.Referrals;
 using ReferralHub.Contracts.Consent;
 using ReferralHub.Testing;
 using ReferralHub.Testing.Hub;
@@ -16,11 +19,15 @@ public sealed class ConsentCheckScenario : IBenchScenario
 {
     public string Name => "consent-check";
 
-    public string Description => "consent decision latency: bus in-memory, bus RabbitMQ (SQLite and PostgreSQL), HTTP; options: --n 2000";
+    public string Description => "consent decision latency: bus in-memory, bus RabbitMQ (SQLite and PostgreSQL), HTTP; options: --n 2000, --in-process, --db-profile, --trace FILE, --alloc-trace FILE";
 
     public async Task<IReadOnlyList<BenchResult>> RunAsync(string[] options)
     {
         var n = Option(options, "--n", 2000);
+        var inProcessOnly = options.Contains("--in-process");
+        var dbProfile = options.Contains("--db-profile");
+        string? Path(string name) => Array.IndexOf(options, name) is var i and >= 0 && i + 1 < options.Length ? options[i + 1] : null;
+        Console.WriteLine($"{Environment.ProcessorCount} cores, load average {BenchHost.LoadAverage()}");
         BenchHost.UseHostContentRoot();
         var results = new List<BenchResult>();
 
@@ -28,9 +35,14 @@ public sealed class ConsentCheckScenario : IBenchScenario
         {
             await hub.InitializeAsync();
             var caseCode = await RecordAsync(hub);
-            results.Add(await BusAsync(hub, caseCode, n, "bus in-memory, SQLite"));
-            results.Add(await HttpAsync(hub, caseCode, n, "HTTP (in-process TestServer), SQLite"));
+            using var profile = dbProfile ? new DbActivityProfile() : null;
+            var trace = CpuTrace.StartIf(Path("--trace")) ?? CpuTrace.StartAllocationsIf(Path("--alloc-trace"));
+            results.Add(await ProfiledAsync(profile, n, () => BusAsync(hub, caseCode, n, "bus in-memory, SQLite")));
+            results.Add(await ProfiledAsync(profile, n, () => HttpAsync(hub, caseCode, n, "HTTP (in-process TestServer), SQLite")));
+            if (trace is not null) await trace.DisposeAsync();
         }
+        Console.WriteLine($"in-process rows done, load average {BenchHost.LoadAverage()}");
+        if (inProcessOnly) return results;
 
         await using var rabbit = new RabbitMqServer();
         await rabbit.InitializeAsync();
@@ -81,6 +93,30 @@ public sealed class ConsentCheckScenario : IBenchScenario
         return caseCode;
     }
 
+    /// <summary>
+    /// Runs one row and says what it cost the process's GC per decision (allocated bytes, collections, pause time; the
+    /// warm-up included); with a profile, also what the consent database did per decision.
+    /// </summary>
+    private static async Task<BenchResult> ProfiledAsync(DbActivityProfile? profile, int n, Func<Task<BenchResult>> row)
+    {
+        profile?.Start();
+        var (allocated, gen0, gen1, gen2, paused) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        var result = await row();
+        var decisions = n + WarmUp;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.Case}: {(GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / decisions:F1} KB allocated per decision; GCs gen0/1/2 " +
+            $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms " +
+            $"over {decisions} decisions; load average {BenchHost.LoadAverage()}"));
+        if (profile is null) return result;
+        profile.Stop();
+        Console.WriteLine($"{result.Case}, per decision (warm-up included; the table says \"per referral\"):");
+        Console.WriteLine(profile.Table(decisions));
+        Console.WriteLine(profile.TailTable());
+        return result;
+    }
+
+    private const int WarmUp = 200;
+
     private static async Task<BenchResult> BusAsync(EmbeddedHubFactory hub, string caseCode, int n, string label)
     {
         var recorder = new LatencyRecorder();
@@ -89,7 +125,7 @@ public sealed class ConsentCheckScenario : IBenchScenario
         CheckConsent Request(string reference) => new("agency-a", caseCode, "agency-b", "medical", reference, true, "agency-a-system");
 
         // Warm-up (also waits for the broker connection: start-up does not wait for it).
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < WarmUp; i++)
         {
             try { await requests.GetResponse<ConsentDecision>(Request($"referral:warm-{i}"), timeout: RequestTimeout.After(s: 10)); }
             catch (RequestTimeoutException) when (i < 5) { }
@@ -115,7 +151,7 @@ public sealed class ConsentCheckScenario : IBenchScenario
             caseCode, recipientOrganisation = "agency-b", purpose = "medical", releaseReference = reference, consume = true,
         });
 
-        for (var i = 0; i < 200; i++) (await Post($"referral:http-warm-{i}")).EnsureSuccessStatusCode();
+        for (var i = 0; i < WarmUp; i++) (await Post($"referral:http-warm-{i}")).EnsureSuccessStatusCode();
 
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < n; i++)

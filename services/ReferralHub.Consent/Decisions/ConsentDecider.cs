@@ -19,6 +19,10 @@ public sealed class ConsentDecider(
     private static readonly CompiledQuery<Func<ConsentRegistryDbContext, List<Guid>, IAsyncEnumerable<DecisionRecord>>> LoggedDecisions = new(() => EF.CompileAsyncQuery(
         (ConsentRegistryDbContext db, List<Guid> ids) => db.Decisions.AsNoTracking().Where(d => ids.Contains(d.Id))));
 
+    // Compiled once: every decision asks it first (a redelivered request is answered from the log).
+    private static readonly CompiledQuery<Func<ConsentRegistryDbContext, Guid, CancellationToken, Task<DecisionRecord?>>> LoggedDecision = new(() => EF.CompileAsyncQuery(
+        (ConsentRegistryDbContext db, Guid id, CancellationToken _) => db.Decisions.AsNoTracking().FirstOrDefault(d => d.Id == id)));
+
     public const string ChannelBus = "bus";
     public const string ChannelHttp = "http";
 
@@ -30,7 +34,7 @@ public sealed class ConsentDecider(
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var earlier = await db.Decisions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == decisionId, cancellationToken);
+            var earlier = await LoggedDecision.For(db)(db, decisionId, cancellationToken);
             if (earlier is not null) return ToDecision(earlier);
 
             var now = clock.GetUtcNow().UtcDateTime;
