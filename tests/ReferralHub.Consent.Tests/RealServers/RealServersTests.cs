@@ -82,19 +82,12 @@ public sealed class RealServersTests(RabbitMqServer rabbit, PostgresServer postg
     [Fact]
     public async Task Copies_of_one_request_decided_at_once_on_PostgreSQL_all_get_the_one_logged_decision()
     {
-        var client = await _hub.AgencyAAsync();
-        var caseCode = ConsentApi.NewCase();
-        await client.RecordAsync(ConsentApi.Consent(caseCode, ["medical"], _hub.Clock, oneOff: true));
-        var request = new CheckConsent("agency-a", caseCode, "agency-b", "medical", "referral:1", Consume: true, "agency-a-system");
+        var (client, caseCode, request) = await _hub.OneOffReleaseAsync();
         var requestId = Guid.NewGuid();
 
         // A redelivery that overtakes the first delivery: the copies race, the first to commit is the answer of all.
-        var copies = await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>
-        {
-            await using var scope = _hub.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<ConsentDecider>().DecideAsync(request, requestId, ConsentDecider.ChannelBus, CancellationToken.None);
-        }));
-        var log = (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(client, $"/api/v1/consents/{caseCode}/decisions")).GetProperty("items").EnumerateArray().ToArray();
+        var copies = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _hub.DecideAsync(request, requestId)));
+        var log = await client.DecisionLogAsync(caseCode);
 
         Assert.Equal("Postgres", DatabaseProviderName());
         Assert.All(copies, copy => Assert.True(copy.Permitted));
