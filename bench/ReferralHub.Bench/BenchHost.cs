@@ -12,4 +12,8 @@ public static class BenchHost
         if (folder is null) throw new InvalidOperationException("Run the bench from inside the repository.");
         Environment.SetEnvironmentVariable(variable, Path.Combine(folder.FullName, "services", "ReferralHub.Host"));
     }
+
+    /// <summary>The machine's 1, 5 and 15 minute load averages (a bench on a shared machine says how busy it was).</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }

@@ -35,6 +35,10 @@ public sealed class ProfileReportScenario : IBenchScenario
         var top = topIndex >= 0 && topIndex + 1 < options.Length ? int.Parse(options[topIndex + 1], CultureInfo.InvariantCulture) : 25;
         var referralsIndex = Array.IndexOf(options, "--referrals");
         var referrals = referralsIndex >= 0 && referralsIndex + 1 < options.Length ? int.Parse(options[referralsIndex + 1], CultureInfo.InvariantCulture) : 0;
+        // --callers TEXT: the commonest call paths (12 frames out from the first frame containing TEXT) of the running samples.
+        var callersIndex = Array.IndexOf(options, "--callers");
+        var callersOf = callersIndex >= 0 && callersIndex + 1 < options.Length ? options[callersIndex + 1] : null;
+        var callers = new Dictionary<string, int>(StringComparer.Ordinal);
 
         using var log = TraceLog.OpenOrConvert(TraceLog.CreateFromEventPipeDataFile(file));
         if (!log.Events.Any(e => e.ProviderName == "Microsoft-DotNETCore-SampleProfiler"))
@@ -95,6 +99,11 @@ public sealed class ProfileReportScenario : IBenchScenario
                     : "SQLite: statements of queries (reads), connection open")
                     + $", under {frames.Select(Slice).FirstOrDefault(x => x is not null && !x.StartsWith("ReferralHub.Hosting", StringComparison.Ordinal)) ?? "hosting"}";
             byOwner[owner] = byOwner.GetValueOrDefault(owner) + 1;
+            if (callersOf is not null && frames.FindIndex(f => f.Contains(callersOf, StringComparison.Ordinal)) is var at and >= 0)
+            {
+                var path = string.Join("\n    <- ", frames.Skip(at).Take(12).Select(Short));
+                callers[path] = callers.GetValueOrDefault(path) + 1;
+            }
             foreach (var slice in frames.Select(Slice).OfType<string>().Distinct(StringComparer.Ordinal))
                 ourSlicesInclusive[slice] = ourSlicesInclusive.GetValueOrDefault(slice) + 1;
         }
@@ -121,6 +130,11 @@ public sealed class ProfileReportScenario : IBenchScenario
         foreach (var (m, n) in inclusive.Where(p => !Plumbing(p.Key)).OrderByDescending(p => p.Value).Take(top)) Console.WriteLine($"| {Cell(m)} | {n} | {Pct(n)} |");
         Console.WriteLine("\n| waiting samples, by the wait | samples |\n|---|---:|");
         foreach (var (m, n) in waitLeaves.OrderByDescending(p => p.Value).Take(8)) Console.WriteLine($"| {Cell(m)} | {n} |");
+        if (callersOf is not null)
+        {
+            Console.WriteLine($"\ncommonest paths to '{callersOf}' ({callers.Values.Sum()} running samples):");
+            foreach (var (path, n) in callers.OrderByDescending(p => p.Value).Take(top)) Console.WriteLine($"{n} samples:\n    {path}");
+        }
 
 
         IReadOnlyList<BenchResult> results =

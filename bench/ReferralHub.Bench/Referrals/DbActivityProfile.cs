@@ -43,6 +43,21 @@ public sealed class DbActivityProfile : IObserver<DiagnosticListener>, IObserver
         return text.ToString();
     }
 
+    /// <summary>A Markdown table: per database, the spread of a transaction's hold (BEGIN to its end) and of its COMMIT.</summary>
+    public string TailTable()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| database | transactions | held p50 / p99 / max ms | commit p50 / p99 / max ms |");
+        text.AppendLine("|---|---:|---:|---:|");
+        string F(LatencySummary s) => string.Create(CultureInfo.InvariantCulture, $"{s.P50:F2} / {s.P99:F2} / {s.Max:F2}");
+        foreach (var (name, t) in _byContext.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var (held, commit) = t.Spread();
+            text.AppendLine($"| {name} | {t.Transactions} | {F(held)} | {F(commit)} |");
+        }
+        return text.ToString();
+    }
+
     public void OnNext(DiagnosticListener listener)
     {
         if (listener.Name == DbLoggerCategory.Name) lock (_subscriptions) _subscriptions.Add(listener.Subscribe(this));
@@ -88,10 +103,22 @@ public sealed class DbActivityProfile : IObserver<DiagnosticListener>, IObserver
         private readonly Lock _gate = new();
         public long Transactions, Reads, Writes, Saves;
         public double BeginMs, HeldMs, CommitMs, CommandMs;
+        private readonly List<double> _held = [], _commits = [];
 
         public void Begin(TimeSpan duration) { lock (_gate) { Transactions++; BeginMs += duration.TotalMilliseconds; } }
 
-        public void End(TimeSpan commit, TimeSpan held) { lock (_gate) { CommitMs += commit.TotalMilliseconds; HeldMs += held.TotalMilliseconds; } }
+        public void End(TimeSpan commit, TimeSpan held)
+        {
+            lock (_gate)
+            {
+                CommitMs += commit.TotalMilliseconds;
+                HeldMs += held.TotalMilliseconds;
+                _commits.Add(commit.TotalMilliseconds);
+                _held.Add(held.TotalMilliseconds);
+            }
+        }
+
+        public (LatencySummary Held, LatencySummary Commit) Spread() { lock (_gate) return (LatencySummary.From(_held), LatencySummary.From(_commits)); }
 
         public void Command(bool read, TimeSpan duration) { lock (_gate) { if (read) Reads++; else Writes++; CommandMs += duration.TotalMilliseconds; } }
 

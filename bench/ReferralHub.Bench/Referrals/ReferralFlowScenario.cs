@@ -105,8 +105,7 @@ public sealed class ReferralFlowScenario : IBenchScenario
     /// </summary>
     private static int WarmUp = 5000;
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+    private static string LoadAverage() => BenchHost.LoadAverage();
 
     private static async Task<List<BenchResult>> MeasureAsync((HttpClient Referrer, HttpClient Provider) clients, IBus bus, string mode, int burst, int[] rates,
         double seconds, int cycles, bool inProcess = true)

@@ -83,6 +83,8 @@ public abstract class ConsentRegistryDbContext(DbContextOptions options) : Servi
             decision.Property(d => d.RecipientOrganisation).HasMaxLength(100);
             decision.Property(d => d.ReleaseReference).HasMaxLength(200);
             decision.Property(d => d.Reason).HasMaxLength(40);
+            // Tracked at every decision's insert: a comparer that does not build a delegate per call (see the class).
+            decision.PrimitiveCollection(d => d.WithheldItems).Metadata.SetValueComparer(new StringListComparer());
         });
     }
 }

@@ -38,18 +38,12 @@ public sealed class OneOffConcurrencyTests(ConsentHub hub) : IClassFixture<Conse
     [Fact]
     public async Task A_redelivered_request_is_answered_from_the_log_without_a_second_entry()
     {
-        var client = await hub.AgencyAAsync();
-        var caseCode = ConsentApi.NewCase();
-        await client.RecordAsync(ConsentApi.Consent(caseCode, ["medical"], hub.Clock, oneOff: true));
-        var request = new CheckConsent("agency-a", caseCode, "agency-b", "medical", "referral:1", Consume: true, "agency-a-system");
+        var (client, caseCode, request) = await hub.OneOffReleaseAsync();
         var requestId = Guid.NewGuid();
 
-        ConsentDecision first, redelivered;
-        await using (var scope = hub.Services.CreateAsyncScope())
-            first = await scope.ServiceProvider.GetRequiredService<ConsentDecider>().DecideAsync(request, requestId, ConsentDecider.ChannelBus, CancellationToken.None);
-        await using (var scope = hub.Services.CreateAsyncScope())
-            redelivered = await scope.ServiceProvider.GetRequiredService<ConsentDecider>().DecideAsync(request, requestId, ConsentDecider.ChannelBus, CancellationToken.None);
-        var log = (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(client, $"/api/v1/consents/{caseCode}/decisions")).GetProperty("items").EnumerateArray().ToArray();
+        var first = await hub.DecideAsync(request, requestId);
+        var redelivered = await hub.DecideAsync(request, requestId);
+        var log = await client.DecisionLogAsync(caseCode);
 
         Assert.True(first.Permitted);
         Assert.Equal(first.DecisionId, redelivered.DecisionId);

@@ -43,6 +43,23 @@ public class ConsentHub : EmbeddedHubFactory
 
     public Task<HttpClient> ClientAsync(string clientId) => ClientForAsync(clientId, Secret);
 
+    /// <summary>A new case of agency-a with a one-off consent to medical referrals, and a release of it to agency-b as the bus asks it.</summary>
+    public async Task<(HttpClient Client, string CaseCode, CheckConsent Release)> OneOffReleaseAsync()
+    {
+        var client = await AgencyAAsync();
+        var caseCode = ConsentApi.NewCase();
+        await client.RecordAsync(ConsentApi.Consent(caseCode, ["medical"], Clock, oneOff: true));
+        return (client, caseCode, new CheckConsent("agency-a", caseCode, "agency-b", "medical", "referral:1", Consume: true, "agency-a-system"));
+    }
+
+    /// <summary>One delivery of a bus request with this id, decided as the responder decides it (a scope of its own).</summary>
+    public async Task<ConsentDecision> DecideAsync(CheckConsent request, Guid requestId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ReferralHub.Consent.Decisions.ConsentDecider>()
+            .DecideAsync(request, requestId, ReferralHub.Consent.Decisions.ConsentDecider.ChannelBus, CancellationToken.None);
+    }
+
     /// <summary>A consent check as another service asks it (over the bus), naming whoever requested the release.</summary>
     public async Task<ConsentDecision> CheckOverBusAsync(CheckConsent check)
     {
@@ -85,6 +102,10 @@ public static class ConsentApi
     public static Task<HttpResponseMessage> PostCheckAsync(
         this HttpClient client, string caseCode, string recipient, string purpose, string reference, bool consume = true) =>
         client.PostAsJsonAsync("/api/v1/consents/check", new { caseCode, recipientOrganisation = recipient, purpose, releaseReference = reference, consume });
+
+    /// <summary>The case's decision log (first page), as its agency reads it.</summary>
+    public static async Task<JsonElement[]> DecisionLogAsync(this HttpClient client, string caseCode) =>
+        [.. (await client.GetFromJsonAsync<JsonElement>($"/api/v1/consents/{caseCode}/decisions")).GetProperty("items").EnumerateArray()];
 
     public static async Task<ConsentDecision> CheckAsync(
         this HttpClient client, string caseCode, string recipient, string purpose, string reference, bool consume = true)

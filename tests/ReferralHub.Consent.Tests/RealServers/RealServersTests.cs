@@ -79,6 +79,22 @@ public sealed class RealServersTests(RabbitMqServer rabbit, PostgresServer postg
         Assert.All(decisions.Where(d => !d.Permitted), d => Assert.Equal(ConsentDenialReasons.Used, d.Reason));
     }
 
+    [Fact]
+    public async Task Copies_of_one_request_decided_at_once_on_PostgreSQL_all_get_the_one_logged_decision()
+    {
+        var (client, caseCode, request) = await _hub.OneOffReleaseAsync();
+        var requestId = Guid.NewGuid();
+
+        // A redelivery that overtakes the first delivery: the copies race, the first to commit is the answer of all.
+        var copies = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _hub.DecideAsync(request, requestId)));
+        var log = await client.DecisionLogAsync(caseCode);
+
+        Assert.Equal("Postgres", DatabaseProviderName());
+        Assert.All(copies, copy => Assert.True(copy.Permitted));
+        Assert.All(copies, copy => Assert.Equal(requestId, copy.DecisionId));
+        Assert.Single(log);
+    }
+
     private string DatabaseProviderName()
     {
         using var scope = _hub.Services.CreateScope();
