@@ -29,12 +29,15 @@ public static class ServiceDatabase
         where TPostgres : TContext
     {
         var (provider, connectionString) = Resolve(builder.Configuration, builder.Environment, name);
+        if (provider == DatabaseProvider.Postgres)
+            connectionString = WithStatementReuse(connectionString, builder.Configuration.GetValue("Storage:PostgresMaxAutoPrepare", DefaultMaxAutoPrepare));
         var busyTimeout = builder.Configuration.GetValue("Storage:SqliteBusyTimeoutMs", 10_000);
         var sqliteInterceptors = new List<IInterceptor>();
         if (busyTimeout > 0) sqliteInterceptors.Add(new SqliteBusyTimeout(busyTimeout));
-        // Opt-in: writers of one file queue in process (async) rather than in SQLite's busy handler. Off by default until
-        // it is measured on a quiet machine: on the overloaded shared one it was not shown to help (docs/benchmarks.md).
-        if (provider == DatabaseProvider.Sqlite && builder.Configuration.GetValue("Storage:SqliteWriteGate", false) && SqliteWriteGate.Applies(connectionString))
+        // Writers of one file queue in process (async) rather than in SQLite's busy handler, which sleeps 1–100 ms steps
+        // while the lock may already be free. On by default since it was measured on a quiet machine (docs/benchmarks.md,
+        // issue 17, session 15: submit→offered p99 at 100/s about halved); Storage:SqliteWriteGate=false turns it off.
+        if (provider == DatabaseProvider.Sqlite && builder.Configuration.GetValue("Storage:SqliteWriteGate", true) && SqliteWriteGate.Applies(connectionString))
             sqliteInterceptors.Add(new SqliteWriteGate(connectionString, TimeSpan.FromMilliseconds(Math.Clamp(busyTimeout, 1_000, 5_000))));
         builder.Services.AddSingleton<OutboxSignal<TContext>>();
         builder.Services.AddSingleton<DatabaseReadiness<TContext>>();
@@ -106,6 +109,33 @@ public static class ServiceDatabase
             DefaultTimeout = 30,
             Pooling = true,
         }.ToString());
+    }
+
+    /// <summary>Statements Npgsql keeps prepared per physical connection (<c>Storage:PostgresMaxAutoPrepare</c>, 0 = none).</summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>
+    /// Lets Npgsql prepare the statements a service repeats (EF Core never asks it to) so PostgreSQL parses and plans
+    /// each once per connection, and skips the reset a pooled connection otherwise runs each time it is handed out again
+    /// (<c>DISCARD ALL</c>, or five statements once some are prepared; EF opens and closes the connection per operation,
+    /// so that was a reset per query). Safe here because no pooled connection carries session state: the leases' advisory locks
+    /// and their keep-alive settings live on connections of their own with pooling off (<see cref="ServiceLeases{TContext}"/>),
+    /// and nothing else sets a session variable or creates a temporary table. What an operator wrote in the connection
+    /// string wins (e.g. <c>Max Auto Prepare=0</c> behind a PgBouncer in transaction mode, which cannot keep prepared
+    /// statements). Why: the profile of the referral flow on PostgreSQL (docs/benchmarks.md, issue 17, session 15).
+    /// </summary>
+    public static string WithStatementReuse(string connectionString, int maxAutoPrepare)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        bool Given(params string[] keys) => keys.Any(given.ContainsKey);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (maxAutoPrepare > 0 && !Given("Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = maxAutoPrepare;
+            if (!Given("Auto Prepare Min Usages", "AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
+        }
+        if (maxAutoPrepare > 0 && !Given("No Reset On Close", "NoResetOnClose")) builder.NoResetOnClose = true;
+        return builder.ConnectionString;
     }
 
     /// <summary>The embedded mode's data folder (SQLite files, keys); created on first use.</summary>
