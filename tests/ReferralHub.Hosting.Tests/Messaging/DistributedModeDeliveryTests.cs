@@ -33,6 +33,10 @@ public sealed class DistributedModeDeliveryTests(RabbitMqServer rabbitMq, Postgr
         await ExactlyOnceScenarios.MessagesArePublishedInCommitOrderPerAggregate(await IsolatedSettingsAsync());
 
     [Fact]
+    public async Task A_failed_publish_holds_back_only_its_own_aggregate() =>
+        await ExactlyOnceScenarios.AFailedPublishHoldsBackOnlyItsOwnAggregate(await IsolatedSettingsAsync());
+
+    [Fact]
     public async Task A_rolled_back_change_publishes_nothing() =>
         await ExactlyOnceScenarios.ARolledBackChangePublishesNothing(await IsolatedSettingsAsync());
 

@@ -104,6 +104,10 @@ public static class ExactlyOnceScenarios
         Assert.Equal(["case-a/1", "case-a/2"], published.For("case-a")); // case-a/2 waited for case-a/1
         Assert.Equal(["case-b/1", "case-b/2"], published.For("case-b"));
         Assert.Equal("case-b/1", published.All[0]); // the other case was not held back by case-a's failure
+        // The row is saved after its dispatch round ends, a moment after the publish was confirmed (a broker's confirm
+        // arrives before that save): wait for the round, then check what it recorded.
+        await Eventually.TrueAsync(async () => await host.WithDbAsync(db => db.OutboxMessages.AnyAsync(m => m.Body.Contains("case-a/1") && m.SentAt != null)),
+            "case-a/1's row to be marked sent");
         var retried = await host.WithDbAsync(db => db.OutboxMessages.SingleAsync(m => m.Body.Contains("case-a/1")));
         Assert.Equal(2, retried.Attempts);
         Assert.NotNull(retried.LastError);
