@@ -15,12 +15,17 @@ namespace ReferralHub.Hosting.Tests.Persistence;
 [Collection(TestCollections.Servers)]
 public sealed class PostgresStatementReuseTests(RabbitMqServer rabbitMq, PostgresServer postgres)
 {
+    /// <summary>Each test gets its own database and its own virtual host, as in <see cref="DistributedModeDeliveryTests"/>.</summary>
+    private async Task<Dictionary<string, string?>> IsolatedSettingsAsync()
+    {
+        var name = "t" + Guid.NewGuid().ToString("N")[..16];
+        return ReliabilityHost.Distributed(postgres.ConnectionStringFor(name), await rabbitMq.CreateVirtualHostAsync(name));
+    }
+
     [Fact]
     public async Task A_statement_a_service_repeats_is_prepared_on_its_connection_and_a_reused_connection_keeps_it()
     {
-        var name = "t" + Guid.NewGuid().ToString("N")[..16];
-        await using var host = await ReliabilityHost.StartAsync(
-            ReliabilityHost.Distributed(postgres.ConnectionStringFor(name), await rabbitMq.CreateVirtualHostAsync(name)));
+        await using var host = await ReliabilityHost.StartAsync(await IsolatedSettingsAsync());
 
         await using (var scope = host.Services.CreateAsyncScope())
         {
@@ -42,8 +47,7 @@ public sealed class PostgresStatementReuseTests(RabbitMqServer rabbitMq, Postgre
     [Fact]
     public async Task With_automatic_preparation_off_nothing_is_prepared()
     {
-        var name = "t" + Guid.NewGuid().ToString("N")[..16];
-        var settings = ReliabilityHost.Distributed(postgres.ConnectionStringFor(name), await rabbitMq.CreateVirtualHostAsync(name));
+        var settings = await IsolatedSettingsAsync();
         settings["Storage:PostgresMaxAutoPrepare"] = "0";
         await using var host = await ReliabilityHost.StartAsync(settings);
 
