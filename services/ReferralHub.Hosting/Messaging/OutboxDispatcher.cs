@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -102,7 +103,8 @@ public sealed class OutboxDispatcher<TContext>(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var batch = await db.OutboxMessages
+        // Read untracked: the outcome is written back set-based below, not through the change tracker.
+        var batch = await db.OutboxMessages.AsNoTracking()
             .Where(m => m.SentAt == null)
             .OrderBy(m => m.Sequence)
             .Take(options.Value.BatchSize)
@@ -116,8 +118,8 @@ public sealed class OutboxDispatcher<TContext>(
         // Order matters only within an aggregate: each aggregate's rows go out one after the other (the next waits for
         // the previous one's confirm), while different aggregates are published concurrently, so one batch costs
         // about one confirm round trip per message of its longest aggregate instead of one per row.
-        var published = 0;
-        var blocked = 0;
+        var sent = new ConcurrentQueue<long>();
+        var failed = new ConcurrentQueue<(long Sequence, string? Error)>();
         var aggregates = batch.GroupBy(row => row.AggregateId, StringComparer.Ordinal).Select(group => group.ToList()).ToList();
         await Parallel.ForEachAsync(aggregates,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrentAggregates), CancellationToken = CancellationToken.None },
@@ -125,26 +127,49 @@ public sealed class OutboxDispatcher<TContext>(
             {
                 foreach (var row in rows)
                 {
-                    if (await PublishAsync(row, cancellationToken)) Interlocked.Increment(ref published);
-                    else
+                    if (cancellationToken.IsCancellationRequested) return;
+                    var (published, error) = await PublishAsync(row, cancellationToken);
+                    if (published)
                     {
-                        // Keep per-aggregate order: once one message of an aggregate fails, its later ones wait for the next round.
-                        Interlocked.Increment(ref blocked);
-                        return;
+                        sent.Enqueue(row.Sequence);
+                        continue;
                     }
+                    // Keep per-aggregate order: once one message of an aggregate fails, its later ones wait for the next round.
+                    failed.Enqueue((row.Sequence, error));
+                    return;
                 }
             });
 
-        // Saved even when cancelled mid-batch so confirmed publishes are not repeated needlessly.
-        await db.SaveChangesAsync(CancellationToken.None);
+        // Recorded even when cancelled mid-batch so confirmed publishes are not repeated needlessly. The round's sent
+        // rows are marked in ONE statement: marking them one by one was an UPDATE per message in the service's database
+        // (four per referral in referrals.db, whose single writer is the embedded hub's limit; docs/benchmarks.md).
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!sent.IsEmpty)
+        {
+            var sequences = sent.ToList();
+            await db.OutboxMessages.Where(m => sequences.Contains(m.Sequence))
+                .ExecuteUpdateAsync(set => set.SetProperty(m => m.SentAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
+        }
+        foreach (var (sequence, error) in failed)
+        {
+            // Failures are rare (the broker away): one statement each, keeping the last error when there is one.
+            if (error is null)
+                await db.OutboxMessages.Where(m => m.Sequence == sequence)
+                    .ExecuteUpdateAsync(set => set.SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
+            else
+                await db.OutboxMessages.Where(m => m.Sequence == sequence)
+                    .ExecuteUpdateAsync(set => set.SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.LastError, error), CancellationToken.None);
+        }
         await DeleteOldSentAsync(db, cancellationToken);
-        return (published, blocked > 0);
+        return (sent.Count, !failed.IsEmpty);
     }
 
-    /// <summary>Publishes one row and records the outcome on it (the caller saves). Never throws but for cancellation.</summary>
-    private async Task<bool> PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes one row. Returns whether the transport confirmed it and, when it failed for a reason other than this
+    /// dispatcher stopping, the error to record on the row. Never throws.
+    /// </summary>
+    private async Task<(bool Published, string? Error)> PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested) return false;
         try
         {
             var message = Outbox.Deserialize(row);
@@ -153,18 +178,14 @@ public sealed class OutboxDispatcher<TContext>(
                 context.MessageId = row.Id;
                 context.Headers.Set(OutboxHeaders.AggregateId, row.AggregateId);
             }), cancellationToken);
-            row.SentAt = clock.GetUtcNow().UtcDateTime;
-            row.Attempts++;
-            return true;
+            return (true, null);
         }
         catch (Exception ex)
         {
-            row.Attempts++;
-            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) return false;
-            row.LastError = Truncate($"{ex.GetType().Name}: {ex.Message}", 1000);
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) return (false, null);
             logger.LogWarning("Outbox message {MessageId} ({MessageType}) for aggregate {AggregateId} not published yet: {Error}",
                 row.Id, row.MessageType, row.AggregateId, ex.GetType().Name);
-            return false;
+            return (false, Truncate($"{ex.GetType().Name}: {ex.Message}", 1000));
         }
     }
 
