@@ -140,19 +140,29 @@ public sealed class OutboxDispatcher<TContext>(
                 }
             });
 
-        // Recorded even when cancelled mid-batch so confirmed publishes are not repeated needlessly. The round's sent
-        // rows are marked in ONE statement: marking them one by one was an UPDATE per message in the service's database
-        // (four per referral in referrals.db, whose single writer is the embedded hub's limit; docs/benchmarks.md).
+        // Recorded even when cancelled mid-batch so confirmed publishes are not repeated needlessly.
+        await RecordAsync(db, [.. sent], [.. failed]);
+        await DeleteOldSentAsync(db, cancellationToken);
+        return (sent.Count, !failed.IsEmpty);
+    }
+
+    /// <summary>
+    /// Marks the round's sent rows in ONE statement (one by one it was an UPDATE per message in the service's database:
+    /// four per referral in referrals.db, whose single writer is the embedded hub's limit; docs/benchmarks.md) and
+    /// counts the failed attempts. In an explicit transaction so it takes the SQLite write gate like every other writer
+    /// (a bare ExecuteUpdate would wait in SQLite's busy handler instead) and commits once.
+    /// </summary>
+    private async Task RecordAsync(TContext db, List<long> sent, List<(long Sequence, string? Error)> failed)
+    {
+        if (sent.Count == 0 && failed.Count == 0) return;
         var now = clock.GetUtcNow().UtcDateTime;
-        if (!sent.IsEmpty)
-        {
-            var sequences = sent.ToList();
-            await db.OutboxMessages.Where(m => sequences.Contains(m.Sequence))
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        if (sent.Count > 0)
+            await db.OutboxMessages.Where(m => sent.Contains(m.Sequence))
                 .ExecuteUpdateAsync(set => set.SetProperty(m => m.SentAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
-        }
         foreach (var (sequence, error) in failed)
         {
-            // Failures are rare (the broker away): one statement each, keeping the last error when there is one.
+            // Failures are rare (the broker away): one statement each; the last error kept when there is one.
             if (error is null)
                 await db.OutboxMessages.Where(m => m.Sequence == sequence)
                     .ExecuteUpdateAsync(set => set.SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
@@ -160,8 +170,7 @@ public sealed class OutboxDispatcher<TContext>(
                 await db.OutboxMessages.Where(m => m.Sequence == sequence)
                     .ExecuteUpdateAsync(set => set.SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.LastError, error), CancellationToken.None);
         }
-        await DeleteOldSentAsync(db, cancellationToken);
-        return (sent.Count, !failed.IsEmpty);
+        await transaction.CommitAsync(CancellationToken.None);
     }
 
     /// <summary>
