@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -103,8 +102,7 @@ public sealed class OutboxDispatcher<TContext>(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        // Read untracked: the outcome is written back set-based below, not through the change tracker.
-        var batch = await db.OutboxMessages.AsNoTracking()
+        var batch = await db.OutboxMessages
             .Where(m => m.SentAt == null)
             .OrderBy(m => m.Sequence)
             .Take(options.Value.BatchSize)
@@ -118,8 +116,8 @@ public sealed class OutboxDispatcher<TContext>(
         // Order matters only within an aggregate: each aggregate's rows go out one after the other (the next waits for
         // the previous one's confirm), while different aggregates are published concurrently, so one batch costs
         // about one confirm round trip per message of its longest aggregate instead of one per row.
-        var sent = new ConcurrentQueue<long>();
-        var failed = new ConcurrentQueue<(long Sequence, string? Error)>();
+        var published = 0;
+        var blocked = 0;
         var aggregates = batch.GroupBy(row => row.AggregateId, StringComparer.Ordinal).Select(group => group.ToList()).ToList();
         await Parallel.ForEachAsync(aggregates,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrentAggregates), CancellationToken = CancellationToken.None },
@@ -127,58 +125,26 @@ public sealed class OutboxDispatcher<TContext>(
             {
                 foreach (var row in rows)
                 {
-                    if (cancellationToken.IsCancellationRequested) return;
-                    var (published, error) = await PublishAsync(row, cancellationToken);
-                    if (published)
+                    if (await PublishAsync(row, cancellationToken)) Interlocked.Increment(ref published);
+                    else
                     {
-                        sent.Enqueue(row.Sequence);
-                        continue;
+                        // Keep per-aggregate order: once one message of an aggregate fails, its later ones wait for the next round.
+                        Interlocked.Increment(ref blocked);
+                        return;
                     }
-                    // Keep per-aggregate order: once one message of an aggregate fails, its later ones wait for the next round.
-                    failed.Enqueue((row.Sequence, error));
-                    return;
                 }
             });
 
-        // Recorded even when cancelled mid-batch so confirmed publishes are not repeated needlessly.
-        await RecordAsync(db, [.. sent], [.. failed]);
+        // Saved even when cancelled mid-batch so confirmed publishes are not repeated needlessly.
+        await db.SaveChangesAsync(CancellationToken.None);
         await DeleteOldSentAsync(db, cancellationToken);
-        return (sent.Count, !failed.IsEmpty);
+        return (published, blocked > 0);
     }
 
-    /// <summary>
-    /// Marks the round's sent rows in ONE statement (one by one it was an UPDATE per message in the service's database:
-    /// four per referral in referrals.db, whose single writer is the embedded hub's limit; docs/benchmarks.md) and
-    /// counts the failed attempts. In an explicit transaction so it takes the SQLite write gate like every other writer
-    /// (a bare ExecuteUpdate would wait in SQLite's busy handler instead) and commits once.
-    /// </summary>
-    private async Task RecordAsync(TContext db, List<long> sent, List<(long Sequence, string? Error)> failed)
+    /// <summary>Publishes one row and records the outcome on it (the caller saves). Never throws but for cancellation.</summary>
+    private async Task<bool> PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
     {
-        if (sent.Count == 0 && failed.Count == 0) return;
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        if (sent.Count > 0)
-            await db.OutboxMessages.Where(m => sent.Contains(m.Sequence))
-                .ExecuteUpdateAsync(set => set.SetProperty(m => m.SentAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
-        foreach (var (sequence, error) in failed)
-        {
-            // Failures are rare (the broker away): one statement each; the last error kept when there is one.
-            if (error is null)
-                await db.OutboxMessages.Where(m => m.Sequence == sequence)
-                    .ExecuteUpdateAsync(set => set.SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
-            else
-                await db.OutboxMessages.Where(m => m.Sequence == sequence)
-                    .ExecuteUpdateAsync(set => set.SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.LastError, error), CancellationToken.None);
-        }
-        await transaction.CommitAsync(CancellationToken.None);
-    }
-
-    /// <summary>
-    /// Publishes one row. Returns whether the transport confirmed it and, when it failed for a reason other than this
-    /// dispatcher stopping, the error to record on the row. Never throws.
-    /// </summary>
-    private async Task<(bool Published, string? Error)> PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
-    {
+        if (cancellationToken.IsCancellationRequested) return false;
         try
         {
             var message = Outbox.Deserialize(row);
@@ -187,14 +153,18 @@ public sealed class OutboxDispatcher<TContext>(
                 context.MessageId = row.Id;
                 context.Headers.Set(OutboxHeaders.AggregateId, row.AggregateId);
             }), cancellationToken);
-            return (true, null);
+            row.SentAt = clock.GetUtcNow().UtcDateTime;
+            row.Attempts++;
+            return true;
         }
         catch (Exception ex)
         {
-            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) return (false, null);
+            row.Attempts++;
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) return false;
+            row.LastError = Truncate($"{ex.GetType().Name}: {ex.Message}", 1000);
             logger.LogWarning("Outbox message {MessageId} ({MessageType}) for aggregate {AggregateId} not published yet: {Error}",
                 row.Id, row.MessageType, row.AggregateId, ex.GetType().Name);
-            return (false, Truncate($"{ex.GetType().Name}: {ex.Message}", 1000));
+            return false;
         }
     }
 
