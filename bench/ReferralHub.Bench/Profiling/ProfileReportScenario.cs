@@ -93,11 +93,18 @@ public sealed class ProfileReportScenario : IBenchScenario
             else if (frames.Take(3).Any(f => f.Contains("Monitor.Enter", StringComparison.Ordinal) || f.Contains("LowLevelSpinWaiter", StringComparison.Ordinal)))
                 owner = $"blocked on a .NET lock, in: {owner}";
             else if (owner.StartsWith("SQLite", StringComparison.Ordinal))
-                owner = (frames.Any(f => f.Contains("BeginTransaction", StringComparison.Ordinal)) ? "SQLite: BEGIN (waiting for the write lock)"
-                    : frames.Any(f => f.Contains(".Commit", StringComparison.Ordinal)) ? "SQLite: COMMIT (journal write and sync)"
-                    : frames.Any(f => f.Contains("SaveChanges", StringComparison.Ordinal)) ? "SQLite: statements of SaveChanges (writes)"
+            {
+                // Only the frames the thread reached synchronously say which SQLite operation it is in: beyond a
+                // Task.RunContinuations lies the code whose completion ran this one inline (a transaction's statements
+                // run as the continuation of its BeginTransactionAsync, or of the write gate's release), and counting
+                // those frames put statements and commits under "BEGIN" (until session 16).
+                var synchronous = frames.TakeWhile(f => !f.Contains("System.Threading.Tasks.Task.RunContinuations", StringComparison.Ordinal)).ToList();
+                owner = (synchronous.Any(f => f.Contains("BeginTransaction", StringComparison.Ordinal)) ? "SQLite: BEGIN (waiting for the write lock)"
+                    : synchronous.Any(f => f.Contains(".Commit", StringComparison.Ordinal)) ? "SQLite: COMMIT (journal write and sync)"
+                    : synchronous.Any(f => f.Contains("SaveChanges", StringComparison.Ordinal)) ? "SQLite: statements of SaveChanges (writes)"
                     : "SQLite: statements of queries (reads), connection open")
                     + $", under {frames.Select(Slice).FirstOrDefault(x => x is not null && !x.StartsWith("ReferralHub.Hosting", StringComparison.Ordinal)) ?? "hosting"}";
+            }
             byOwner[owner] = byOwner.GetValueOrDefault(owner) + 1;
             if (callersOf is not null && frames.FindIndex(f => f.Contains(callersOf, StringComparison.Ordinal)) is var at and >= 0)
             {
