@@ -87,22 +87,26 @@ public sealed class ConsentDecider(
     {
         try
         {
-            return await PreCheckOnceAsync(request, requestId, channel, cancellationToken);
+            // Decided without looking in the log first, as DecideAsync: every copy of a request logs its first decision
+            // under the same id (the request's), so a copy logged before makes this insert a duplicate key.
+            return await PreCheckOnceAsync(request, requestId, channel, lookInLog: false, cancellationToken);
         }
         catch (DbUpdateException)
         {
             // The same request, redelivered, logged its decisions first (a unique decision id): answer with those. Any
             // other failure fails again here and goes back to the bus's retry.
-            return await PreCheckOnceAsync(request, requestId, channel, cancellationToken);
+            return await PreCheckOnceAsync(request, requestId, channel, lookInLog: true, cancellationToken);
         }
     }
 
-    private async Task<IReadOnlyList<ConsentDecision>> PreCheckOnceAsync(CheckConsentForCandidates request, Guid requestId, string channel, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ConsentDecision>> PreCheckOnceAsync(CheckConsentForCandidates request, Guid requestId, string channel, bool lookInLog,
+        CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var ids = request.RecipientOrganisations.Select((_, index) => CheckConsentForCandidatesResponder.DecisionId(requestId, index)).ToList();
         var logged = new Dictionary<Guid, DecisionRecord>();
-        await foreach (var record in LoggedDecisions.For(db)(db, ids).WithCancellation(cancellationToken)) logged[record.Id] = record;
+        if (lookInLog)
+            await foreach (var record in LoggedDecisions.For(db)(db, ids).WithCancellation(cancellationToken)) logged[record.Id] = record;
         var now = clock.GetUtcNow().UtcDateTime;
         var decisions = new List<ConsentDecision>();
         foreach (var (recipient, index) in request.RecipientOrganisations.Select((r, i) => (r, i)))

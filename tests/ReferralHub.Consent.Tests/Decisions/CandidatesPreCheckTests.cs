@@ -108,6 +108,32 @@ public sealed class CandidatesPreCheckTests(ConsentHub hub) : IClassFixture<Cons
         Assert.Equal(later.Select(d => d.DecisionId).Order(), (await LoggedAsync(client, caseCode)).Order());
     }
 
+    [Fact]
+    public async Task A_pre_check_redelivered_after_the_consent_changed_gets_the_answer_logged_the_first_time()
+    {
+        var client = await hub.AgencyAAsync();
+        var caseCode = ConsentApi.NewCase();
+        await client.RecordAsync(ConsentApi.Consent(caseCode, ["medical"], hub.Clock, organisations: ["agency-c"]));
+        var request = new CheckConsentForCandidates("agency-a", caseCode, ["agency-b", "agency-c"], "medical", "referral:11", "agency-a-caseworker");
+        var requestId = Guid.NewGuid();
+
+        async Task<IReadOnlyList<ConsentDecision>> DeliverAsync()
+        {
+            await using var scope = hub.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<ConsentDecider>().PreCheckCandidatesAsync(request, requestId, ConsentDecider.ChannelBus, CancellationToken.None);
+        }
+        var first = await DeliverAsync();
+        (await client.PostAsync($"/api/v1/consents/{caseCode}/withdraw", null)).EnsureSuccessStatusCode();
+        var redelivered = await DeliverAsync();
+
+        // Routing acts on one answer per request: the copy is answered from the log (decided anew, it would now be
+        // one "withdrawn" denial), and nothing more is logged for it. A new request decides anew.
+        Assert.Equal([false, true], first.Select(d => d.Permitted));
+        Assert.Equal(first.Select(d => (d.DecisionId, d.Permitted, d.Reason)), redelivered.Select(d => (d.DecisionId, d.Permitted, d.Reason)));
+        Assert.Equal(first.Select(d => d.DecisionId).Order(), (await LoggedAsync(client, caseCode)).Order());
+        Assert.Equal(ConsentDenialReasons.Withdrawn, Assert.Single((await PreCheckAsync(caseCode, ["agency-b", "agency-c"])).Decisions).Reason);
+    }
+
     private static async Task<List<Guid>> LoggedAsync(HttpClient client, string caseCode)
     {
         var ids = new List<Guid>();
