@@ -27,7 +27,7 @@ public static class ConsentModule
         builder.Services.AddScoped<ConsentDecider>();
         // Routing's pre-checks log their decisions in shared commits (ConsentDecider.PreCheckCandidatesAsync).
         builder.Services.AddSingleton<GroupCommit<ConsentRegistryDbContext>>();
-        builder.AddBusConsumers("consent", consumers => consumers.Add<CheckConsentResponder>().Add<CheckConsentForCandidatesResponder>());
+        builder.AddBusConsumers("consent", consumers => consumers.Add<CheckConsentResponder>().Add<CheckConsentForCandidatesResponder>().Add<CheckConsentForReferralsResponder>());
         return builder;
     }
 

@@ -83,51 +83,69 @@ public sealed class ConsentDecider(
     /// up, so its reads need no write transaction of their own: they see committed data, as the release at
     /// acceptance (Consume = true, <see cref="DecideAsync"/>) will again.
     /// </summary>
-    public async Task<IReadOnlyList<ConsentDecision>> PreCheckCandidatesAsync(CheckConsentForCandidates request, Guid requestId, string channel, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ConsentDecision>> PreCheckCandidatesAsync(CheckConsentForCandidates request, Guid requestId, string channel, CancellationToken cancellationToken) =>
+        (await PreCheckAllAsync([(request, requestId)], channel, cancellationToken))[0];
+
+    /// <summary>
+    /// Routing's pre-check for a batch of referrals (<see cref="CheckConsentForReferrals"/>): the i-th item is decided
+    /// exactly as a <see cref="CheckConsentForCandidates"/> with the id <see cref="CheckConsentForCandidatesResponder.ItemId"/>
+    /// (stable across redeliveries of the batch), and all items' decisions are logged in one commit before the answer.
+    /// </summary>
+    public Task<IReadOnlyList<IReadOnlyList<ConsentDecision>>> PreCheckReferralsAsync(CheckConsentForReferrals request, Guid requestId, string channel,
+        CancellationToken cancellationToken) =>
+        PreCheckAllAsync([.. request.Referrals.Select((item, index) => (item, CheckConsentForCandidatesResponder.ItemId(requestId, index)))], channel, cancellationToken);
+
+    private async Task<IReadOnlyList<IReadOnlyList<ConsentDecision>>> PreCheckAllAsync(IReadOnlyList<(CheckConsentForCandidates Request, Guid RequestId)> items,
+        string channel, CancellationToken cancellationToken)
     {
         try
         {
             // Decided without looking in the log first, as DecideAsync: every copy of a request logs its first decision
             // under the same id (the request's), so a copy logged before makes this insert a duplicate key.
-            return await PreCheckOnceAsync(request, requestId, channel, lookInLog: false, cancellationToken);
+            return await PreCheckOnceAsync(items, channel, lookInLog: false, cancellationToken);
         }
         catch (DbUpdateException)
         {
             // The same request, redelivered, logged its decisions first (a unique decision id): answer with those. Any
             // other failure fails again here and goes back to the bus's retry.
-            return await PreCheckOnceAsync(request, requestId, channel, lookInLog: true, cancellationToken);
+            return await PreCheckOnceAsync(items, channel, lookInLog: true, cancellationToken);
         }
     }
 
-    private async Task<IReadOnlyList<ConsentDecision>> PreCheckOnceAsync(CheckConsentForCandidates request, Guid requestId, string channel, bool lookInLog,
-        CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<IReadOnlyList<ConsentDecision>>> PreCheckOnceAsync(IReadOnlyList<(CheckConsentForCandidates Request, Guid RequestId)> items,
+        string channel, bool lookInLog, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
-        var ids = request.RecipientOrganisations.Select((_, index) => CheckConsentForCandidatesResponder.DecisionId(requestId, index)).ToList();
+        var ids = items.Select(item => item.Request.RecipientOrganisations.Select((_, index) => CheckConsentForCandidatesResponder.DecisionId(item.RequestId, index)).ToList()).ToList();
         var logged = new Dictionary<Guid, DecisionRecord>();
         if (lookInLog)
-            await foreach (var record in LoggedDecisions.For(db)(db, ids).WithCancellation(cancellationToken)) logged[record.Id] = record;
+            await foreach (var record in LoggedDecisions.For(db)(db, [.. ids.SelectMany(i => i)]).WithCancellation(cancellationToken)) logged[record.Id] = record;
         var now = clock.GetUtcNow().UtcDateTime;
-        var decisions = new List<ConsentDecision>();
-        foreach (var (recipient, index) in request.RecipientOrganisations.Select((r, i) => (r, i)))
+        var answers = new List<IReadOnlyList<ConsentDecision>>(items.Count);
+        foreach (var ((request, _), itemIds) in items.Zip(ids))
         {
-            ConsentDecision decision;
-            if (logged.TryGetValue(ids[index], out var earlier)) decision = ToDecision(earlier);
-            else
+            var decisions = new List<ConsentDecision>();
+            foreach (var (recipient, index) in request.RecipientOrganisations.Select((r, i) => (r, i)))
             {
-                var check = new CheckConsent(request.AgencyCode, request.CaseCode, recipient, request.Purpose, request.ReleaseReference, Consume: false, request.RequestedBy);
-                var record = Record(check, ids[index], channel, await EvaluateAsync(check, now, cancellationToken), now);
-                db.Decisions.Add(record);
-                decision = ToDecision(record);
+                ConsentDecision decision;
+                if (logged.TryGetValue(itemIds[index], out var earlier)) decision = ToDecision(earlier);
+                else
+                {
+                    var check = new CheckConsent(request.AgencyCode, request.CaseCode, recipient, request.Purpose, request.ReleaseReference, Consume: false, request.RequestedBy);
+                    var record = Record(check, itemIds[index], channel, await EvaluateAsync(check, now, cancellationToken), now);
+                    db.Decisions.Add(record);
+                    decision = ToDecision(record);
+                }
+                decisions.Add(decision);
+                if (decision.Permitted || decision.Reason != ConsentDenialReasons.RecipientNotCovered) break;
             }
-            decisions.Add(decision);
-            if (decision.Permitted || decision.Reason != ConsentDenialReasons.RecipientNotCovered) break;
+            answers.Add(decisions);
         }
 
         // Waits for the shared commit (the log is durable when it returns); nothing to log when every answer was logged before.
         await decisionLog.SaveAsync(db, cancellationToken);
-        logger.LogDebug("Consent pre-check {RequestId} via {Channel}: {Count} decisions", requestId, channel, decisions.Count);
-        return decisions;
+        logger.LogDebug("Consent pre-check of {Count} referrals via {Channel}: {Decisions} decisions", items.Count, channel, answers.Sum(a => a.Count));
+        return answers;
     }
 
     private static DecisionRecord Record(CheckConsent request, Guid decisionId, string channel, Outcome outcome, DateTime now) => new()

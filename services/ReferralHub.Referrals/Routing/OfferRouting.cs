@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +22,8 @@ public sealed record OfferPlan(Guid ReferralId, int RoutingStep, string Outcome,
 /// the services of the pathway in order, in one request, outside any database transaction; applying re-reads the referral in the
 /// consumer's transaction and moves it only if nobody moved it meanwhile (routing step + concurrency token).
 /// </summary>
-public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckConsentForCandidates> consent, TimeProvider clock)
+public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckConsentForCandidates> consent,
+    IRequestClient<CheckConsentForReferrals> batchConsent, TimeProvider clock)
 {
     // Compiled once: every batch runs both, and EF's per-call work on a LINQ query (parameter extraction, hashing the
     // expression tree for its cache) cost as much as the statement (issue 17's profile).
@@ -40,42 +42,71 @@ public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckCons
 
     /// <summary>
     /// New referrals of a batch: their rows read in one statement (one per referral was a query's whole EF pipeline each:
-    /// issue 17's profile), then the consent pre-checks side by side. Each plan is null when there is nothing to do.
-    /// The context is used only for that one read, so the pre-checks may run concurrently.
+    /// issue 17's profile), then ONE consent pre-check request for all of them (<see cref="CheckConsentForReferrals"/>:
+    /// two messages per batch instead of two per referral). Each plan is null when there is nothing to do.
     /// </summary>
     public async Task<OfferPlan?[]> PlanNewAsync(IReadOnlyList<(Guid ReferralId, int RoutingStep)> referrals, CancellationToken cancellationToken)
     {
         var ids = referrals.Select(r => r.ReferralId).Distinct().ToList();
         var rows = new Dictionary<Guid, Referral>();
         await foreach (var row in ReferralsToPlan.For(db)(db, ids).WithCancellation(cancellationToken)) rows[row.Id] = row;
-        return await Task.WhenAll(referrals.Select(r => PlanAsync(rows.GetValueOrDefault(r.ReferralId), r.RoutingStep, next: false, cancellationToken)));
+
+        var plans = new OfferPlan?[referrals.Count];
+        var toCheck = new List<(int Index, Referral Referral)>();
+        for (var i = 0; i < referrals.Count; i++)
+        {
+            var referral = rows.GetValueOrDefault(referrals[i].ReferralId);
+            if (!Expected(referral, referrals[i].RoutingStep, next: false)) continue;
+            if (referral.Candidates().Count > 0) toCheck.Add((i, referral));
+            else plans[i] = Decide(referral, referrals[i].RoutingStep, next: false, first: 0, []);
+        }
+        if (toCheck.Count == 0) return plans;
+
+        var response = await batchConsent.GetResponse<ReferralsConsentDecisions>(
+            new CheckConsentForReferrals([.. toCheck.Select(c => PreCheck(c.Referral, first: 0))]), cancellationToken, RequestTimeout.After(s: 30));
+        var answers = response.Message.Referrals;
+        if (answers.Count != toCheck.Count)
+            throw new InvalidOperationException($"The consent registry answered {answers.Count} pre-checks for {toCheck.Count} asked."); // the bus retries
+        foreach (var ((index, referral), answer) in toCheck.Zip(answers))
+            plans[index] = Decide(referral, referrals[index].RoutingStep, next: false, first: 0, answer.Decisions);
+        return plans;
     }
 
     private async Task<OfferPlan?> PlanAsync(Referral? referral, int routingStep, bool next, CancellationToken cancellationToken)
     {
-        if (referral is null || referral.RoutingStep != routingStep) return null;
-        var expected = next
-            ? referral.Status is ReferralStatuses.Declined || (referral.Status is ReferralStatuses.Offered && referral.Overdue)
-            : referral.Status is ReferralStatuses.Submitted;
-        if (!expected) return null;
-
-        var candidates = referral.Candidates();
-        string? notCovered = null;
+        if (!Expected(referral, routingStep, next)) return null;
         var first = next ? referral.OfferIndex + 1 : 0;
-        if (first < candidates.Count)
+        IReadOnlyList<ConsentDecision> decisions = [];
+        if (first < referral.Candidates().Count)
         {
             // One round trip for the rest of the pathway: the registry decides in the pathway's order and stops at the
             // first decision that is not "recipient not covered" (a permit, or a denial that holds for everyone).
-            var response = await consent.GetResponse<CandidatesConsentDecision>(new CheckConsentForCandidates(referral.OriginAgencyCode,
-                referral.OriginCaseCode, [.. candidates.Skip(first).Select(c => c.OrganisationCode)], referral.ServiceType,
-                ReleaseReference(referral.Id), RequestedBy: referral.SubmittedBy), cancellationToken, RequestTimeout.After(s: 30));
-            foreach (var (decision, index) in response.Message.Decisions.Select((d, k) => (d, first + k)))
-            {
-                if (decision.Permitted) return new OfferPlan(referral.Id, routingStep, ReferralStatuses.Offered, index, null, decision.WithheldItems);
-                // Consent may name its recipients: one provider not covered does not block the next one.
-                if (decision.Reason == ConsentDenialReasons.RecipientNotCovered) { notCovered = decision.Reason; continue; }
-                return new OfferPlan(referral.Id, routingStep, ReferralStatuses.BlockedConsent, index, decision.Reason ?? ConsentDenialReasons.NoConsent);
-            }
+            var response = await consent.GetResponse<CandidatesConsentDecision>(PreCheck(referral, first), cancellationToken, RequestTimeout.After(s: 30));
+            decisions = response.Message.Decisions;
+        }
+        return Decide(referral, routingStep, next, first, decisions);
+    }
+
+    /// <summary>Whether the referral is still where the message found it (not moved on by someone else, not a stale message).</summary>
+    private static bool Expected([NotNullWhen(true)] Referral? referral, int routingStep, bool next) =>
+        referral is not null && referral.RoutingStep == routingStep && (next
+            ? referral.Status is ReferralStatuses.Declined || (referral.Status is ReferralStatuses.Offered && referral.Overdue)
+            : referral.Status is ReferralStatuses.Submitted);
+
+    private static CheckConsentForCandidates PreCheck(Referral referral, int first) =>
+        new(referral.OriginAgencyCode, referral.OriginCaseCode, [.. referral.Candidates().Skip(first).Select(c => c.OrganisationCode)],
+            referral.ServiceType, ReleaseReference(referral.Id), RequestedBy: referral.SubmittedBy);
+
+    /// <summary>The plan from the registry's decisions for the pathway's services from <paramref name="first"/> on, in order.</summary>
+    private static OfferPlan? Decide(Referral referral, int routingStep, bool next, int first, IReadOnlyList<ConsentDecision> decisions)
+    {
+        string? notCovered = null;
+        foreach (var (decision, index) in decisions.Select((d, k) => (d, first + k)))
+        {
+            if (decision.Permitted) return new OfferPlan(referral.Id, routingStep, ReferralStatuses.Offered, index, null, decision.WithheldItems);
+            // Consent may name its recipients: one provider not covered does not block the next one.
+            if (decision.Reason == ConsentDenialReasons.RecipientNotCovered) { notCovered = decision.Reason; continue; }
+            return new OfferPlan(referral.Id, routingStep, ReferralStatuses.BlockedConsent, index, decision.Reason ?? ConsentDenialReasons.NoConsent);
         }
 
         if (notCovered is not null && !next) return new OfferPlan(referral.Id, routingStep, ReferralStatuses.BlockedConsent, -1, notCovered);
@@ -135,7 +166,7 @@ public sealed class OfferRouting(ReferralsDbContext db, IRequestClient<CheckCons
 
 /// <summary>
 /// New referrals: consent pre-check, then offer to the first service of the pathway (or blocked/unplaced). Batched:
-/// the batch's referrals are read in one statement and their pre-checks run side by side (outside any transaction: a
+/// the batch's referrals are read in one statement and pre-checked in one request (outside any transaction: a
 /// SQLite write lock is never held across a bus round trip), then every offer of the batch commits in one transaction,
 /// its referrals re-read in one statement — one commit (one fsync of referrals.db) per batch instead of per referral,
 /// the largest wait the profile showed (docs/benchmarks.md).

@@ -165,14 +165,18 @@ public sealed class FakeDirectoryResponder(FakeWorld world) : IConsumer<ResolveP
     }
 }
 
-public sealed class FakeConsentResponder(FakeWorld world) : IConsumer<CheckConsent>, IConsumer<CheckConsentForCandidates>
+public sealed class FakeConsentResponder(FakeWorld world) : IConsumer<CheckConsent>, IConsumer<CheckConsentForCandidates>, IConsumer<CheckConsentForReferrals>
 {
     public Task Consume(ConsumeContext<CheckConsent> context) => context.RespondAsync(Decide(context.Message));
 
+    public Task Consume(ConsumeContext<CheckConsentForCandidates> context) => context.RespondAsync(PreCheck(context.Message));
+
+    public Task Consume(ConsumeContext<CheckConsentForReferrals> context) =>
+        context.RespondAsync(new ReferralsConsentDecisions([.. context.Message.Referrals.Select(PreCheck)]));
+
     /// <summary>As the registry does: one decision per recipient in order, up to the first that is not "recipient not covered".</summary>
-    public Task Consume(ConsumeContext<CheckConsentForCandidates> context)
+    private CandidatesConsentDecision PreCheck(CheckConsentForCandidates m)
     {
-        var m = context.Message;
         var decisions = new List<ConsentDecision>();
         foreach (var recipient in m.RecipientOrganisations)
         {
@@ -180,7 +184,7 @@ public sealed class FakeConsentResponder(FakeWorld world) : IConsumer<CheckConse
             decisions.Add(decision);
             if (decision.Permitted || decision.Reason != ConsentDenialReasons.RecipientNotCovered) break;
         }
-        return context.RespondAsync(new CandidatesConsentDecision(decisions));
+        return new CandidatesConsentDecision(decisions);
     }
 
     private ConsentDecision Decide(CheckConsent m)

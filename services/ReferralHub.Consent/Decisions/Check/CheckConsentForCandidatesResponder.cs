@@ -30,4 +30,10 @@ public sealed class CheckConsentForCandidatesResponder(ConsentDecider decider) :
         BitConverter.TryWriteBytes(input[16..], index);
         return new Guid(SHA256.HashData(input)[..16]);
     }
+
+    /// <summary>
+    /// The id standing for the request id of the i-th item of a <see cref="CheckConsentForReferrals"/>: derived with a
+    /// negative index, so it never equals a <see cref="DecisionId"/> of the batch's own id or of another item.
+    /// </summary>
+    public static Guid ItemId(Guid requestId, int item) => DecisionId(requestId, -1 - item);
 }
